@@ -1,0 +1,35 @@
+package io.parametric.shared.protocol;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * The SHA-256 of a class's bytecode as its class loader has it. A lambda's payload carries the
+ * fingerprint of its implementing class; a worker whose class differs refuses the job rather
+ * than run a different method by accident.
+ */
+public final class ClassFingerprint {
+
+    private ClassFingerprint() {}
+
+    /**
+     * @param type a class
+     * @return its bytecode's SHA-256, hex
+     * @throws IllegalArgumentException when the class file cannot be read (e.g. a generated class)
+     */
+    public static String of(Class<?> type) {
+        String resource = type.getName().replace('.', '/') + ".class";
+        ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : ClassLoader.getSystemClassLoader();
+        try (InputStream in = loader.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalArgumentException("the bytecode of " + type.getName() + " cannot be read from its class loader");
+            }
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+        } catch (IOException | NoSuchAlgorithmException e) {
+            throw new IllegalArgumentException("cannot fingerprint " + type.getName() + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.parametric.shared.protocol;
+
+/**
+ * Builds every Redis key of one fleet. All keys share the prefix {@code pp:{<fleet>}:}, one hash
+ * tag, so every script runs on one Redis Cluster slot. No other class builds a key.
+ */
+public final class FleetKeys {
+
+    private final String fleet;
+    private final String prefix;
+
+    /**
+     * @param fleet the fleet name; letters, digits, '-', '_' and '.'
+     * @throws IllegalArgumentException for an empty name or one with other characters
+     */
+    public FleetKeys(String fleet) {
+        if (fleet == null || !fleet.matches("[A-Za-z0-9._-]+")) {
+            throw new IllegalArgumentException(
+                    "fleet name '" + fleet + "' must be non-empty letters, digits, '.', '_' or '-'");
+        }
+        this.fleet = fleet;
+        this.prefix = "pp:{" + fleet + "}:";
+    }
+
+    /** @return the fleet name */
+    public String fleet() {
+        return fleet;
+    }
+
+    /** @return the prefix every key of the fleet starts with; scripts that find workers build their keys from it */
+    public String prefix() {
+        return prefix;
+    }
+
+    /** @return string: the pid counter ({@code INCR}; pids are never reused) */
+    public String pidCounter() {
+        return prefix + "pids";
+    }
+
+    /** @return sorted set: live worker pids scored by their last heartbeat (Redis time, ms) */
+    public String workers() {
+        return prefix + "workers";
+    }
+
+    /** @return list: pids of idle workers with nothing queued */
+    public String openWorkers() {
+        return prefix + "open";
+    }
+
+    /** @return list: payloads for whichever worker is free first */
+    public String backlog() {
+        return prefix + "backlog";
+    }
+
+    /** @return sorted set: payloads scored by the Redis time (ms) they become due */
+    public String delayed() {
+        return prefix + "delayed";
+    }
+
+    /** @return list: entries that could not be run, each with its reason */
+    public String deadLetter() {
+        return prefix + "dead";
+    }
+
+    /** @return string: set while one reaper runs */
+    public String reaperLock() {
+        return prefix + "reaper";
+    }
+
+    /** @return string: Redis's run id when the fleet last saw it, to detect a Redis restart */
+    public String redisRunId() {
+        return prefix + "runid";
+    }
+
+    /**
+     * @param pid the worker
+     * @return hash: the worker's name, kind, host, OS pid, state, job types, latest return, counters
+     */
+    public String worker(long pid) {
+        return prefix + "w:" + pid;
+    }
+
+    /**
+     * @param pid the worker
+     * @return list: the payloads queued on the worker
+     */
+    public String pending(long pid) {
+        return prefix + "w:" + pid + ":pending";
+    }
+
+    /**
+     * @param pid the worker
+     * @return list: the payload the worker is running
+     */
+    public String inFlight(long pid) {
+        return prefix + "w:" + pid + ":inflight";
+    }
+
+    /**
+     * @param name the value's name
+     * @return string: a fleet-wide shared value (JSON)
+     */
+    public String value(String name) {
+        return prefix + "v:" + name;
+    }
+
+    /**
+     * @param pid the worker
+     * @param name the value's name
+     * @return string: a shared value seen by that worker only (JSON)
+     */
+    public String workerValue(long pid, String name) {
+        return prefix + "w:" + pid + ":v:" + name;
+    }
+
+    /**
+     * @param jobId the job
+     * @return hash: the job's payload, state, pid, deliveries, outcome and timestamps
+     */
+    public String job(String jobId) {
+        return prefix + "job:" + jobId;
+    }
+
+    /**
+     * @param managerId the manager
+     * @return list: outcomes of the jobs that manager placed, for it to block-pop
+     */
+    public String completions(String managerId) {
+        return prefix + "done:" + managerId;
+    }
+}

@@ -1,0 +1,71 @@
+package io.parametric.shared.redis;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One Lua script of the protocol, read from the resources once, with the shared functions of
+ * {@code lib.lua} in front. Called by SHA; see {@link Redis#eval}.
+ */
+public final class LuaScript {
+
+    private static final String FOLDER = "/io/parametric/shared/lua/";
+
+    private final String name;
+    private final String body;
+    private final String sha;
+
+    private LuaScript(String name, String body) {
+        this.name = name;
+        this.body = body;
+        this.sha = sha1(body);
+    }
+
+    /**
+     * @param file the script's file name in the resources, e.g. {@code finish-8.lua}
+     * @return the script with {@code lib.lua} prepended
+     * @throws IllegalStateException when the resource is missing
+     */
+    public static LuaScript load(String file) {
+        return new LuaScript(file, resource("lib.lua") + "\n" + resource(file));
+    }
+
+    /** @return the file name */
+    public String name() {
+        return name;
+    }
+
+    /** @return the whole script text as sent to Redis */
+    public String body() {
+        return body;
+    }
+
+    /** @return the SHA-1 Redis knows the script by */
+    public String sha() {
+        return sha;
+    }
+
+    private static String resource(String file) {
+        try (InputStream in = LuaScript.class.getResourceAsStream(FOLDER + file)) {
+            if (in == null) {
+                throw new IllegalStateException("Lua script " + FOLDER + file + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read Lua script " + file, e);
+        }
+    }
+
+    private static String sha1(String text) {
+        try {
+            return HexFormat.of().formatHex(
+                    MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is required by the Java platform", e);
+        }
+    }
+}

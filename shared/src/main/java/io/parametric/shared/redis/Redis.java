@@ -1,0 +1,309 @@
+package io.parametric.shared.redis;
+
+import io.parametric.shared.ProcessError;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.AbstractPipeline;
+import redis.clients.jedis.Connection;
+import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Response;
+import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
+
+/**
+ * The only class that touches the Redis client library (Jedis), so an upgrade touches one file.
+ * A connection failure becomes {@link ProcessError} with reason REDIS_UNAVAILABLE; a missing
+ * script is reloaded and the call retried once.
+ */
+public final class Redis implements AutoCloseable {
+
+    private final String safeUrl;
+    private final RedisClient client;
+
+    /**
+     * Connects a pool to one Redis. Nothing is sent until the first command.
+     *
+     * @param url {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS
+     * @param maxConnections pool size; blocking fetches hold one connection each
+     */
+    public Redis(String url, int maxConnections) {
+        this.safeUrl = redact(url);
+        GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
+        pool.setMaxTotal(maxConnections);
+        pool.setMaxIdle(maxConnections);
+        pool.setMaxWait(Duration.ofSeconds(5));
+        pool.setJmxEnabled(false);
+        try {
+            this.client = RedisClient.builder().fromURI(URI.create(url)).poolConfig(pool).build();
+        } catch (IllegalArgumentException e) {
+            throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                    "'" + safeUrl + "' is not a Redis URL: " + e.getMessage()
+                            + "; use redis://[user:password@]host:port or rediss:// for TLS", e);
+        }
+    }
+
+    /** @return the URL with any password replaced by {@code ***}, for messages */
+    public String url() {
+        return safeUrl;
+    }
+
+    /**
+     * @return true when Redis answers a PING now
+     */
+    public boolean ping() {
+        try {
+            return "PONG".equalsIgnoreCase(client.ping());
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Runs a script by its SHA, loading it first when Redis does not have it (NOSCRIPT).
+     *
+     * @param script the script
+     * @param keys its KEYS
+     * @param args its ARGV
+     * @return the script's reply: Long, String, List or null
+     */
+    public Object eval(LuaScript script, List<String> keys, List<String> args) {
+        return call(() -> {
+            try {
+                return client.evalsha(script.sha(), keys, args);
+            } catch (JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    return client.eval(script.body(), keys, args);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Blocks until an entry can be moved from the head of one list to the tail of another.
+     *
+     * @param from source list
+     * @param to destination list
+     * @param timeout how long to block
+     * @return the moved entry, or null on timeout
+     */
+    public String blockingMove(String from, String to, Duration timeout) {
+        return call(() -> client.blmove(from, to, ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
+    }
+
+    /**
+     * Blocks until an entry can be popped from the head of a list.
+     *
+     * @param key the list
+     * @param timeout how long to block
+     * @return the entry, or null on timeout
+     */
+    public String blockingPop(String key, Duration timeout) {
+        return call(() -> {
+            var reply = client.blpop(timeout.toMillis() / 1000.0, key);
+            return reply == null ? null : reply.getValue();
+        });
+    }
+
+    /** @param key a string key @return its value or null */
+    public String get(String key) {
+        return call(() -> client.get(key));
+    }
+
+    /** @param key a string key @param value the value to set */
+    public void set(String key, String value) {
+        call(() -> client.set(key, value));
+    }
+
+    /** @param key a counter @param delta what to add @return the new value */
+    public long incrBy(String key, long delta) {
+        return call(() -> client.incrBy(key, delta));
+    }
+
+    /** @param keys keys to delete @return how many existed */
+    public long del(String... keys) {
+        return call(() -> client.del(keys));
+    }
+
+    /** @param key a key @param seconds time to live */
+    public void expire(String key, long seconds) {
+        call(() -> client.expire(key, seconds));
+    }
+
+    /** @param key a hash @return all its fields, empty when absent */
+    public Map<String, String> hgetAll(String key) {
+        return call(() -> client.hgetAll(key));
+    }
+
+    /** @param key a hash @param field a field @return its value or null */
+    public String hget(String key, String field) {
+        return call(() -> client.hget(key, field));
+    }
+
+    /** @param key a hash @param fields fields to set */
+    public void hset(String key, Map<String, String> fields) {
+        call(() -> client.hset(key, fields));
+    }
+
+    /** @param key a list @return its entries */
+    public List<String> lrange(String key) {
+        return call(() -> client.lrange(key, 0, -1));
+    }
+
+    /** @param key a list @return its length */
+    public long llen(String key) {
+        return call(() -> client.llen(key));
+    }
+
+    /** @param key a list @param values entries to append */
+    public void rpush(String key, String... values) {
+        call(() -> client.rpush(key, values));
+    }
+
+    /** @param key a sorted set @return its members, lowest score first */
+    public List<String> zrange(String key) {
+        return call(() -> client.zrange(key, 0, -1));
+    }
+
+    /** @param section an INFO section @return its text */
+    public String info(String section) {
+        return call(() -> client.info(section));
+    }
+
+    /** @param parameter a configuration parameter @return its value, or null when not readable */
+    public String configGet(String parameter) {
+        return call(() -> {
+            Map<String, String> reply = client.configGet(parameter);
+            return reply.get(parameter);
+        });
+    }
+
+    /**
+     * Sends several commands in one round trip.
+     *
+     * @param commands adds commands to the batch
+     * @return each command's reply, in order
+     */
+    public List<Object> batch(Consumer<Batch> commands) {
+        return call(() -> {
+            try {
+                return runBatch(commands);
+            } catch (JedisDataException e) {
+                if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+                    throw e;
+                }
+                // Redis lost its scripts (a restart): every EVALSHA of the batch failed alike and
+                // the other commands only read, so loading the scripts and sending it again is safe.
+                Batch dryRun = new Batch(null);
+                commands.accept(dryRun);
+                dryRun.scripts.forEach(s -> client.scriptLoad(s.body()));
+                return runBatch(commands);
+            }
+        });
+    }
+
+    private List<Object> runBatch(Consumer<Batch> commands) {
+        try (AbstractPipeline pipe = client.pipelined()) {
+            Batch batch = new Batch(pipe);
+            commands.accept(batch);
+            pipe.sync();
+            List<Object> replies = new ArrayList<>(batch.responses.size());
+            for (Response<?> r : batch.responses) {
+                replies.add(r.get());
+            }
+            return replies;
+        }
+    }
+
+    /** Commands queued for one round trip; see {@link #batch}. */
+    public static final class Batch {
+        private final AbstractPipeline pipe;
+        private final List<Response<?>> responses = new ArrayList<>();
+        private final List<LuaScript> scripts = new ArrayList<>();
+
+        /** @param pipe where commands go; null only records the scripts used */
+        private Batch(AbstractPipeline pipe) {
+            this.pipe = pipe;
+        }
+
+        /** @param key a list */
+        public void llen(String key) {
+            if (pipe != null) {
+                responses.add(pipe.llen(key));
+            }
+        }
+
+        /** @param key a hash */
+        public void hgetAll(String key) {
+            if (pipe != null) {
+                responses.add(pipe.hgetAll(key));
+            }
+        }
+
+        /** @param key a string */
+        public void get(String key) {
+            if (pipe != null) {
+                responses.add(pipe.get(key));
+            }
+        }
+
+        /** @param key a list */
+        public void lrange(String key) {
+            if (pipe != null) {
+                responses.add(pipe.lrange(key, 0, -1));
+            }
+        }
+
+        /**
+         * Runs a script by its SHA; a batch that meets NOSCRIPT loads its scripts and is sent again.
+         *
+         * @param script the script
+         * @param keys its KEYS
+         * @param args its ARGV
+         */
+        public void eval(LuaScript script, List<String> keys, List<String> args) {
+            scripts.add(script);
+            if (pipe != null) {
+                responses.add(pipe.evalsha(script.sha(), keys, args));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (JedisConnectionException e) {
+            throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                    "Redis at " + safeUrl + " does not answer (" + rootMessage(e)
+                            + "); check that it runs and the URL (pp.redis.url / PP_REDIS_URL) is right", e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getClass().getSimpleName() + ": " + t.getMessage();
+    }
+
+    /**
+     * @param url a Redis URL
+     * @return the URL with the password replaced by {@code ***}
+     */
+    public static String redact(String url) {
+        return url == null ? null : url.replaceFirst("//([^:/@]*):[^@/]*@", "//$1:***@");
+    }
+}

@@ -1,0 +1,29 @@
+--[[
+  Registers a worker slot: writes its hash, adds it to the live workers, and either moves the
+  next backlog job straight into its in-flight list or puts it on the open-worker list.
+  Input:
+    KEYS[1] worker hash
+    KEYS[2] live workers (sorted set)
+    KEYS[3] open-worker list
+    KEYS[4] backlog list
+    KEYS[5] the worker's in-flight list
+    ARGV[1] pid
+    ARGV[2..] field, value pairs of the worker hash (name, kind, host, ospid, types, ...)
+  Output:
+    {1}          registered and open
+    {1, payload} registered; payload was taken from the backlog into in-flight
+]]
+local pid = ARGV[1]
+local fields = {}
+for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
+redis.call('DEL', KEYS[1])
+redis.call('HSET', KEYS[1], 'pid', pid, 'state', 'idle', 'registered', now_ms(), unpack(fields))
+redis.call('ZADD', KEYS[2], now_ms(), pid)
+local next_job = redis.call('LMOVE', KEYS[4], KEYS[5], 'LEFT', 'RIGHT')
+if next_job then
+  redis.call('HSET', KEYS[1], 'state', 'busy')
+  return {1, next_job}
+end
+redis.call('LREM', KEYS[3], 0, pid)
+redis.call('RPUSH', KEYS[3], pid)
+return {1}

@@ -1,0 +1,115 @@
+package io.parametric.shared.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FleetIT {
+
+    private Redis redis;
+    private Fleet fleet;
+
+    @BeforeEach
+    void connect() {
+        redis = new Redis(TestRedis.url(), 4);
+        fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("fleet")), Fleet.DEFAULT_JOB_TTL);
+    }
+
+    @AfterEach
+    void disconnect() {
+        redis.close();
+    }
+
+    private long register(String types) {
+        long pid = fleet.newPid();
+        assertThat(fleet.register(pid, Map.of("name", "w-" + pid, "types", types))).isNull();
+        return pid;
+    }
+
+    private static String payload(String id) {
+        return Json.write(new JobPayload(JobPayload.VERSION, id, "m1", JobPayload.TYPE, "echo", null, null, null,
+                null, null, null, List.of(), null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false));
+    }
+
+    @Test
+    void pidsAreNeverReused() {
+        long a = register(",echo,");
+        long b = register(",echo,");
+        assertThat(b).isGreaterThan(a);
+        assertThat(fleet.livePids()).containsExactly(a, b);
+        assertThat(fleet.workerInfo(a)).containsEntry("name", "w-" + a).containsEntry("state", "idle");
+    }
+
+    @Test
+    void placedJobIsFetchedStartedAndFinishedWithTheManagerNotified() {
+        long pid = register(",echo,");
+        String job = payload("j1");
+        assertThat(fleet.place(List.of(Placement.onWorker("j1", job, "echo", "m1", pid)), null)).containsExactly(pid);
+        String fetched = fleet.fetch(pid, Duration.ofSeconds(1));
+        assertThat(fetched).isEqualTo(job);
+        assertThat(fleet.start(pid, fetched, "j1", "x")).isEqualTo(1);
+        Fleet.Finish finish = fleet.finish(pid, fetched, Outcome.success("j1", pid, Json.tree(55), 1), "m1", null);
+        assertThat(finish.accepted()).isTrue();
+        assertThat(finish.next()).isNull();
+        assertThat(redis.lrange(fleet.keys().inFlight(pid))).isEmpty();
+        assertThat(redis.lrange(fleet.keys().openWorkers())).containsExactly(Long.toString(pid));
+        Outcome notified = Json.read(redis.blockingPop(fleet.keys().completions("m1"), Duration.ofSeconds(1)), Outcome.class);
+        assertThat(notified.value().asInt()).isEqualTo(55);
+        assertThat(redis.hget(fleet.keys().job("j1"), "state")).isEqualTo("done");
+    }
+
+    @Test
+    void backlogJobGoesToTheWorkerThatFreesUpFirst() {
+        long pid = register(",echo,");
+        fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid)), null);
+        List<Long> where = fleet.place(List.of(new Placement("b", payload("b"), "", "m1", Placement.OPEN, Placement.BACKLOG)), null);
+        assertThat(where).containsExactly(0L);
+        String a = fleet.fetch(pid, Duration.ofSeconds(1));
+        fleet.start(pid, a, "a", "x");
+        Fleet.Finish finish = fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null);
+        assertThat(finish.next()).isEqualTo(payload("b"));
+        assertThat(redis.lrange(fleet.keys().inFlight(pid))).containsExactly(payload("b"));
+    }
+
+    @Test
+    void placementOnUnknownWorkerOrTypePlacesNothing() {
+        long pid = register(",echo,");
+        assertThatThrownBy(() -> fleet.place(List.of(
+                        Placement.onWorker("a", payload("a"), "", "m1", pid),
+                        Placement.onWorker("b", payload("b"), "", "m1", 999_999)), null))
+                .isInstanceOf(ProcessError.class)
+                .extracting(e -> ((ProcessError) e).reason()).isEqualTo(ProcessError.Reason.NO_SUCH_WORKER);
+        assertThatThrownBy(() -> fleet.place(List.of(Placement.onWorker("c", payload("c"), "resize", "m1", pid)), null))
+                .hasMessageContaining("resize");
+        assertThat(redis.llen(fleet.keys().pending(pid))).isZero();
+    }
+
+    @Test
+    void rehomeHandsQueuedJobsToOpenWorkersAndFailsPinnedOnes() {
+        long busy = register(",echo,");
+        long idle = register(",echo,");
+        fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", busy)), null);
+        Fleet.Rehomed r = fleet.rehome(busy, false, "closed", "closed by test");
+        assertThat(r.moved()).isEqualTo(1);
+        assertThat(redis.lrange(fleet.keys().pending(idle))).containsExactly(payload("a"));
+        assertThat(fleet.livePids()).containsExactly(idle);
+    }
+
+    @Test
+    void staleFinishIsRefused() {
+        long pid = register(",echo,");
+        fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid)), null);
+        String a = fleet.fetch(pid, Duration.ofSeconds(1));
+        fleet.rehome(pid, true, "dead", "test");
+        assertThat(fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null).accepted()).isFalse();
+    }
+}
