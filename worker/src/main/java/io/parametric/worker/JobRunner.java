@@ -1,0 +1,253 @@
+package io.parametric.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parametric.shared.Job;
+import io.parametric.shared.JobContext;
+import io.parametric.shared.JobType;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.protocol.ClassFingerprint;
+import io.parametric.shared.protocol.CurrentJob;
+import io.parametric.shared.protocol.JobPayload;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.LambdaMethod;
+import io.parametric.shared.protocol.Outcome;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Runs one job in any of its three forms and turns whatever happens into an {@link Outcome}:
+ * a registered type (arguments converted to its parameter types), a record implementing
+ * {@link Job} (rebuilt from its JSON components), or a lambda / method reference (its class
+ * loaded, its bytecode fingerprint checked, its method found by name and descriptor, captured
+ * values and arguments converted to the declared parameter types). Classes come only through the
+ * {@link Allowlist}; never Java serialization, never Jackson default typing.
+ *
+ * <pre>{@code
+ * JobRunner runner = new JobRunner(Allowlist.of(List.of("com.acme")));
+ * Outcome o = runner.run(payload, ctx, pid, attempt);
+ * }</pre>
+ */
+public final class JobRunner {
+
+    private final Allowlist allowlist;
+    private final ClassLoader loader;
+
+    /**
+     * A runner loading job classes from the class loader that loaded the worker runtime.
+     *
+     * @param allowlist which classes jobs may run
+     */
+    public JobRunner(Allowlist allowlist) {
+        this(allowlist, defaultLoader());
+    }
+
+    /**
+     * @param allowlist which classes jobs may run
+     * @param loader where job classes are loaded from (e.g. one holding the {@code PP_JOBS} jars)
+     */
+    public JobRunner(Allowlist allowlist, ClassLoader loader) {
+        this.allowlist = allowlist;
+        this.loader = loader;
+    }
+
+    /** @return the allowlist */
+    public Allowlist allowlist() {
+        return allowlist;
+    }
+
+    /** @return where job classes are loaded from */
+    public ClassLoader loader() {
+        return loader;
+    }
+
+    private static ClassLoader defaultLoader() {
+        ClassLoader l = Thread.currentThread().getContextClassLoader();
+        return l != null ? l : JobRunner.class.getClassLoader();
+    }
+
+    /**
+     * Runs one job on the calling thread with {@code ctx} bound to {@link JobContext#current()};
+     * never throws.
+     *
+     * @param payload the job
+     * @param ctx its context
+     * @param pid the worker running it
+     * @param attempt which delivery this is
+     * @return its return, or a failure: UNKNOWN_JOB_TYPE, BAD_PAYLOAD, NOT_ALLOWED or JOB_FAILED
+     */
+    public Outcome run(JobPayload payload, JobContext ctx, long pid, int attempt) {
+        String jobId = payload.id();
+        try {
+            Prepared job = switch (payload.form()) {
+                case JobPayload.TYPE -> prepareType(payload, pid);
+                case JobPayload.RECORD -> prepareRecord(payload);
+                case JobPayload.LAMBDA -> prepareLambda(payload);
+                default -> throw new Refusal(Reason.BAD_PAYLOAD, "unknown job form '" + payload.form() + "'");
+            };
+            Object result;
+            Thread thread = Thread.currentThread();
+            ClassLoader before = thread.getContextClassLoader();
+            thread.setContextClassLoader(loader);
+            CurrentJob.set(ctx);
+            try {
+                result = job.call(ctx);
+            } catch (InvocationTargetException e) {
+                return Outcome.thrown(jobId, pid, e.getCause() != null ? e.getCause() : e, attempt);
+            } catch (Throwable t) {
+                return Outcome.thrown(jobId, pid, t, attempt);
+            } finally {
+                CurrentJob.set(null);
+                thread.setContextClassLoader(before);
+            }
+            return success(jobId, pid, result, attempt, payload);
+        } catch (Refusal r) {
+            return Outcome.failure(jobId, pid, r.reason.name(), r.getMessage(), attempt);
+        } catch (RuntimeException | LinkageError e) {
+            return Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(),
+                    payload.describe() + " cannot be prepared on worker " + pid + ": " + e, attempt);
+        }
+    }
+
+    private static Outcome success(String jobId, long pid, Object result, int attempt, JobPayload payload) {
+        JsonNode value;
+        try {
+            value = Json.tree(result);
+        } catch (IllegalArgumentException e) {
+            return Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(), "the return of " + payload.describe()
+                    + " (" + result.getClass().getName() + ") cannot be written as JSON: " + e.getMessage()
+                    + "; return JSON-friendly values (numbers, strings, lists, maps, records)", attempt);
+        }
+        return Outcome.success(jobId, pid, value, attempt);
+    }
+
+    /** A job ready to call: everything that can be refused has been checked. */
+    @FunctionalInterface
+    private interface Prepared {
+        Object call(JobContext ctx) throws Exception;
+    }
+
+    private Prepared prepareType(JobPayload p, long pid) {
+        Optional<JobType> found = JobRegistry.find(p.type());
+        if (found.isEmpty()) {
+            throw new Refusal(Reason.UNKNOWN_JOB_TYPE, "job type '" + p.type() + "' is not registered on worker " + pid
+                    + "; it has " + JobRegistry.names()
+                    + " — register it (JobRegistry.register or META-INF/services/io.parametric.shared.JobType) or place the job on a worker that has it");
+        }
+        JobType type = found.get();
+        List<JsonNode> args = p.args() == null ? List.of() : p.args();
+        List<Class<?>> types = type.parameterTypes();
+        Object[] values = new Object[args.size()];
+        if (types == null) {
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Json.convert(args.get(i), Object.class);
+            }
+        } else {
+            if (types.size() != args.size()) {
+                throw new Refusal(Reason.BAD_PAYLOAD, "job type '" + type.name() + "' takes " + types.size()
+                        + " argument(s) " + names(types) + " but the job has " + args.size() + "; pass exactly those");
+            }
+            for (int i = 0; i < values.length; i++) {
+                values[i] = convert(args.get(i), types.get(i), "argument #" + (i + 1) + " of job type '" + type.name() + "'");
+            }
+        }
+        return ctx -> type.run(ctx, values);
+    }
+
+    private Prepared prepareRecord(JobPayload p) {
+        Class<?> c = load(p.className(), "record");
+        if (!Job.class.isAssignableFrom(c)) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "class " + c.getName() + " does not implement io.parametric.shared.Job"
+                    + "; only Job records can be sent as records");
+        }
+        Job<?> job = (Job<?>) convert(p.value(), c, "record " + c.getName());
+        if (job == null) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "record " + c.getName() + " has no value");
+        }
+        return job::run;
+    }
+
+    private Prepared prepareLambda(JobPayload p) {
+        Class<?> c = load(p.className(), "lambda");
+        String here = ClassFingerprint.of(c);
+        if (!here.equals(p.fingerprint())) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "class " + c.getName() + " on this worker differs from the manager's"
+                    + " (bytecode fingerprint " + abbreviate(here) + " here, " + abbreviate(p.fingerprint())
+                    + " in the job), so the lambda could run different code; run the same build on the manager and the workers");
+        }
+        if (p.refKind() == null) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "lambda job names no reference kind");
+        }
+        LambdaMethod method;
+        try {
+            method = LambdaMethod.find(c, p.method(), p.descriptor(), p.refKind());
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(Reason.BAD_PAYLOAD, e.getMessage() + "; run the same build on the manager and the workers");
+        }
+        List<JsonNode> all = new ArrayList<>();
+        int captured = p.captured() == null ? 0 : p.captured().size();
+        if (p.captured() != null) {
+            all.addAll(p.captured());
+        }
+        if (p.args() != null) {
+            all.addAll(p.args());
+        }
+        List<Type> types = method.parameterTypes();
+        if (all.size() != types.size()) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "lambda " + method.describe() + " takes " + (types.size() - captured)
+                    + " argument(s) after " + captured + " captured value(s), but the job has " + (all.size() - captured));
+        }
+        List<Object> values = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            String what = i < captured ? "captured value #" + (i + 1) : "argument #" + (i + 1 - captured);
+            values.add(convert(all.get(i), types.get(i), what + " of lambda " + method.describe()));
+        }
+        return ctx -> method.invoke(values);
+    }
+
+    private Class<?> load(String className, String form) {
+        if (className == null || className.isBlank()) {
+            throw new Refusal(Reason.BAD_PAYLOAD, form + " job names no class");
+        }
+        if (!allowlist.admits(className)) {
+            throw new Refusal(Reason.NOT_ALLOWED, "class " + className + " is not admitted by this worker's allowlist ("
+                    + allowlist + "); start the worker with --allow / PP_ALLOW naming its package, or use a registered job type");
+        }
+        try {
+            // Not initialised: a class is only loaded here; its static code runs when the job does.
+            return Class.forName(className, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "class " + className + " is not on this worker's classpath ("
+                    + e + "); add its jar with --jobs / PP_JOBS or run the manager's build");
+        }
+    }
+
+    private static Object convert(JsonNode node, Type type, String what) {
+        try {
+            return Json.convertArgument(node, type);
+        } catch (IllegalArgumentException e) {
+            throw new Refusal(Reason.BAD_PAYLOAD, what + " has the wrong type: " + e.getMessage());
+        }
+    }
+
+    private static String names(List<Class<?>> types) {
+        return types.stream().map(Class::getSimpleName).toList().toString();
+    }
+
+    private static String abbreviate(String fingerprint) {
+        return fingerprint == null ? "none" : fingerprint.substring(0, Math.min(12, fingerprint.length()));
+    }
+
+    /** A job refused before it ran, with the outcome's reason. */
+    private static final class Refusal extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        private final transient Reason reason;
+
+        Refusal(Reason reason, String message) {
+            super(message, null, false, false);
+            this.reason = reason;
+        }
+    }
+}

@@ -1,0 +1,162 @@
+package io.parametric.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parametric.shared.JobContext;
+import io.parametric.shared.protocol.JobPayload;
+import io.parametric.shared.protocol.JobPayloads;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Outcome;
+import io.parametric.worker.outside.Outside;
+import io.parametric.worker.testjobs.Calls;
+import io.parametric.worker.testjobs.Jobs;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class JobRunnerTest {
+
+    private final JobRunner runner = new JobRunner(Allowlist.of(List.of("io.parametric.worker.testjobs")));
+    private final MemoryContext ctx = new MemoryContext();
+
+    private Outcome run(JobPayload p) {
+        return runner.run(p.placed("j1", "m1"), ctx, 7, 1);
+    }
+
+    private static JobPayload withArgs(JobPayload p, List<JsonNode> args) {
+        return new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
+                p.descriptor(), p.refKind(), p.fingerprint(), p.captured(), args, p.value(), p.timeoutMs(),
+                p.retries(), p.maxDeliveries(), p.pinned());
+    }
+
+    @Test
+    void registeredTypeRunsWithConvertedArguments() {
+        Outcome o = run(JobPayloads.type("add", List.of(2, 3)));
+        assertThat(o.ok()).isTrue();
+        assertThat(o.value().asInt()).isEqualTo(5);
+        assertThat(o.jobId()).isEqualTo("j1");
+        assertThat(o.pid()).isEqualTo(7);
+    }
+
+    @Test
+    void unknownTypeFailsListingTheWorkersTypes() {
+        Outcome o = run(JobPayloads.type("nope", List.of()));
+        assertThat(o.reason()).isEqualTo("UNKNOWN_JOB_TYPE");
+        assertThat(o.message()).contains("'nope'").contains("add").contains("echo");
+    }
+
+    @Test
+    void wrongArgumentCountOrTypeIsBadPayload() {
+        assertThat(run(JobPayloads.type("add", List.of(2))).reason()).isEqualTo("BAD_PAYLOAD");
+        Outcome wrongType = run(JobPayloads.type("add", List.of(2, "three")));
+        assertThat(wrongType.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(wrongType.message()).contains("argument #2");
+        assertThat(run(JobPayloads.type("add", List.of(2, 3.5))).reason()).isEqualTo("BAD_PAYLOAD");
+    }
+
+    @Test
+    void untypedHandlerGetsNaturalArguments() {
+        JobRegistry.register("natural", (c, args) -> List.of(args).toString());
+        try {
+            Outcome o = run(JobPayloads.type("natural", List.of(1, "a", List.of(2))));
+            assertThat(o.value().asText()).isEqualTo("[1, a, [2]]");
+        } finally {
+            JobRegistry.unregister("natural");
+        }
+    }
+
+    @Test
+    void methodReferenceRunsWithItsArguments() {
+        Outcome o = run(JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(5, "job #5")));
+        assertThat(o.ok()).isTrue();
+        assertThat(o.value().asInt()).isEqualTo(56);
+    }
+
+    @Test
+    void privateMethodReferenceAndCapturingLambdaRun() {
+        assertThat(run(JobPayloads.lambda(Jobs.secretRef(), List.of("x"))).value().asText()).isEqualTo("secret:x");
+        assertThat(run(JobPayloads.lambda(Jobs.adder(40, List.of(1, 2)), List.of(3))).value().asInt()).isEqualTo(46);
+    }
+
+    @Test
+    void voidLambdaReturnsNull() {
+        Outcome o = run(JobPayloads.lambda(Jobs.nothing(), List.of()));
+        assertThat(o.ok()).isTrue();
+        assertThat(o.value() == null || o.value().isNull()).isTrue();
+    }
+
+    @Test
+    void lambdaWhoseClassDiffersIsRefused() {
+        JobPayload p = JobPayloads.lambda(Jobs.secretRef(), List.of("x"));
+        JobPayload other = new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
+                p.descriptor(), p.refKind(), "0".repeat(64), p.captured(), p.args(), p.value(), p.timeoutMs(),
+                p.retries(), p.maxDeliveries(), p.pinned());
+        Outcome o = run(other);
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(o.message()).contains("differs from the manager's");
+    }
+
+    @Test
+    void lambdaWithWrongArgumentTypeIsRefused() {
+        JobPayload p = JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(5, "x"));
+        List<JsonNode> swapped = new ArrayList<>(List.of(Json.tree("five"), Json.tree("x")));
+        Outcome o = run(withArgs(p, swapped));
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(o.message()).contains("argument #1");
+        assertThat(run(withArgs(p, List.of(Json.tree(5)))).reason()).isEqualTo("BAD_PAYLOAD");
+    }
+
+    @Test
+    void classesOutsideTheAllowlistAreNotAllowed() {
+        assertThat(run(JobPayloads.record(new Outside.Escape("x"))).reason()).isEqualTo("NOT_ALLOWED");
+        Outcome o = run(JobPayloads.lambda(Outside.lambda(), List.of()));
+        assertThat(o.reason()).isEqualTo("NOT_ALLOWED");
+        assertThat(o.message()).contains(Outside.class.getName()).contains("--allow");
+        JobRunner open = new JobRunner(Allowlist.everything());
+        assertThat(open.run(JobPayloads.record(new Outside.Escape("x")).placed("j", "m"), ctx, 7, 1).value().asText())
+                .isEqualTo("escaped x");
+    }
+
+    @Test
+    void recordIsRebuiltAndRun() {
+        assertThat(run(JobPayloads.record(new Jobs.Square(7))).value().asInt()).isEqualTo(49);
+        assertThat(run(JobPayloads.record(new Jobs.Sum(List.of(new Jobs.Square(1), new Jobs.Square(2))))).value().asInt())
+                .isEqualTo(3);
+    }
+
+    @Test
+    void recordClassThatIsNotAJobOrNotFoundIsBadPayload() {
+        JobRunner open = new JobRunner(Allowlist.everything());
+        JobPayload notJob = new JobPayload(1, "j", "m", JobPayload.RECORD, null, "java.lang.String", null, null, null,
+                null, null, null, Json.tree("x"), null, 0, 3, false);
+        assertThat(open.run(notJob, ctx, 7, 1).reason()).isEqualTo("BAD_PAYLOAD");
+        JobPayload missing = new JobPayload(1, "j", "m", JobPayload.RECORD, null, "io.parametric.worker.testjobs.Gone",
+                null, null, null, null, null, null, Json.tree(1), null, 0, 3, false);
+        Outcome o = runner.run(missing, ctx, 7, 1);
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(o.message()).contains("not on this worker's classpath");
+    }
+
+    @Test
+    void jobThatThrowsFailsWithClassMessageAndStack() {
+        Outcome o = run(JobPayloads.lambda(Jobs.thrower(), List.of()));
+        assertThat(o.reason()).isEqualTo("JOB_FAILED");
+        assertThat(o.errorClass()).isEqualTo(UnsupportedOperationException.class.getName());
+        assertThat(o.message()).isEqualTo("thrown on purpose");
+        assertThat(o.stackTrace()).contains("Jobs.lambda$thrower");
+        Outcome typed = run(JobPayloads.type("fail", List.of("boom")));
+        assertThat(typed.errorClass()).isEqualTo(IllegalStateException.class.getName());
+        assertThat(typed.message()).isEqualTo("boom");
+    }
+
+    @Test
+    void contextIsBoundWhileTheJobRunsOnly() {
+        ctx.put("greeting", "hi");
+        Outcome o = run(JobPayloads.type("context", List.of()));
+        assertThat(o.value().get("greeting").asText()).isEqualTo("hi");
+        assertThat(o.value().get("counter").asLong()).isEqualTo(5);
+        assertThat(ctx.progress).isEqualTo(0.5);
+        org.assertj.core.api.Assertions.assertThatThrownBy(JobContext::current).isInstanceOf(IllegalStateException.class);
+    }
+}
