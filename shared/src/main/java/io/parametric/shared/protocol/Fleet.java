@@ -10,6 +10,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The protocol operations of one fleet, written once so the manager and the worker cannot
@@ -30,20 +32,50 @@ public final class Fleet {
     private static final LuaScript START = LuaScript.load("start-4.lua");
     private static final LuaScript FINISH = LuaScript.load("finish-8.lua");
     private static final LuaScript REHOME = LuaScript.load("rehome-7.lua");
+    private static final LuaScript REAP = LuaScript.load("reap-3.lua");
+    private static final LuaScript CANCEL = LuaScript.load("cancel-1.lua");
+    private static final LuaScript SCHEDULE = LuaScript.load("schedule-1.lua");
+    private static final LuaScript REQUEUE = LuaScript.load("requeue-2.lua");
+
+    private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
     private final Redis redis;
     private final FleetKeys keys;
     private final Duration jobTtl;
+    private final int maxPayloadBytes;
+
+    /**
+     * A fleet whose largest payload or return is {@link Limits#maxPayloadBytes()}.
+     *
+     * @param redis the connection
+     * @param keys the fleet's keys
+     * @param jobTtl how long a finished job's hash is kept (see {@link Limits#jobTtl()})
+     */
+    public Fleet(Redis redis, FleetKeys keys, Duration jobTtl) {
+        this(redis, keys, jobTtl, Limits.maxPayloadBytes());
+    }
 
     /**
      * @param redis the connection
      * @param keys the fleet's keys
      * @param jobTtl how long a finished job's hash is kept
+     * @param maxPayloadBytes the largest payload or return, bytes of UTF-8 JSON
      */
-    public Fleet(Redis redis, FleetKeys keys, Duration jobTtl) {
+    public Fleet(Redis redis, FleetKeys keys, Duration jobTtl, int maxPayloadBytes) {
         this.redis = redis;
         this.keys = keys;
         this.jobTtl = jobTtl;
+        this.maxPayloadBytes = maxPayloadBytes;
+    }
+
+    /** @return how long a finished job's hash is kept */
+    public Duration jobTtl() {
+        return jobTtl;
+    }
+
+    /** @return the largest payload or return, bytes of UTF-8 JSON */
+    public int maxPayloadBytes() {
+        return maxPayloadBytes;
     }
 
     /** @return the fleet's keys */
@@ -112,9 +144,11 @@ public final class Fleet {
      * @param placements the jobs
      * @param candidates pids an open placement may choose from, or null for any live worker
      * @return the pid each job went to, 0 for the fleet backlog
-     * @throws ProcessError NO_SUCH_WORKER or UNKNOWN_JOB_TYPE, naming the pid and type
+     * @throws ProcessError NO_SUCH_WORKER or UNKNOWN_JOB_TYPE, naming the pid and type; BAD_PAYLOAD
+     *     when a payload is larger than {@link #maxPayloadBytes()} (nothing placed)
      */
     public List<Long> place(List<Placement> placements, Collection<Long> candidates) {
+        placements.forEach(p -> checkSize(p.jobId(), p.payload()));
         String allowed = candidates == null ? "*"
                 : candidates.stream().map(String::valueOf).collect(Collectors.joining(",", ",", ","));
         List<List<String>> chunks = new ArrayList<>();
@@ -169,13 +203,21 @@ public final class Fleet {
      * @param payload the in-flight entry
      * @param jobId the job
      * @param deadEntryIfMissing the dead-letter entry to write when the job hash is missing
-     * @return the delivery count (≥ 1), -2 when the job hash was missing, -3 when cancelled or already finished
+     * @return the delivery count (≥ 1); -2 when the job hash was missing, -3 when cancelled or already
+     *     finished, -4 when the job was over its delivery limit (poison: dead-lettered, failed with POISON).
+     *     Below 0 the entry is gone from in-flight and the worker already took its next backlog job onto
+     *     its pending list, or is open.
      */
     public long start(long pid, String payload, String jobId, String deadEntryIfMissing) {
         List<?> reply = (List<?>) redis.eval(START,
                 List.of(keys.job(jobId), keys.worker(pid), keys.inFlight(pid), keys.deadLetter()),
-                List.of(Long.toString(pid), payload, jobId, deadEntryIfMissing));
+                List.of(Long.toString(pid), payload, jobId, deadEntryIfMissing, keys.prefix(),
+                        Long.toString(jobTtl.toSeconds())));
         long code = (Long) reply.get(0);
+        if (code == -4) {
+            LOG.warn("job {} is poison: delivered {} times without an outcome; it is in the dead-letter list of fleet '{}'",
+                    jobId, reply.get(1), keys.fleet());
+        }
         return code == 1 ? (Long) reply.get(1) : code;
     }
 
@@ -188,21 +230,40 @@ public final class Fleet {
      * @param outcome the job's outcome, or null when the entry is dropped without one
      * @param managerId the manager to notify, or null
      * @param deadEntry a dead-letter entry to write, or null
-     * @return the result
+     * @return the result; a late completion (the job was re-homed: this worker lost its lease) is
+     *     refused, counted in {@link FleetKeys#staleFinishes()} and logged
      */
     public Finish finish(long pid, String payload, Outcome outcome, String managerId, String deadEntry) {
         String jobId = outcome == null ? "-" : outcome.jobId();
+        String outcomeJson = outcome == null ? "" : Json.write(outcome);
+        if (outcomeJson.length() > maxPayloadBytes / 4 && utf8Length(outcomeJson) > maxPayloadBytes) {
+            outcome = Outcome.failure(outcome.jobId(), pid, "BAD_PAYLOAD",
+                    "the return of job " + outcome.jobId() + " is " + utf8Length(outcomeJson)
+                            + " bytes of JSON, over the limit of " + maxPayloadBytes
+                            + " (PP_MAX_PAYLOAD / pp.maxPayloadBytes); return less, or store big results elsewhere and return a reference",
+                    outcome.attempt());
+            outcomeJson = Json.write(outcome);
+        }
         List<?> reply = (List<?>) redis.eval(FINISH,
                 List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(),
                         keys.backlog(), keys.deadLetter(), keys.job(jobId),
                         keys.completions(managerId == null ? "-" : managerId)),
                 List.of(payload, Long.toString(pid),
-                        outcome == null ? "" : Json.write(outcome),
+                        outcomeJson,
                         outcome == null ? "" : (outcome.ok() ? "done" : "failed"),
                         deadEntry == null ? "" : deadEntry,
                         Long.toString(jobTtl.toSeconds()),
-                        managerId == null || managerId.isEmpty() ? "" : "1"));
+                        managerId == null || managerId.isEmpty() ? "" : "1",
+                        keys.prefix()));
         long code = (Long) reply.get(0);
+        if (code == -1) {
+            long refused = redis.incrBy(keys.staleFinishes(), 1);
+            LOG.warn("refused a late completion of job {} from worker {}: the job was re-homed after the worker"
+                    + " missed its lease, so another delivery owns it ({} refused in fleet '{}' so far)",
+                    jobId, pid, refused, keys.fleet());
+        } else if (code == 2) {
+            LOG.info("job {} failed on worker {}; it will be retried (withRetries)", jobId, pid);
+        }
         return new Finish(code != -1, reply.size() > 1 ? (String) reply.get(1) : null);
     }
 
@@ -241,6 +302,215 @@ public final class Fleet {
      * @param deadLettered entries that were not jobs
      */
     public record Rehomed(long moved, long failed, long deadLettered) {}
+
+    /**
+     * One reaper tick, timed by Redis's clock (see {@code reap-3.lua}): promotes due delayed jobs;
+     * then, unless another reaper of the fleet ran within {@code lockPeriod}, re-homes the jobs of
+     * every worker whose heartbeat is older than {@code lease}. The first tick after Redis
+     * restarted reaps nobody and gives every live worker one lease of grace instead.
+     *
+     * @param lease how long a worker may go without a heartbeat
+     * @param lockPeriod the fleet reaps at most once per period (SET NX PX on {@link FleetKeys#reaperLock()})
+     * @param owner who runs it, stored in the lock for diagnosis
+     * @return what it did
+     */
+    public Reaped reap(Duration lease, Duration lockPeriod, String owner) {
+        List<?> reply = (List<?>) redis.eval(REAP,
+                List.of(keys.workers(), keys.reaperLock(), keys.redisRunId()),
+                List.of(keys.prefix(), Long.toString(lease.toMillis()), owner,
+                        Long.toString(Math.max(1, lockPeriod.toMillis())), Long.toString(jobTtl.toSeconds())));
+        long code = (Long) reply.get(0);
+        long promoted = (Long) reply.get(1);
+        if (code == 0) {
+            return new Reaped(Reaped.Kind.SKIPPED, promoted, 0, List.of(), 0, 0, 0, 0);
+        }
+        if (code == 2) {
+            return new Reaped(Reaped.Kind.GRACE, promoted, (Long) reply.get(2), List.of(), 0, 0, 0, 0);
+        }
+        List<Long> pids = reply.subList(7, reply.size()).stream().map(p -> (Long) p).toList();
+        return new Reaped(Reaped.Kind.REAPED, promoted, 0, pids,
+                (Long) reply.get(3), (Long) reply.get(4), (Long) reply.get(5), (Long) reply.get(6));
+    }
+
+    /**
+     * What one {@link #reap} tick did.
+     *
+     * @param kind whether it reaped, only promoted (another reaper holds the lock) or gave grace
+     * @param promoted delayed jobs moved to workers or the backlog
+     * @param graced live workers re-scored to now after a Redis restart (kind GRACE)
+     * @param reaped the pids of the workers found dead (kind REAPED)
+     * @param moved jobs of those workers handed on
+     * @param failed pinned (WORKER_LOST) or cancelled jobs failed
+     * @param deadLettered entries that were not jobs
+     * @param poisoned in-flight jobs over their delivery limit, failed with POISON
+     */
+    public record Reaped(Kind kind, long promoted, long graced, List<Long> reaped,
+                         long moved, long failed, long deadLettered, long poisoned) {
+
+        /** What kind of tick it was. */
+        public enum Kind {
+            /** Another reaper ran within the lock period: only due delayed jobs were promoted. */
+            SKIPPED,
+            /** Redis restarted: nobody was reaped, every live worker got one lease of grace. */
+            GRACE,
+            /** Workers past their lease (possibly none) were reaped. */
+            REAPED
+        }
+    }
+
+    /**
+     * Places jobs to run later, via the delayed-jobs set (promoted by {@link #reap}).
+     *
+     * @param jobs the jobs and their delays
+     * @throws ProcessError BAD_PAYLOAD when a payload is larger than {@link #maxPayloadBytes()} (nothing placed)
+     */
+    public void schedule(List<Scheduled> jobs) {
+        jobs.forEach(j -> checkSize(j.jobId(), j.payload()));
+        List<List<String>> chunks = new ArrayList<>();
+        for (int from = 0; from < jobs.size(); from += CHUNK) {
+            List<String> args = new ArrayList<>();
+            args.add(keys.prefix());
+            for (Scheduled j : jobs.subList(from, Math.min(jobs.size(), from + CHUNK))) {
+                args.addAll(List.of(j.jobId(), j.payload(), j.managerId() == null ? "" : j.managerId(),
+                        Long.toString(Math.max(0, j.delay().toMillis()))));
+            }
+            chunks.add(args);
+        }
+        redis.batch(b -> chunks.forEach(args -> b.eval(SCHEDULE, List.of(keys.delayed()), args)));
+    }
+
+    /**
+     * One job for {@link #schedule}.
+     *
+     * @param jobId the job id
+     * @param payload the job JSON
+     * @param managerId the placing manager
+     * @param delay how long from now (Redis time) until it may run
+     */
+    public record Scheduled(String jobId, String payload, String managerId, Duration delay) {}
+
+    /**
+     * Cancels a job (see {@code cancel-1.lua}): a waiting job is removed and fails with CANCELLED;
+     * a running one is marked and its worker interrupts it. Acknowledged in the job hash.
+     *
+     * @param jobId the job
+     * @param who who asks, for the job hash
+     * @return what happened
+     */
+    public Cancel cancel(String jobId, String who) {
+        List<?> reply = (List<?>) redis.eval(CANCEL, List.of(keys.job(jobId)),
+                List.of(keys.prefix(), jobId, Long.toString(jobTtl.toSeconds()), who == null ? "" : who));
+        long code = (Long) reply.get(0);
+        return switch ((int) code) {
+            case 1 -> Cancel.REMOVED;
+            case 2 -> Cancel.INTERRUPTING;
+            case 0 -> Cancel.ALREADY_FINISHED;
+            default -> Cancel.UNKNOWN;
+        };
+    }
+
+    /** What {@link #cancel} did. */
+    public enum Cancel {
+        /** The job was waiting: removed, failed with CANCELLED, its manager notified. */
+        REMOVED,
+        /** The job runs: its worker will interrupt it; its outcome will be CANCELLED unless it returns first. */
+        INTERRUPTING,
+        /** The job already has an outcome. */
+        ALREADY_FINISHED,
+        /** No such job (never placed, or its hash expired). */
+        UNKNOWN
+    }
+
+    /**
+     * @param pid a worker
+     * @return the id of a running job a manager asked that worker to interrupt, or null; see {@link #cancel}
+     */
+    public String cancelRequest(long pid) {
+        return redis.hget(keys.worker(pid), "cancel");
+    }
+
+    /**
+     * Clears a worker's cancel request once it acted on it.
+     *
+     * @param pid the worker
+     */
+    public void clearCancelRequest(long pid) {
+        redis.hdel(keys.worker(pid), "cancel");
+    }
+
+    /** @return the dead-letter list: JSON entries with {@code reason}, {@code entry} and, when known, {@code jobId} */
+    public List<String> deadLetters() {
+        return redis.lrange(keys.deadLetter());
+    }
+
+    /**
+     * Gives every dead-lettered job a fresh start (deliveries 0) on an open worker or the backlog;
+     * entries that are not jobs stay.
+     *
+     * @return how many jobs were requeued
+     */
+    public int requeueDeadLetters() {
+        List<?> reply = (List<?>) redis.eval(REQUEUE, List.of(keys.deadLetter(), keys.backlog()), List.of(keys.prefix()));
+        return ((Long) reply.get(0)).intValue();
+    }
+
+    /** @return how many entries the dead-letter list held; it is now empty */
+    public int purgeDeadLetters() {
+        List<Object> reply = redis.batch(b -> {
+            b.llen(keys.deadLetter());
+            b.del(keys.deadLetter());
+        });
+        return ((Long) reply.get(0)).intValue();
+    }
+
+    /** @return how many late completions this fleet refused (fencing) */
+    public long staleFinishes() {
+        String n = redis.get(keys.staleFinishes());
+        return n == null ? 0 : Long.parseLong(n);
+    }
+
+    /**
+     * Checks the Redis settings a fleet relies on to lose nothing.
+     *
+     * @return one line per setting that is not as required (empty when all are), saying what to set
+     */
+    public List<String> durabilityWarnings() {
+        List<String> warnings = new ArrayList<>();
+        try {
+            String aof = redis.configGet("appendonly");
+            if (aof != null && !"yes".equalsIgnoreCase(aof)) {
+                warnings.add("Redis at " + redis.url() + " has appendonly=" + aof
+                        + ": a Redis restart loses every queued job; set appendonly yes (appendfsync everysec"
+                        + " can lose the last second of placements, always loses nothing)");
+            }
+            String policy = redis.configGet("maxmemory-policy");
+            if (policy != null && !"noeviction".equalsIgnoreCase(policy)) {
+                warnings.add("Redis at " + redis.url() + " has maxmemory-policy=" + policy
+                        + ": under memory pressure it may evict queued jobs; set maxmemory-policy noeviction");
+            }
+        } catch (RuntimeException e) {
+            if (e instanceof ProcessError pe && pe.reason() == Reason.REDIS_UNAVAILABLE) {
+                throw e;
+            }
+            // CONFIG may be disabled (managed Redis): nothing to check, not an error.
+            LOG.debug("cannot read the Redis configuration to check durability: {}", e.getMessage());
+        }
+        return warnings;
+    }
+
+    private void checkSize(String jobId, String payload) {
+        if (payload.length() > maxPayloadBytes / 4 && utf8Length(payload) > maxPayloadBytes) {
+            throw new ProcessError(Reason.BAD_PAYLOAD,
+                    "job " + jobId + " is " + utf8Length(payload) + " bytes of JSON, over the limit of " + maxPayloadBytes
+                            + " (PP_MAX_PAYLOAD / pp.maxPayloadBytes); nothing was placed — pass a reference"
+                            + " (a key, a path, a URL) instead of the data, or raise the limit",
+                    null, jobId, null, null, null);
+        }
+    }
+
+    private static int utf8Length(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    }
 
     /**
      * @param reason why the entry cannot be run

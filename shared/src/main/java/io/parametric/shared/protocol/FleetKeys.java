@@ -72,6 +72,11 @@ public final class FleetKeys {
         return prefix + "runid";
     }
 
+    /** @return string: how many late completions were refused because the job had been re-homed (fencing) */
+    public String staleFinishes() {
+        return prefix + "stale";
+    }
+
     /**
      * @param pid the worker
      * @return hash: the worker's name, kind, host, OS pid, state, job types, latest return, counters

@@ -147,6 +147,26 @@ public final class Redis implements AutoCloseable {
         return call(() -> client.hget(key, field));
     }
 
+    /** @param key a hash @param fields fields to delete @return how many existed */
+    public long hdel(String key, String... fields) {
+        return call(() -> client.hdel(key, fields));
+    }
+
+    /** @param key a sorted set @param score the score @param member the member */
+    public void zadd(String key, double score, String member) {
+        call(() -> client.zadd(key, score, member));
+    }
+
+    /** @param key a sorted set @param member a member @return its score, or null */
+    public Double zscore(String key, String member) {
+        return call(() -> client.zscore(key, member));
+    }
+
+    /** @param key a sorted set @return its size */
+    public long zcard(String key) {
+        return call(() -> client.zcard(key));
+    }
+
     /** @param key a hash @param fields fields to set */
     public void hset(String key, Map<String, String> fields) {
         call(() -> client.hset(key, fields));
@@ -254,6 +274,13 @@ public final class Redis implements AutoCloseable {
             }
         }
 
+        /** @param keys keys to delete */
+        public void del(String... keys) {
+            if (pipe != null) {
+                responses.add(pipe.del(keys));
+            }
+        }
+
         /** @param key a list */
         public void lrange(String key) {
             if (pipe != null) {
@@ -282,6 +309,12 @@ public final class Redis implements AutoCloseable {
     }
 
     private <T> T call(Supplier<T> command) {
+        try {
+            return command.get();
+        } catch (JedisConnectionException first) {
+            // A pooled connection left over from before a Redis restart fails once, and the pool
+            // drops it; one retry on a fresh connection tells a stale socket from a Redis that is away.
+        }
         try {
             return command.get();
         } catch (JedisConnectionException e) {

@@ -3,6 +3,12 @@
   worker's in-flight list, notifies the placing manager, then takes the next backlog job when the
   worker's own list is empty, else puts the worker on the open-worker list. Also used to drop an
   entry that cannot be read as a job (with a dead-letter entry instead of, or beside, an outcome).
+  Retries: a JOB_FAILED outcome of a job whose payload asks for retries (field retries) and has
+  attempts left is not stored: the job goes to the delayed-jobs set, due after 1 s, 2 s, 4 s ...
+  (Redis time), its deliveries reset, 'attempts' counted and the failure kept in 'lastError'.
+  Cancellation: a failure of a job being cancelled (state 'cancelling') is stored as CANCELLED.
+  Fencing: the in-flight entry is the lease; a worker whose job was re-homed no longer has it
+  and its late completion is refused (-1) without writing anything.
   Input:
     KEYS[1] the worker's in-flight list
     KEYS[2] the worker's pending list
@@ -19,9 +25,12 @@
     ARGV[5] dead-letter entry, or ''
     ARGV[6] job hash TTL after the outcome, seconds
     ARGV[7] '1' to notify the manager, else ''
+    ARGV[8] fleet prefix (to reach the delayed-jobs set; see lib.lua)
   Output:
     {1}           finished; the worker is open or has jobs queued
     {1, payload}  finished; payload was taken from the backlog into in-flight
+    {2}           the job failed and will be retried (in the delayed-jobs set); as {1} otherwise
+    {2, payload}  as {1, payload}, after scheduling a retry
     {-1}          stale: the entry is no longer in this worker's in-flight list (re-homed), nothing written
 ]]
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
@@ -30,28 +39,58 @@ end
 if ARGV[5] ~= '' then
   redis.call('RPUSH', KEYS[6], ARGV[5])
 end
-if ARGV[3] ~= '' then
-  redis.call('HSET', KEYS[7], 'state', ARGV[4], 'outcome', ARGV[3], 'finished', now_ms())
+local code = 1
+local outcome = ARGV[3]
+local job_state = ARGV[4]
+if outcome ~= '' and job_state == 'failed' then
+  local ok, o = pcall(cjson.decode, outcome)
+  local ok2, job = pcall(cjson.decode, ARGV[1])
+  local current = redis.call('HGET', KEYS[7], 'state')
+  if ok and type(o) == 'table' and ok2 and type(job) == 'table' then
+    if current == 'cancelling' then
+      o.reason = 'CANCELLED'
+      o.message = 'job ' .. tostring(job.id) .. ' was cancelled while running (it ended: '
+        .. tostring(o.message) .. ')'
+      o.errorClass = nil
+      o.stackTrace = nil
+      outcome = cjson.encode(o)
+      job_state = 'cancelled'
+    elseif o.reason == 'JOB_FAILED' and (ARGV[8] or '') ~= '' then
+      local retries = tonumber(job.retries) or 0
+      local attempts = tonumber(redis.call('HGET', KEYS[7], 'attempts') or '0') or 0
+      if attempts < retries then
+        local delay = 1000 * math.pow(2, attempts)
+        redis.call('ZADD', ARGV[8] .. 'delayed', now_ms() + delay, ARGV[1])
+        redis.call('HSET', KEYS[7], 'state', 'delayed', 'attempts', attempts + 1, 'deliveries', 0,
+          'lastError', outcome, 'due', now_ms() + delay, 'pid', '')
+        outcome = ''
+        code = 2
+      end
+    end
+  end
+end
+if outcome ~= '' then
+  redis.call('HSET', KEYS[7], 'state', job_state, 'outcome', outcome, 'finished', now_ms())
   redis.call('EXPIRE', KEYS[7], tonumber(ARGV[6]))
-  redis.call('HSET', KEYS[3], 'ret', ARGV[3])
+  redis.call('HSET', KEYS[3], 'ret', outcome)
   redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
   if ARGV[7] == '1' then
-    redis.call('RPUSH', KEYS[8], ARGV[3])
+    redis.call('RPUSH', KEYS[8], outcome)
     if redis.call('TTL', KEYS[8]) < 0 then redis.call('EXPIRE', KEYS[8], 3600) end
   end
 end
 redis.call('HDEL', KEYS[3], 'job')
 local state = redis.call('HGET', KEYS[3], 'state')
 if state == 'closing' or state == 'closed' or state == 'dead' then
-  return {1}
+  return {code}
 end
 if redis.call('LLEN', KEYS[2]) == 0 then
   local next_job = redis.call('LMOVE', KEYS[5], KEYS[1], 'LEFT', 'RIGHT')
   if next_job then
-    return {1, next_job}
+    return {code, next_job}
   end
   redis.call('LREM', KEYS[4], 0, ARGV[2])
   redis.call('RPUSH', KEYS[4], ARGV[2])
   redis.call('HSET', KEYS[3], 'state', 'idle')
 end
-return {1}
+return {code}

@@ -91,3 +91,115 @@ local function fail_job(prefix, jobid, manager, outcome, ttl)
     if redis.call('TTL', done) < 0 then redis.call('EXPIRE', done, 3600) end
   end
 end
+
+-- The delivery limit a payload carries (maxDeliveries, the first delivery included); 3 when absent.
+local function delivery_limit(job)
+  local limit = tonumber(job.maxDeliveries)
+  if limit == nil or limit < 1 then return 3 end
+  return limit
+end
+
+-- Fails a job delivered more times than its limit: a dead-letter entry with the reason, a POISON
+-- outcome on the job hash and its manager's completion list, so no waiter hangs.
+local function poison_job(prefix, job, payload, deliveries, pid, ttl)
+  local limit = delivery_limit(job)
+  local why = 'delivered ' .. deliveries .. ' times, over its limit of ' .. limit
+      .. ' (each delivery ended without an outcome: the job kills or hangs its worker)'
+  redis.call('RPUSH', prefix .. 'dead', cjson.encode({reason = 'POISON: ' .. why, jobId = job.id, entry = payload}))
+  local outcome = cjson.encode({v = 1, jobId = job.id, pid = tonumber(pid) or 0, ok = false, reason = 'POISON',
+    message = 'job ' .. job.id .. ' was ' .. why .. '; it is in the dead-letter list: fix the job, then'
+      .. ' requeueDeadLetters() or purgeDeadLetters()',
+    attempt = deliveries})
+  fail_job(prefix, job.id, job.manager, outcome, ttl)
+end
+
+-- Fails a job that was cancelled while its worker went away.
+local function cancelled_job(prefix, job, pid, ttl)
+  local outcome = cjson.encode({v = 1, jobId = job.id, pid = tonumber(pid) or 0, ok = false, reason = 'CANCELLED',
+    message = 'job ' .. job.id .. ' was cancelled', attempt = 0})
+  fail_job(prefix, job.id, job.manager, outcome, ttl)
+  redis.call('HSET', prefix .. 'job:' .. job.id, 'state', 'cancelled')
+end
+
+-- Takes a worker out of the fleet and hands its jobs on: each queued (and, when include_inflight,
+-- in-flight) job goes to an open worker or the fleet backlog; pinned jobs fail with WORKER_LOST;
+-- an in-flight job that has used up its deliveries is poison; entries that are not jobs go to
+-- the dead-letter list. Returns moved, failed, dead-lettered, poisoned.
+local function rehome_worker(prefix, pid, include_inflight, new_state, ttl, why)
+  local whash, pending, inflight = wkey(prefix, pid), wkey(prefix, pid, ':pending'), wkey(prefix, pid, ':inflight')
+  if redis.call('EXISTS', whash) == 1 then
+    redis.call('HSET', whash, 'state', new_state)
+  end
+  redis.call('LREM', prefix .. 'open', 0, pid)
+  if new_state ~= 'closing' then
+    redis.call('ZREM', prefix .. 'workers', pid)
+  end
+
+  local entries, running = {}, {}
+  if include_inflight then
+    for _, e in ipairs(redis.call('LRANGE', inflight, 0, -1)) do
+      entries[#entries + 1] = e
+      running[#entries] = true
+    end
+    redis.call('DEL', inflight)
+  end
+  for _, e in ipairs(redis.call('LRANGE', pending, 0, -1)) do entries[#entries + 1] = e end
+  redis.call('DEL', pending)
+
+  local moved, failed, dead, poisoned = 0, 0, 0, 0
+  for i, payload in ipairs(entries) do
+    local ok, job = pcall(cjson.decode, payload)
+    if not ok or type(job) ~= 'table' or type(job.id) ~= 'string' then
+      redis.call('RPUSH', prefix .. 'dead',
+        cjson.encode({reason = 'not a job (re-homed from worker ' .. pid .. ')', entry = payload}))
+      dead = dead + 1
+    else
+      local jkey = prefix .. 'job:' .. job.id
+      local state = redis.call('HGET', jkey, 'state')
+      local deliveries = tonumber(redis.call('HGET', jkey, 'deliveries') or '0') or 0
+      if state == 'done' or state == 'failed' or state == 'cancelled' then
+        -- Already has its outcome (e.g. cancelled while queued): nothing to hand on.
+      elseif state == 'cancelling' then
+        cancelled_job(prefix, job, pid, ttl)
+        failed = failed + 1
+      elseif job.pinned == true then
+        local outcome = cjson.encode({v = 1, jobId = job.id, pid = tonumber(pid), ok = false, reason = 'WORKER_LOST',
+          message = 'pinned job lost its worker ' .. pid .. ' (' .. why .. '); pinned jobs never move to another worker',
+          attempt = deliveries})
+        fail_job(prefix, job.id, job.manager, outcome, ttl)
+        failed = failed + 1
+      elseif running[i] and deliveries >= delivery_limit(job) then
+        poison_job(prefix, job, payload, deliveries, pid, ttl)
+        poisoned = poisoned + 1
+      else
+        local jobtype = ''
+        if job.form == 'type' and type(job.type) == 'string' then jobtype = job.type end
+        place_open_or_backlog(prefix, job.id, payload, jobtype, '*')
+        if redis.call('EXISTS', jkey) == 1 then
+          redis.call('HINCRBY', jkey, 'rehomed', 1)
+        end
+        moved = moved + 1
+      end
+    end
+  end
+  return moved, failed, dead, poisoned
+end
+
+-- Moves up to max delayed jobs that are due (score <= now) to an open worker or the backlog.
+-- Returns how many moved.
+local function promote_due(prefix, now, max)
+  local delayed = prefix .. 'delayed'
+  local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, max)
+  for _, payload in ipairs(due) do
+    redis.call('ZREM', delayed, payload)
+    local ok, job = pcall(cjson.decode, payload)
+    if not ok or type(job) ~= 'table' or type(job.id) ~= 'string' then
+      redis.call('RPUSH', prefix .. 'dead', cjson.encode({reason = 'not a job (in the delayed set)', entry = payload}))
+    else
+      local jobtype = ''
+      if job.form == 'type' and type(job.type) == 'string' then jobtype = job.type end
+      place_open_or_backlog(prefix, job.id, payload, jobtype, '*')
+    end
+  end
+  return #due
+end

@@ -1,0 +1,65 @@
+package io.parametric.shared.protocol;
+
+import java.time.Duration;
+
+/**
+ * The bounds that keep a fleet's Redis memory bounded, read once from configuration: how long a
+ * finished job's hash is kept ({@code PP_JOB_TTL} or the system property {@code pp.job.ttl},
+ * default 24 h) and the largest payload or return ({@code PP_MAX_PAYLOAD} or
+ * {@code pp.maxPayloadBytes}, bytes, default 1 MiB). A system property wins over the environment.
+ *
+ * <pre>{@code
+ * Fleet fleet = new Fleet(redis, keys, Limits.jobTtl());
+ * }</pre>
+ */
+public final class Limits {
+
+    /** Default largest payload or return, in bytes of UTF-8 JSON. */
+    public static final int DEFAULT_MAX_PAYLOAD_BYTES = 1 << 20;
+
+    private Limits() {}
+
+    /**
+     * @return the configured job hash TTL after an outcome, default {@link Fleet#DEFAULT_JOB_TTL}
+     * @throws IllegalArgumentException when the setting is not a duration of at least one second
+     */
+    public static Duration jobTtl() {
+        String text = setting("pp.job.ttl", "PP_JOB_TTL");
+        if (text == null) {
+            return Fleet.DEFAULT_JOB_TTL;
+        }
+        Duration ttl = Durations.parse(text);
+        if (ttl.toSeconds() < 1) {
+            throw new IllegalArgumentException("PP_JOB_TTL / pp.job.ttl must be at least 1s, not '" + text + "'");
+        }
+        return ttl;
+    }
+
+    /**
+     * @return the configured largest payload or return in bytes, default {@value #DEFAULT_MAX_PAYLOAD_BYTES}
+     * @throws IllegalArgumentException when the setting is not a positive number
+     */
+    public static int maxPayloadBytes() {
+        String text = setting("pp.maxPayloadBytes", "PP_MAX_PAYLOAD");
+        if (text == null) {
+            return DEFAULT_MAX_PAYLOAD_BYTES;
+        }
+        try {
+            int n = Integer.parseInt(text.trim());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("PP_MAX_PAYLOAD / pp.maxPayloadBytes must be a positive number of bytes, not '" + text + "'");
+    }
+
+    private static String setting(String property, String env) {
+        String value = System.getProperty(property);
+        if (value == null || value.isBlank()) {
+            value = System.getenv(env);
+        }
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,52 @@
+--[[
+  One reaper tick, timed by Redis's clock: promotes due delayed jobs, then — at most once per
+  lock period across the fleet — re-homes the jobs of every worker whose last heartbeat is older
+  than the lease (lib.lua's rehome_worker: in-flight and queued jobs to open workers or the
+  backlog, counted; pinned ones fail WORKER_LOST; an in-flight job that used up its deliveries
+  fails POISON). After a Redis restart (its run_id changed) it reaps nobody: every live worker is
+  re-scored to now, one lease of grace, so an outage does not make the whole fleet look dead.
+  Reaches worker keys it discovers from the fleet prefix (see lib.lua, wkey).
+  Input:
+    KEYS[1] live workers (sorted set, scored by heartbeat, Redis time ms)
+    KEYS[2] reaper lock (string, SET NX PX)
+    KEYS[3] Redis run id the fleet last saw (string)
+    ARGV[1] fleet prefix
+    ARGV[2] lease, ms
+    ARGV[3] lock owner (for diagnosis)
+    ARGV[4] lock period, ms (the fleet reaps at most once per period)
+    ARGV[5] job hash TTL after an outcome, seconds
+  Output:
+    {0, promoted}                                            another reaper reaped within the lock period
+    {2, promoted, workers}                                   Redis restarted: workers given a lease of grace
+    {1, promoted, reaped, moved, failed, dead_lettered, poisoned, pid1, pid2, ...}  reaped those pids
+]]
+local prefix = ARGV[1]
+local now = now_ms()
+local promoted = promote_due(prefix, now, 1000)
+
+if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', tonumber(ARGV[4])) then
+  return {0, promoted}
+end
+
+local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or ''
+if redis.call('GET', KEYS[3]) ~= run_id then
+  redis.call('SET', KEYS[3], run_id)
+  local live = redis.call('ZRANGE', KEYS[1], 0, -1)
+  for _, pid in ipairs(live) do
+    redis.call('ZADD', KEYS[1], 'XX', now, pid)
+  end
+  return {2, promoted, #live}
+end
+
+local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2])))
+local reply = {1, promoted, #dead, 0, 0, 0, 0}
+for _, pid in ipairs(dead) do
+  local moved, failed, dl, poisoned = rehome_worker(prefix, pid, true, 'dead', tonumber(ARGV[5]),
+    'no heartbeat for ' .. ARGV[2] .. ' ms')
+  reply[4] = reply[4] + moved
+  reply[5] = reply[5] + failed
+  reply[6] = reply[6] + dl
+  reply[7] = reply[7] + poisoned
+  reply[#reply + 1] = tonumber(pid)
+end
+return reply

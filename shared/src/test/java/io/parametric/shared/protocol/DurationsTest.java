@@ -1,0 +1,27 @@
+package io.parametric.shared.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DurationsTest {
+
+    @Test
+    void readsTheFormsPeopleWriteInConfiguration() {
+        assertThat(Durations.parse("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.parse("25s")).isEqualTo(Duration.ofSeconds(25));
+        assertThat(Durations.parse("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Durations.parse("24h")).isEqualTo(Duration.ofHours(24));
+        assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
+        assertThat(Durations.parse("30")).isEqualTo(Duration.ofSeconds(30));
+        assertThat(Durations.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+    }
+
+    @Test
+    void rejectsTextThatIsNoDurationNamingTheForms() {
+        assertThatThrownBy(() -> Durations.parse("soon")).hasMessageContaining("25s");
+        assertThatThrownBy(() -> Durations.parse("")).isInstanceOf(IllegalArgumentException.class);
+    }
+}
