@@ -205,8 +205,7 @@ public final class Fleet {
      * @param deadEntryIfMissing the dead-letter entry to write when the job hash is missing
      * @return the delivery count (≥ 1); -2 when the job hash was missing, -3 when cancelled or already
      *     finished, -4 when the job was over its delivery limit (poison: dead-lettered, failed with POISON).
-     *     Below 0 the entry is gone from in-flight and the worker already took its next backlog job onto
-     *     its pending list, or is open.
+     *     Below 0 the entry stays in-flight: drop it with {@link #finish} without an outcome.
      */
     public long start(long pid, String payload, String jobId, String deadEntryIfMissing) {
         List<?> reply = (List<?>) redis.eval(START,

@@ -131,13 +131,14 @@ class ReaperIT {
     }
 
     @Test
-    void startRefusesJobDeliveredMoreThanItsLimitAndReopensTheWorker() {
+    void startRefusesJobDeliveredMoreThanItsLimitAsPoison() {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("y", payload("y", 0, 1, false), "", "m1", pid)), null);
         redis.hset(keys.job("y"), Map.of("deliveries", "1"));
         String y = fleet.fetch(pid, Duration.ofSeconds(1));
 
         assertThat(fleet.start(pid, y, "y", "x")).isEqualTo(-4);
+        assertThat(fleet.finish(pid, y, null, null, null).accepted()).isTrue();
 
         assertThat(redis.lrange(keys.inFlight(pid))).isEmpty();
         assertThat(redis.lrange(keys.openWorkers())).containsExactly(Long.toString(pid));
@@ -149,7 +150,9 @@ class ReaperIT {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("y", payload("y", 0, 1, false), "", "m1", pid)), null);
         redis.hset(keys.job("y"), Map.of("deliveries", "1"));
-        fleet.start(pid, fleet.fetch(pid, Duration.ofSeconds(1)), "y", "x");
+        String y = fleet.fetch(pid, Duration.ofSeconds(1));
+        fleet.start(pid, y, "y", "x");
+        fleet.finish(pid, y, null, null, null);
         redis.rpush(keys.deadLetter(), "not json at all");
 
         assertThat(fleet.requeueDeadLetters()).isEqualTo(1);
