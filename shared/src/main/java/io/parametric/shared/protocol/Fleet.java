@@ -26,7 +26,7 @@ public final class Fleet {
     /** Placements per script call; larger calls are split into chunks sent in one pipeline. */
     static final int CHUNK = 500;
 
-    private static final LuaScript REGISTER = LuaScript.load("register-5.lua");
+    private static final LuaScript REGISTER = LuaScript.load("register-6.lua");
     private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat-1.lua");
     private static final LuaScript PLACE = LuaScript.load("place-0.lua");
     private static final LuaScript START = LuaScript.load("start-4.lua");
@@ -36,6 +36,7 @@ public final class Fleet {
     private static final LuaScript CANCEL = LuaScript.load("cancel-1.lua");
     private static final LuaScript SCHEDULE = LuaScript.load("schedule-1.lua");
     private static final LuaScript REQUEUE = LuaScript.load("requeue-2.lua");
+    private static final LuaScript PROGRESS = LuaScript.load("progress-1.lua");
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
@@ -94,7 +95,9 @@ public final class Fleet {
     }
 
     /**
-     * Registers a worker slot and gives it its first job from the backlog, if any.
+     * Registers a worker slot and gives it its first job from the backlog, if any. A slot whose
+     * hash vanished (Redis restarted without persistence) registers again under the same pid; the
+     * pid counter is then raised to at least that pid so it is never handed out again.
      *
      * @param pid the slot's pid (from {@link #newPid()})
      * @param fields the worker hash: name, kind, host, ospid, types (",a,b,") ...
@@ -108,7 +111,8 @@ public final class Fleet {
             args.add(v);
         });
         List<?> reply = (List<?>) redis.eval(REGISTER,
-                List.of(keys.worker(pid), keys.workers(), keys.openWorkers(), keys.backlog(), keys.inFlight(pid)),
+                List.of(keys.worker(pid), keys.workers(), keys.openWorkers(), keys.backlog(), keys.inFlight(pid),
+                        keys.pidCounter()),
                 args);
         return reply.size() > 1 ? (String) reply.get(1) : null;
     }
@@ -194,6 +198,33 @@ public final class Fleet {
      */
     public String fetch(long pid, Duration timeout) {
         return redis.blockingMove(keys.pending(pid), keys.inFlight(pid), timeout);
+    }
+
+    /**
+     * @param pid a worker
+     * @return the entries in its in-flight list (normally at most one)
+     */
+    public List<String> inFlight(long pid) {
+        return redis.lrange(keys.inFlight(pid));
+    }
+
+    /**
+     * @param pid a worker
+     * @return its state field (idle, busy, closing, closed, dead), or null when it has no hash
+     */
+    public String workerState(long pid) {
+        return redis.hget(keys.worker(pid), "state");
+    }
+
+    /**
+     * Records a running job's progress in its job hash (field {@code progress}); nothing when the
+     * job hash is gone.
+     *
+     * @param jobId the job
+     * @param fraction between 0 and 1
+     */
+    public void progress(String jobId, double fraction) {
+        redis.eval(PROGRESS, List.of(keys.job(jobId)), List.of(Double.toString(fraction)));
     }
 
     /**

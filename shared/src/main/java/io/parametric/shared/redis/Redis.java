@@ -321,7 +321,22 @@ public final class Redis implements AutoCloseable {
             throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
                     "Redis at " + safeUrl + " does not answer (" + rootMessage(e)
                             + "); check that it runs and the URL (pp.redis.url / PP_REDIS_URL) is right", e);
+        } catch (JedisDataException e) {
+            if (isTransient(e.getMessage())) {
+                throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                        "Redis at " + safeUrl + " is not ready (" + e.getMessage() + "); it is starting or failing over, try again", e);
+            }
+            throw e;
         }
+    }
+
+    /** Errors a Redis gives while it loads its data, fails over or runs a long script: not the caller's fault. */
+    private static boolean isTransient(String message) {
+        if (message == null) {
+            return false;
+        }
+        return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
+                || message.startsWith("TRYAGAIN") || message.startsWith("READONLY") || message.startsWith("CLUSTERDOWN");
     }
 
     private static String rootMessage(Throwable e) {

@@ -1,12 +1,15 @@
 --[[
   Registers a worker slot: writes its hash, adds it to the live workers, and either moves the
   next backlog job straight into its in-flight list or puts it on the open-worker list.
+  Registering again under the same pid (after a Redis restart without persistence lost the hash)
+  raises the pid counter to at least that pid, so a new worker never gets a pid in use.
   Input:
     KEYS[1] worker hash
     KEYS[2] live workers (sorted set)
     KEYS[3] open-worker list
     KEYS[4] backlog list
     KEYS[5] the worker's in-flight list
+    KEYS[6] the pid counter
     ARGV[1] pid
     ARGV[2..] field, value pairs of the worker hash (name, kind, host, ospid, types, ...)
   Output:
@@ -14,6 +17,9 @@
     {1, payload} registered; payload was taken from the backlog into in-flight
 ]]
 local pid = ARGV[1]
+if tonumber(redis.call('GET', KEYS[6]) or '0') < tonumber(pid) then
+  redis.call('SET', KEYS[6], pid)
+end
 local fields = {}
 for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('DEL', KEYS[1])

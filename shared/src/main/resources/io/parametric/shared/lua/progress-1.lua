@@ -1,0 +1,15 @@
+--[[
+  Records a running job's progress in its job hash, unless the hash is gone (expired or never
+  placed), so progress never creates a hash without a TTL.
+  Input:
+    KEYS[1] job hash
+    ARGV[1] fraction done, 0..1
+  Output:
+    1 recorded
+    0 no such job hash
+]]
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return 0
+end
+redis.call('HSET', KEYS[1], 'progress', ARGV[1])
+return 1

@@ -1,0 +1,89 @@
+package io.parametric.worker;
+
+import io.parametric.shared.protocol.Fleet;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One thread per worker process: refreshes the heartbeat of every live slot (timed by Redis's
+ * clock, in the script), tells a slot to check itself when the fleet no longer lists it or its
+ * manager closed it, and watches the parent process given with {@code --parent-pid}.
+ */
+final class Heartbeat implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Heartbeat.class);
+
+    private final Fleet fleet;
+    private final Recovery recovery;
+    private final List<Slot> slots;
+    private final Duration interval;
+    private final Long parentPid;
+    private final Runnable onParentGone;
+    private volatile boolean stopped;
+
+    Heartbeat(Fleet fleet, Recovery recovery, List<Slot> slots, Duration interval, Long parentPid, Runnable onParentGone) {
+        this.fleet = fleet;
+        this.recovery = recovery;
+        this.slots = slots;
+        this.interval = interval;
+        this.parentPid = parentPid;
+        this.onParentGone = onParentGone;
+    }
+
+    /** Stops after the current beat. */
+    void stop() {
+        stopped = true;
+    }
+
+    @Override
+    public void run() {
+        while (!stopped) {
+            try {
+                if (parentGone()) {
+                    log.info("parent process {} is gone; shutting down", parentPid);
+                    stopped = true;
+                    onParentGone.run();
+                    return;
+                }
+                beat();
+            } catch (Recovery.GaveUp e) {
+                continue;
+            } catch (RuntimeException e) {
+                log.warn("heartbeat failed, trying again next beat: {}", e.toString());
+            }
+            sleep();
+        }
+    }
+
+    private boolean parentGone() {
+        return parentPid != null && !ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    private void beat() {
+        List<Slot> live = slots.stream().filter(Slot::isLive).toList();
+        if (live.isEmpty()) {
+            return;
+        }
+        Set<Long> gone = new HashSet<>(recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), () -> stopped || parentGone()));
+        for (Slot slot : live) {
+            long pid = slot.pid();
+            String state = gone.contains(pid) ? null : recovery.call(() -> fleet.workerState(pid), () -> stopped || parentGone());
+            if (gone.contains(pid) || state == null || state.equals("closing") || state.equals("closed") || state.equals("dead")) {
+                slot.requestResync();
+            }
+        }
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(interval.toMillis());
+        } catch (InterruptedException e) {
+            stopped = true;
+            Thread.currentThread().interrupt();
+        }
+    }
+}

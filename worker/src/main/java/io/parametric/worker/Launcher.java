@@ -1,0 +1,188 @@
+package io.parametric.worker;
+
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.redis.Redis;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Starts and stops one worker process: the Redis connection, the job class loader and registry,
+ * one {@link Slot} thread per slot, the {@link Heartbeat} thread and the shutdown hook (SIGTERM:
+ * stop fetching, hand queued jobs to the fleet, wait for running jobs up to the shutdown timeout,
+ * hand back what is left, deregister, halt with status 0).
+ */
+final class Launcher {
+
+    private static final Logger log = LoggerFactory.getLogger(Launcher.class);
+
+    private final WorkerConfig config;
+    private final Recovery recovery = new Recovery();
+    private final List<Slot> slots = new CopyOnWriteArrayList<>();
+    private final List<Thread> slotThreads = new ArrayList<>();
+    private final AtomicBoolean shuttingDown = new AtomicBoolean();
+    private final PrintStream announceTo;
+    private Fleet fleet;
+    private Heartbeat heartbeat;
+
+    Launcher(WorkerConfig config, PrintStream announceTo) {
+        this.config = config;
+        this.announceTo = announceTo;
+    }
+
+    /** Starts the slots and the heartbeat; returns at once (the slot threads keep the JVM alive). */
+    void start() {
+        Redis redis = new Redis(config.redisUrl(), config.slots() * 2 + 4);
+        fleet = new Fleet(redis, new FleetKeys(config.fleet()), Fleet.DEFAULT_JOB_TTL);
+        ClassLoader loader = jobLoader(config.jobs());
+        JobRegistry.discover(loader);
+        Allowlist allowlist = Allowlist.of(config.allow());
+        JobRunner runner = new JobRunner(allowlist, loader);
+        String host = hostName();
+        log.info("worker process {} starting: {} slot(s) in fleet '{}' at {}; job types {}; allowed classes: {}",
+                ProcessHandle.current().pid(), config.slots(), config.fleet(), redis.url(), JobRegistry.names(),
+                allowlist.prefixes().isEmpty() ? "none (registered types only)" : allowlist);
+        Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pp-shutdown"));
+        for (int i = 0; i < config.slots(); i++) {
+            Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered);
+            slots.add(slot);
+            Thread t = new Thread(() -> {
+                slot.run();
+                slotEnded();
+            }, "pp-slot-" + (i + 1));
+            slotThreads.add(t);
+        }
+        heartbeat = new Heartbeat(fleet, recovery, slots, config.heartbeat(), config.parentPid(),
+                () -> new Thread(() -> System.exit(0), "pp-parent-gone").start());
+        Thread hb = new Thread(heartbeat, "pp-heartbeat");
+        hb.setDaemon(true);
+        slotThreads.forEach(Thread::start);
+        hb.start();
+    }
+
+    private void registered(Slot slot) {
+        if (config.announce()) {
+            synchronized (announceTo) {
+                announceTo.println("PP_READY " + slot.pid() + " " + slot.name());
+                announceTo.flush();
+            }
+        }
+    }
+
+    /** When every slot was closed by the fleet, the process has nothing left to do. */
+    private void slotEnded() {
+        if (!shuttingDown.get() && slots.stream().allMatch(Slot::closedByFleet)) {
+            log.info("every slot of this process was closed; exiting");
+            new Thread(() -> System.exit(0), "pp-all-closed").start();
+        }
+    }
+
+    /** The shutdown hook: SIGTERM, SIGINT, the parent gone, or every slot closed. */
+    private void shutdown() {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return;
+        }
+        long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
+        // A final grace for the Redis calls that deregister, past the job deadline.
+        long lastCall = deadline + java.time.Duration.ofSeconds(5).toNanos();
+        Thread watchdog = new Thread(() -> {
+            sleepUntil(lastCall + java.time.Duration.ofSeconds(5).toNanos());
+            Runtime.getRuntime().halt(0);
+        }, "pp-shutdown-watchdog");
+        watchdog.setDaemon(true);
+        watchdog.start();
+        try {
+            log.info("shutting down: no new jobs; running jobs get up to {} s", config.shutdownTimeout().toSeconds());
+            slots.forEach(Slot::requestStop);
+            for (Slot slot : slots) {
+                try {
+                    slot.handOffQueued(() -> System.nanoTime() > deadline);
+                } catch (RuntimeException e) {
+                    log.warn("worker {} could not hand off its queued jobs: {}", slot.pid(), e.toString());
+                }
+            }
+            for (Thread t : slotThreads) {
+                long left = deadline - System.nanoTime();
+                if (left > 0) {
+                    t.join(Math.max(1, left / 1_000_000));
+                }
+            }
+            if (heartbeat != null) {
+                heartbeat.stop();
+            }
+            for (Slot slot : slots) {
+                boolean unfinished = slot.isRunningJob();
+                if (unfinished) {
+                    log.warn("worker {} ({}): its job did not finish within the shutdown timeout; handing it back", slot.pid(), slot.name());
+                }
+                try {
+                    slot.deregister(unfinished ? "its worker shut down before the job finished" : "its worker shut down",
+                            () -> System.nanoTime() > lastCall);
+                } catch (RuntimeException e) {
+                    log.warn("worker {} could not deregister: {}", slot.pid(), e.toString());
+                }
+            }
+            log.info("worker process {} stopped", ProcessHandle.current().pid());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            // The JVM's own status after SIGTERM is 143; a clean shutdown exits 0.
+            Runtime.getRuntime().halt(0);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            try {
+                Thread.sleep(Math.max(1, left / 1_000_000));
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static ClassLoader jobLoader(List<Path> jobs) {
+        ClassLoader parent = Launcher.class.getClassLoader();
+        if (jobs.isEmpty()) {
+            return parent;
+        }
+        List<URL> urls = new ArrayList<>();
+        for (Path p : jobs) {
+            if (!Files.exists(p)) {
+                throw new IllegalArgumentException("job path " + p + " (--jobs / PP_JOBS) does not exist");
+            }
+            try {
+                urls.add(p.toUri().toURL());
+            } catch (MalformedURLException e) {
+                throw new IllegalArgumentException("job path " + p + " cannot be used: " + e.getMessage(), e);
+            }
+        }
+        return new URLClassLoader("pp-jobs", urls.toArray(URL[]::new), parent);
+    }
+
+    private static String hostName() {
+        String env = System.getenv("HOSTNAME");
+        if (env != null && !env.isBlank()) {
+            return env;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "localhost";
+        }
+    }
+}

@@ -1,0 +1,365 @@
+package io.parametric.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.JobPayload;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Outcome;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One worker of a worker process: its own pid, queue and thread. It registers (taking a backlog
+ * job if there is one), then loops: block-move the next job from its pending list into its
+ * in-flight list, mark it started, run it on its job thread, finish it (which may hand back the
+ * next backlog job to run at once). Nothing that happens to one job, and no Redis outage, ends
+ * the loop; only a stop request does.
+ */
+final class Slot implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(Slot.class);
+
+    /** How long one fetch blocks, so a stop request is noticed within about this time. */
+    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
+
+    private final Fleet fleet;
+    private final JobRunner runner;
+    private final Recovery recovery;
+    private final WorkerConfig config;
+    private final String host;
+    private final Consumer<Slot> onRegistered;
+    private final ExecutorService jobThread;
+
+    private volatile long pid;
+    private volatile String name;
+    private volatile boolean registered;
+    private volatile boolean deregistered;
+    private volatile boolean stopRequested;
+    private volatile boolean resyncRequested;
+    private volatile boolean closedByFleet;
+    private volatile Future<Outcome> running;
+
+    /**
+     * @param fleet the fleet
+     * @param runner runs jobs
+     * @param recovery waits out Redis outages
+     * @param config the process settings
+     * @param host this host's name
+     * @param onRegistered told after each registration (announce, heartbeat)
+     */
+    Slot(Fleet fleet, JobRunner runner, Recovery recovery, WorkerConfig config, String host, Consumer<Slot> onRegistered) {
+        this.fleet = fleet;
+        this.runner = runner;
+        this.recovery = recovery;
+        this.config = config;
+        this.host = host;
+        this.onRegistered = onRegistered;
+        this.jobThread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "pp-job");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** @return the slot's pid, 0 before it registered */
+    long pid() {
+        return pid;
+    }
+
+    /** @return the slot's name, null before it registered */
+    String name() {
+        return name;
+    }
+
+    /** @return true once registered and until it deregisters */
+    boolean isLive() {
+        return registered && !deregistered;
+    }
+
+    /** @return true while a job runs on this slot */
+    boolean isRunningJob() {
+        return running != null;
+    }
+
+    /** Stops taking jobs; the running job finishes. */
+    void requestStop() {
+        stopRequested = true;
+    }
+
+    /** Asks the slot to check its registration at its next safe point (between jobs). */
+    void requestResync() {
+        resyncRequested = true;
+    }
+
+    /** @return true when the fleet (its manager) closed this slot rather than the process shutting down */
+    boolean closedByFleet() {
+        return closedByFleet;
+    }
+
+    /**
+     * Takes the slot out of the fleet: its queued and in-flight entries go to open workers or the
+     * backlog. Called by the slot itself when the fleet closed it, and by the shutdown hook.
+     *
+     * @param why for the job messages
+     * @param giveUp when to stop waiting for Redis
+     */
+    synchronized void deregister(String why, java.util.function.BooleanSupplier giveUp) {
+        if (!registered || deregistered) {
+            return;
+        }
+        Fleet.Rehomed r = recovery.call(() -> fleet.rehome(pid, true, "closed", why), giveUp);
+        deregistered = true;
+        log.info("worker {} ({}) deregistered: {} job(s) handed to the fleet, {} pinned job(s) failed",
+                pid, name, r.moved(), r.failed());
+    }
+
+    /**
+     * Marks the slot closing and hands its queued jobs to the fleet at once, so other workers
+     * start them while this one finishes its running job.
+     *
+     * @param giveUp when to stop waiting for Redis
+     */
+    synchronized void handOffQueued(java.util.function.BooleanSupplier giveUp) {
+        if (!registered || deregistered) {
+            return;
+        }
+        Fleet.Rehomed r = recovery.call(() -> fleet.rehome(pid, false, "closing", "its worker is shutting down"), giveUp);
+        if (r.moved() + r.failed() > 0) {
+            log.info("worker {} ({}) closing: {} queued job(s) handed to the fleet", pid, name, r.moved());
+        }
+    }
+
+    @Override
+    public void run() {
+        String next = null;
+        try {
+            next = register(recovery.call(fleet::newPid, () -> stopRequested));
+        } catch (Recovery.GaveUp e) {
+            return;
+        }
+        long seenOutages = recovery.outages();
+        while (!stopRequested) {
+            try {
+                if (resyncRequested || recovery.outages() != seenOutages) {
+                    resyncRequested = false;
+                    seenOutages = recovery.outages();
+                    next = resync(next);
+                    if (stopRequested) {
+                        break;
+                    }
+                }
+                String entry = next != null ? next : recovery.call(() -> fleet.fetch(pid, FETCH_TIMEOUT), () -> stopRequested);
+                next = null;
+                if (entry == null) {
+                    continue;
+                }
+                if (stopRequested) {
+                    // Not started: it stays in the in-flight list and is handed back on deregistration.
+                    break;
+                }
+                next = process(entry);
+            } catch (Recovery.GaveUp e) {
+                break;
+            } catch (Throwable t) {
+                // Nothing ends a slot: log, breathe, and go on with the next job.
+                log.error("worker {} ({}): unexpected error, going on: {}", pid, name, t.toString(), t);
+                resyncRequested = true;
+                pauseAfterError();
+            }
+        }
+        if (closedByFleet) {
+            deregister("closed by its manager", () -> false);
+        }
+        jobThread.shutdown();
+    }
+
+    /** Registers under a pid; returns a backlog job the registration took, or null. */
+    private String register(long newPid) {
+        pid = newPid;
+        name = config.exactName() != null ? config.exactName() : config.namePrefix() + "-" + newPid;
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("name", name);
+        fields.put("kind", "Threaded");
+        fields.put("host", host);
+        fields.put("ospid", Long.toString(ProcessHandle.current().pid()));
+        fields.put("types", "," + String.join(",", JobRegistry.names()) + ",");
+        String next = recovery.call(() -> fleet.register(newPid, fields), () -> stopRequested);
+        registered = true;
+        deregistered = false;
+        log.info("worker {} ({}) registered in fleet '{}'{}", pid, name, fleet.keys().fleet(),
+                next != null ? ", took a job from the backlog" : "");
+        onRegistered.accept(this);
+        return next;
+    }
+
+    /**
+     * Checks, after a Redis outage or when the heartbeat saw something odd, that the slot is still
+     * what the fleet thinks, and finds jobs left in its in-flight list without a runner (a fetch
+     * or finish whose reply was lost).
+     *
+     * @param next the entry the slot was about to run, or null
+     * @return the entry to run next, or null to fetch
+     */
+    private String resync(String next) {
+        String state = recovery.call(() -> fleet.workerState(pid), () -> stopRequested);
+        if (state == null) {
+            log.warn("worker {} ({}) is no longer registered (Redis lost its data); registering again under the same pid", pid, name);
+            return register(pid);
+        }
+        switch (state) {
+            case "closing", "closed" -> {
+                log.info("worker {} ({}) was closed by its manager; stopping", pid, name);
+                closedByFleet = true;
+                stopRequested = true;
+                return next;
+            }
+            case "dead" -> {
+                log.warn("worker {} ({}) was declared dead (missed heartbeats) and its jobs moved on; joining again under a new pid", pid, name);
+                return register(recovery.call(fleet::newPid, () -> stopRequested));
+            }
+            default -> {
+                List<String> inFlight = recovery.call(() -> fleet.inFlight(pid), () -> stopRequested);
+                if (next != null && inFlight.contains(next)) {
+                    return next;
+                }
+                if (!inFlight.isEmpty()) {
+                    log.info("worker {} ({}) resumes {} job(s) found in its in-flight list", pid, name, inFlight.size());
+                    return inFlight.get(0);
+                }
+                return null;
+            }
+        }
+    }
+
+    /**
+     * Runs one in-flight entry to its end.
+     *
+     * @return the next entry already moved into in-flight (from the backlog), or null
+     */
+    private String process(String entry) {
+        JobPayload payload;
+        try {
+            payload = JobPayload.parse(entry);
+        } catch (IllegalArgumentException e) {
+            return dropUnreadable(entry, e.getMessage());
+        }
+        long deliveries;
+        try {
+            deliveries = recovery.call(() -> fleet.start(pid, entry, payload.id(),
+                    Fleet.deadLetterEntry("job " + payload.id() + " has no job hash (never placed, or expired)", entry)));
+        } catch (Recovery.GaveUp e) {
+            throw e;
+        } catch (RuntimeException e) {
+            log.warn("job {} cannot be started on worker {}: {}", payload.id(), pid, e.toString());
+            return finish(entry, Outcome.failure(payload.id(), pid, Reason.BAD_PAYLOAD.name(),
+                    "job " + payload.id() + " cannot be started on worker " + pid + ": " + e.getMessage(), 0), payload.manager());
+        }
+        if (deliveries < 0) {
+            log.info("job {} skipped on worker {}: {}", payload.id(), pid,
+                    deliveries == -2 ? "it has no job hash (dead-lettered)" : "it was cancelled or already finished");
+            return finish(entry, null, null);
+        }
+        long t0 = System.nanoTime();
+        Outcome outcome = execute(payload, (int) deliveries);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        if (outcome.ok()) {
+            log.info("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
+        } else {
+            log.info("job {} failed on worker {} in {} ms: {} {}", payload.id(), pid, ms, outcome.reason(),
+                    outcome.errorClass() != null ? outcome.errorClass() + ": " + outcome.message() : outcome.message());
+        }
+        return finish(entry, outcome, payload.manager());
+    }
+
+    private Outcome execute(JobPayload payload, int attempt) {
+        SlotContext ctx = new SlotContext(fleet, recovery, pid, name, payload.id(), attempt);
+        long runningPid = pid;
+        Future<Outcome> job = jobThread.submit(() -> runner.run(payload, ctx, runningPid, attempt));
+        running = job;
+        try {
+            while (true) {
+                try {
+                    return job.get();
+                } catch (InterruptedException e) {
+                    // The slot thread is only interrupted by mistake; the job decides when it ends.
+                    Thread.interrupted();
+                }
+            }
+        } catch (ExecutionException e) {
+            return Outcome.thrown(payload.id(), runningPid, e.getCause(), attempt);
+        } finally {
+            running = null;
+        }
+    }
+
+    /** Sends an entry that is not a job to the dead-letter list; fails the job when an id can be read. */
+    private String dropUnreadable(String entry, String reason) {
+        String id = null;
+        String manager = null;
+        try {
+            JsonNode node = Json.MAPPER.readTree(entry);
+            if (node != null && node.isObject()) {
+                id = node.path("id").isTextual() ? node.path("id").textValue() : null;
+                manager = node.path("manager").isTextual() ? node.path("manager").textValue() : null;
+            }
+        } catch (Exception e) {
+            // not JSON at all: no id to fail
+        }
+        String jobId = id == null || id.isBlank() ? null : id;
+        String placedBy = manager;
+        log.warn("worker {} sent an unreadable entry to the dead-letter list{}: {}", pid,
+                jobId != null ? " and failed job " + jobId : "", reason);
+        Outcome failed = jobId == null ? null : Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(),
+                "job " + jobId + " cannot be read by worker " + pid + ": " + reason
+                        + "; it went to the dead-letter list — place it again with a manager of the same protocol version", 0);
+        String dead = Fleet.deadLetterEntry(reason, entry);
+        try {
+            Fleet.Finish f = recovery.call(() -> fleet.finish(pid, entry, failed, placedBy, dead));
+            return f.next();
+        } catch (RuntimeException e) {
+            if (Recovery.isConnectionError(e)) {
+                throw e;
+            }
+            // e.g. a job hash of the wrong type under that id: drop the entry without an outcome.
+            return recovery.call(() -> fleet.finish(pid, entry, null, null, dead)).next();
+        }
+    }
+
+    /** Finishes an entry, falling back to dropping it into the dead-letter list when the outcome cannot be stored. */
+    private String finish(String entry, Outcome outcome, String manager) {
+        try {
+            Fleet.Finish f = recovery.call(() -> fleet.finish(pid, entry, outcome, manager, null));
+            if (!f.accepted()) {
+                log.warn("job {} finished on worker {} but was no longer in its in-flight list (handed to another worker);"
+                        + " its outcome here is dropped", outcome == null ? "?" : outcome.jobId(), pid);
+            }
+            return f.next();
+        } catch (RuntimeException e) {
+            if (Recovery.isConnectionError(e)) {
+                throw e;
+            }
+            log.warn("the outcome of job {} cannot be stored: {}; the entry goes to the dead-letter list",
+                    outcome == null ? "?" : outcome.jobId(), e.toString());
+            String dead = Fleet.deadLetterEntry("outcome cannot be stored: " + e.getMessage(), entry);
+            return recovery.call(() -> fleet.finish(pid, entry, null, null, dead)).next();
+        }
+    }
+
+    private static void pauseAfterError() {
+        try {
+            Thread.sleep(Recovery.FIRST_BACKOFF.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

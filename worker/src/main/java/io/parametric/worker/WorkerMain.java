@@ -1,0 +1,149 @@
+package io.parametric.worker;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The standalone worker process: {@code java -jar parametric-worker.jar}, configured by the
+ * {@code PP_*} environment variables, each overridden by its flag.
+ *
+ * <pre>{@code
+ * PP_REDIS_URL=redis://redis:6379 PP_FLEET=render PP_SLOTS=4 PP_ALLOW=com.acme.jobs \
+ *     java -jar worker/target/parametric-worker.jar
+ * java -cp app.jar io.parametric.worker.WorkerMain --redis redis://127.0.0.1:6379 --fleet render --allow '*'
+ * }</pre>
+ */
+@Command(name = "parametric-worker", mixinStandardHelpOptions = true, sortOptions = false,
+        version = "parametric-worker 0.1",
+        description = {"Runs ParametricProcesses worker slots against a Redis: each slot registers in the fleet,",
+            "takes jobs from its own queue and the fleet backlog, and runs them one at a time, in order.",
+            "Every option also reads the PP_* environment variable in brackets; a flag wins over it."})
+public final class WorkerMain implements Callable<Integer> {
+
+    @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:PP_REDIS_URL:-redis://127.0.0.1:6379}",
+            description = "Redis URL, redis://[user:password@]host:port[/db] or rediss:// for TLS [PP_REDIS_URL] (default: ${DEFAULT-VALUE})")
+    String redis;
+
+    @Option(names = "--fleet", paramLabel = "NAME", defaultValue = "${env:PP_FLEET:-default}",
+            description = "fleet name; keys are pp:{NAME}:... [PP_FLEET] (default: ${DEFAULT-VALUE})")
+    String fleet;
+
+    @Option(names = "--slots", paramLabel = "N", defaultValue = "${env:PP_SLOTS:-1}",
+            description = "workers in this process, each with its own pid and queue [PP_SLOTS] (default: ${DEFAULT-VALUE})")
+    int slots;
+
+    @Option(names = "--name", paramLabel = "PREFIX", defaultValue = "${env:PP_NAME}",
+            description = "name prefix: slots are named PREFIX-<pid> [PP_NAME] (default: the host name)")
+    String name;
+
+    @Option(names = "--exact-name", paramLabel = "NAME",
+            description = "the exact name of the only slot (with --slots 1)")
+    String exactName;
+
+    @Option(names = "--allow", paramLabel = "PREFIXES", defaultValue = "${env:PP_ALLOW}",
+            description = "comma-separated package prefixes whose classes jobs may run; * for every class [PP_ALLOW]"
+                    + " (default: none, only registered job types)")
+    String allow;
+
+    @Option(names = "--jobs", paramLabel = "PATHS", defaultValue = "${env:PP_JOBS}",
+            description = "extra jars or folders of job code, separated by ',' or the path separator [PP_JOBS]")
+    String jobs;
+
+    @Option(names = "--shutdown-timeout", paramLabel = "DURATION", defaultValue = "${env:PP_SHUTDOWN_TIMEOUT:-25s}",
+            description = "how long SIGTERM waits for running jobs: 25s, 2m, 500ms or ISO-8601 [PP_SHUTDOWN_TIMEOUT] (default: ${DEFAULT-VALUE})")
+    String shutdownTimeout;
+
+    @Option(names = "--heartbeat", paramLabel = "DURATION", defaultValue = "${env:PP_HEARTBEAT:-2s}",
+            description = "heartbeat interval [PP_HEARTBEAT] (default: ${DEFAULT-VALUE})")
+    String heartbeat;
+
+    @Option(names = "--lease", paramLabel = "DURATION", defaultValue = "${env:PP_LEASE:-10s}",
+            description = "a worker silent this long counts as dead [PP_LEASE] (default: ${DEFAULT-VALUE})")
+    String lease;
+
+    @Option(names = "--parent-pid", paramLabel = "OSPID",
+            description = "exit, handing queued jobs back as on SIGTERM, when this OS process is gone")
+    Long parentPid;
+
+    @Option(names = "--announce",
+            description = "print 'PP_READY <pid> <name>' on stdout when each slot is registered")
+    boolean announce;
+
+    /**
+     * Starts a worker process.
+     *
+     * @param args flags; {@code --help} lists them
+     */
+    public static void main(String[] args) {
+        System.setProperty("pp.worker", "true");
+        if (System.getProperty("logback.configurationFile") == null) {
+            // The runnable jar's own logging: one line per event on stderr, Jedis quiet.
+            System.setProperty("logback.configurationFile", "io/parametric/worker/logback-worker.xml");
+        }
+        int code = new CommandLine(new WorkerMain()).execute(args);
+        if (code != 0) {
+            System.exit(code);
+        }
+    }
+
+    /**
+     * Builds the settings and starts the slots.
+     *
+     * @return 0; the slot threads keep running
+     */
+    @Override
+    public Integer call() {
+        WorkerConfig config;
+        try {
+            config = config();
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e, null, null);
+        }
+        new Launcher(config, System.out).start();
+        return 0;
+    }
+
+    WorkerConfig config() {
+        return new WorkerConfig(redis, fleet, slots,
+                blank(name) ? defaultName() : name.trim(),
+                blank(exactName) ? null : exactName.trim(),
+                split(allow, ","),
+                split(jobs, ",|" + java.util.regex.Pattern.quote(java.io.File.pathSeparator)).stream().map(Path::of).toList(),
+                WorkerConfig.parseDuration(shutdownTimeout),
+                WorkerConfig.parseDuration(heartbeat),
+                WorkerConfig.parseDuration(lease),
+                parentPid,
+                announce);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    private static List<String> split(String s, String regex) {
+        return blank(s) ? List.of() : Arrays.stream(s.split(regex)).map(String::trim).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static String defaultName() {
+        String env = System.getenv("HOSTNAME");
+        if (!blank(env)) {
+            return env;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "worker";
+        }
+    }
+
+    /** @return a duration flag's value, for tests */
+    static Duration duration(String text) {
+        return WorkerConfig.parseDuration(text);
+    }
+}
