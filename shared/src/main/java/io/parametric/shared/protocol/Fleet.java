@@ -95,6 +95,19 @@ public final class Fleet {
     }
 
     /**
+     * Moves the pid counter up to at least {@code pid}, so pids given out later never collide
+     * with a worker adopted from elsewhere. Concurrent callers may skip pids, never repeat one.
+     *
+     * @param pid the highest pid in use
+     */
+    public void reservePidsUpTo(long pid) {
+        long current = redis.incrBy(keys.pidCounter(), 0);
+        if (current < pid) {
+            redis.incrBy(keys.pidCounter(), pid - current);
+        }
+    }
+
+    /**
      * Registers a worker slot and gives it its first job from the backlog, if any. A slot whose
      * hash vanished (Redis restarted without persistence) registers again under the same pid; the
      * pid counter is then raised to at least that pid so it is never handed out again.
@@ -612,4 +625,44 @@ public final class Fleet {
                     "shared value '" + name + "' is not an integer, so it cannot be incremented; put a number first", e);
         }
     }
+
+    /**
+     * @param jobId a job
+     * @return its hash (payload, state, pid, manager, outcome, progress ...), empty when unknown or expired
+     */
+    public Map<String, String> jobInfo(String jobId) {
+        return redis.hgetAll(keys.job(jobId));
+    }
+
+    /**
+     * Reads, in one round trip, what placement balances on: each worker's hash and the lengths
+     * of its pending and in-flight lists.
+     *
+     * @param pids the workers
+     * @return one entry per pid, in order
+     */
+    public List<WorkerLoad> loads(List<Long> pids) {
+        List<Object> replies = redis.batch(b -> pids.forEach(pid -> {
+            b.hgetAll(keys.worker(pid));
+            b.llen(keys.pending(pid));
+            b.llen(keys.inFlight(pid));
+        }));
+        List<WorkerLoad> loads = new ArrayList<>(pids.size());
+        for (int i = 0; i < pids.size(); i++) {
+            @SuppressWarnings("unchecked")
+            Map<String, String> hash = (Map<String, String>) replies.get(3 * i);
+            loads.add(new WorkerLoad(pids.get(i), hash, (Long) replies.get(3 * i + 1), (Long) replies.get(3 * i + 2)));
+        }
+        return loads;
+    }
+
+    /**
+     * A worker's hash and queue lengths, read together.
+     *
+     * @param pid the worker
+     * @param hash its hash, empty when unknown
+     * @param pending jobs queued on it
+     * @param inFlight jobs it is running (0 or 1)
+     */
+    public record WorkerLoad(long pid, Map<String, String> hash, long pending, long inFlight) {}
 }

@@ -1,0 +1,124 @@
+package io.parametric.manager;
+
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.protocol.Outcome;
+import java.lang.reflect.Type;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The result of one placed job: completes with its return, or exceptionally with a
+ * {@link ProcessError}. {@link #cancel(boolean)} cancels the job in the fleet.
+ *
+ * <pre>{@code
+ * JobFuture<Object> f = procs.submit(newJob(() -> 55));
+ * Object ret = f.join();        // 55
+ * String id = f.jobId();        // re-attach later with procs.job(id)
+ * }</pre>
+ *
+ * @param <R> the job's return
+ */
+public final class JobFuture<R> extends CompletableFuture<R> {
+
+    private final String jobId;
+    private final Type returnType;
+    private final Function<String, ProcessBackend.Progress> probe;
+    private final Canceller canceller;
+    private volatile Long pid;
+    private volatile Binding binding;
+
+    /** Cancels a job in the fleet. */
+    interface Canceller {
+        void cancel(String jobId);
+    }
+
+    JobFuture(String jobId, Type returnType, Function<String, ProcessBackend.Progress> probe, Canceller canceller) {
+        this.jobId = jobId;
+        this.returnType = returnType;
+        this.probe = probe;
+        this.canceller = canceller;
+    }
+
+    /** @return the job's id, unique per placement */
+    public String jobId() {
+        return jobId;
+    }
+
+    /** @return the pid of the worker it runs or ran on, null until it starts */
+    public Long pid() {
+        Long known = pid;
+        if (known != null || isDone()) {
+            return known;
+        }
+        return probe.apply(jobId).pid();
+    }
+
+    /** @return the last progress the job reported, 0 to 1 (1 once it succeeded) */
+    public double progress() {
+        if (isDone() && !isCompletedExceptionally()) {
+            return 1.0;
+        }
+        return probe.apply(jobId).fraction();
+    }
+
+    /**
+     * Cancels the job in the fleet — a queued job is removed, a running one interrupted — and
+     * completes this future with a {@link java.util.concurrent.CancellationException}.
+     *
+     * @param mayInterruptIfRunning ignored: a running job is always asked to stop
+     * @return true when this call cancelled the future
+     */
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        if (isDone()) {
+            return false;
+        }
+        canceller.cancel(jobId);
+        return super.cancel(mayInterruptIfRunning);
+    }
+
+    void bind(Binding where) {
+        this.binding = where;
+    }
+
+    /** @return the backend the job was placed through, or null for a re-attached job */
+    Binding binding() {
+        return binding;
+    }
+
+    Type returnType() {
+        return returnType;
+    }
+
+    /** Completes as cancelled without asking the fleet again. */
+    void cancelLocally() {
+        super.cancel(false);
+    }
+
+    /** Completes from an outcome; a later duplicate (at-least-once delivery) is ignored. */
+    void complete(Outcome outcome) {
+        if (outcome.pid() > 0) {
+            pid = outcome.pid();
+        }
+        if (outcome.ok()) {
+            try {
+                complete(Outcomes.<R>convert(outcome.value(), returnType, outcome));
+            } catch (ProcessError e) {
+                completeExceptionally(e);
+            }
+        } else {
+            ProcessError error = Outcomes.error(outcome);
+            if (error.reason() == Reason.CANCELLED) {
+                super.cancel(false);
+            } else {
+                completeExceptionally(error);
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "JobFuture[" + jobId + (pid != null ? " on " + pid : "") + ", " + super.toString() + "]";
+    }
+}

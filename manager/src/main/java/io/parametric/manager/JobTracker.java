@@ -1,0 +1,86 @@
+package io.parametric.manager;
+
+import io.parametric.shared.protocol.Outcome;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+
+/**
+ * Which jobs are still out, so outcomes complete the right futures and {@code waitFor} knows
+ * what to wait for. Futures are registered before their jobs are placed, so an outcome that
+ * arrives before the placing call returns is never missed.
+ */
+final class JobTracker {
+
+    /** Every unfinished job placed from this JVM, by id; completion lists deliver here. */
+    private static final ConcurrentMap<String, JobFuture<?>> UNFINISHED = new ConcurrentHashMap<>();
+
+    /** Per pid: the jobs this manager placed there that have no outcome yet. */
+    private final Map<Long, Set<JobFuture<?>>> outstanding = new HashMap<>();
+    /** Per pid: the last job this manager placed there. */
+    private final Map<Long, JobFuture<?>> last = new HashMap<>();
+
+    /**
+     * Completes the future of a job, if one waits; a duplicate outcome (at-least-once delivery)
+     * or one for a job placed elsewhere is ignored.
+     *
+     * @param outcome the outcome
+     */
+    static void deliver(Outcome outcome) {
+        JobFuture<?> future = UNFINISHED.remove(outcome.jobId());
+        if (future != null) {
+            future.complete(outcome);
+        }
+    }
+
+    static void register(JobFuture<?> future) {
+        UNFINISHED.put(future.jobId(), future);
+        future.whenComplete((r, e) -> UNFINISHED.remove(future.jobId(), future));
+    }
+
+    static void forget(JobFuture<?> future) {
+        UNFINISHED.remove(future.jobId(), future);
+    }
+
+    static JobFuture<?> find(String jobId) {
+        return UNFINISHED.get(jobId);
+    }
+
+    /** Records that a job of this manager went to a worker. */
+    synchronized void placed(long pid, JobFuture<?> future) {
+        last.put(pid, future);
+        if (!future.isDone()) {
+            outstanding.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(future);
+            future.whenComplete((r, e) -> done(pid, future));
+        }
+    }
+
+    private synchronized void done(long pid, JobFuture<?> future) {
+        Set<JobFuture<?>> set = outstanding.get(pid);
+        if (set != null) {
+            set.remove(future);
+            if (set.isEmpty()) {
+                outstanding.remove(pid);
+            }
+        }
+    }
+
+    /**
+     * @param pid a worker
+     * @return the jobs this manager placed there that have no outcome yet, and the last one placed
+     */
+    synchronized Snapshot snapshot(long pid) {
+        return new Snapshot(new ArrayList<>(outstanding.getOrDefault(pid, Set.of())), last.get(pid));
+    }
+
+    /**
+     * @param unfinished jobs to wait for
+     * @param last the last job placed, or null when none
+     */
+    record Snapshot(List<JobFuture<?>> unfinished, JobFuture<?> last) {}
+}

@@ -1,0 +1,128 @@
+package io.parametric.manager;
+
+import io.parametric.shared.protocol.JobPayload;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * A job to run on a worker, made by {@code ParametricProcesses.newJob}. Immutable: the options
+ * return copies, and one job may be placed many times, each placement being its own execution
+ * with its own job id.
+ *
+ * <pre>{@code
+ * ProcessJob job = newJob(Example::example, 5, "job #5").withTimeout(Duration.ofSeconds(30)).withRetries(2);
+ * procs.distribute(job, job, job);   // three executions
+ * }</pre>
+ */
+public final class ProcessJob {
+
+    private final JobPayload payload;
+    private final Duration delay;
+
+    /**
+     * Wraps a payload template (id and manager unset). Backends and tests use it; applications
+     * call {@code ParametricProcesses.newJob}.
+     *
+     * @param payload the job as it travels, without id and manager
+     */
+    public ProcessJob(JobPayload payload) {
+        this(payload, Duration.ZERO);
+    }
+
+    private ProcessJob(JobPayload payload, Duration delay) {
+        this.payload = Objects.requireNonNull(payload, "payload");
+        this.delay = delay;
+    }
+
+    /**
+     * @param timeout how long one execution may run before it is interrupted (JOB_TIMEOUT)
+     * @return a copy with that timeout
+     * @throws IllegalArgumentException when the timeout is not positive
+     */
+    public ProcessJob withTimeout(Duration timeout) {
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("timeout must be positive, was " + timeout);
+        }
+        return new ProcessJob(copy(timeout.toMillis(), payload.retries(), payload.pinned()), delay);
+    }
+
+    /**
+     * @param retries how many times an execution that throws is run again, with exponential backoff
+     * @return a copy with that many retries
+     * @throws IllegalArgumentException when negative
+     */
+    public ProcessJob withRetries(int retries) {
+        if (retries < 0) {
+            throw new IllegalArgumentException("retries must be 0 or more, was " + retries);
+        }
+        return new ProcessJob(copy(payload.timeoutMs(), retries, payload.pinned()), delay);
+    }
+
+    /**
+     * @param delay how long after placement the job becomes runnable
+     * @return a copy with that delay
+     * @throws IllegalArgumentException when negative
+     */
+    public ProcessJob withDelay(Duration delay) {
+        if (delay == null || delay.isNegative()) {
+            throw new IllegalArgumentException("delay must be zero or positive, was " + delay);
+        }
+        return new ProcessJob(payload, delay);
+    }
+
+    /**
+     * @return a copy that must run on the worker it is placed on: it is never moved to another
+     *     worker and fails with WORKER_LOST if that worker goes
+     */
+    public ProcessJob pinned() {
+        return new ProcessJob(copy(payload.timeoutMs(), payload.retries(), true), delay);
+    }
+
+    /** @return the timeout of one execution, if set */
+    public Optional<Duration> timeout() {
+        return Optional.ofNullable(payload.timeoutMs()).map(Duration::ofMillis);
+    }
+
+    /** @return how many times a failed execution is retried */
+    public int retries() {
+        return payload.retries();
+    }
+
+    /** @return the delay before the job becomes runnable (zero when none) */
+    public Duration delay() {
+        return delay;
+    }
+
+    /** @return true when the job never moves off the worker it was placed on */
+    public boolean isPinned() {
+        return payload.pinned();
+    }
+
+    /** @return the registered job type's name, or "" when the job is a lambda or a record */
+    public String jobType() {
+        return JobPayload.TYPE.equals(payload.form()) ? payload.type() : "";
+    }
+
+    /**
+     * The payload template, for {@link ProcessBackend} implementations: id and manager are unset
+     * ({@link JobPayload#placed} fills them per placement).
+     *
+     * @return the job as it travels
+     */
+    public JobPayload payload() {
+        return payload;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessJob[" + payload.describe() + "]";
+    }
+
+    private JobPayload copy(Long timeoutMs, int retries, boolean pinned) {
+        JobPayload p = payload;
+        return new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
+                p.descriptor(), p.refKind(), p.fingerprint(), p.captured(), p.args(), p.value(), timeoutMs, retries,
+                p.maxDeliveries(), pinned);
+    }
+}

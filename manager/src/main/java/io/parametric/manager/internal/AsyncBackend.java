@@ -1,0 +1,264 @@
+package io.parametric.manager.internal;
+
+import io.parametric.manager.ProcessBackend;
+import io.parametric.shared.Async;
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.ProcessKind;
+import io.parametric.shared.protocol.JobPayload;
+import io.parametric.shared.protocol.Outcome;
+import io.parametric.worker.Allowlist;
+import io.parametric.worker.JobRegistry;
+import io.parametric.worker.JobRunner;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * {@link Async} workers: threads in the manager's JVM, each running its queue one job at a time
+ * with the worker runtime's {@link JobRunner}; a shared backlog goes to whichever is free first.
+ * No Redis is needed; jobs still travel as payloads, so they behave as on a worker JVM.
+ */
+public final class AsyncBackend implements ProcessBackend {
+
+    private final Object lock = new Object();
+    private final Map<Long, AsyncWorker> workers = new TreeMap<>();
+    private final Deque<JobPayload> backlog = new ArrayDeque<>();
+    private final Map<String, Progress> progress = new ConcurrentHashMap<>();
+    private final JobRunner runner = new JobRunner(Allowlist.everything());
+    private Context context;
+
+    /** Made by {@link java.util.ServiceLoader}. */
+    public AsyncBackend() {}
+
+    @Override
+    public Class<? extends ProcessKind> kind() {
+        return Async.class;
+    }
+
+    @Override
+    public List<WorkerHandle> createWorkers(Context context, int n, List<String> names) {
+        List<WorkerHandle> made = new ArrayList<>();
+        synchronized (lock) {
+            this.context = context;
+            for (int i = 0; i < n; i++) {
+                long pid = context.newPid();
+                String name = names.isEmpty() ? "async-" + pid : names.get(i);
+                AsyncWorker w = new AsyncWorker(this, pid, name);
+                workers.put(pid, w);
+                made.add(w);
+            }
+        }
+        made.forEach(w -> ((AsyncWorker) w).start());
+        return made;
+    }
+
+    @Override
+    public List<Long> assign(Context context, List<Assignment> assignments, Collection<Long> candidates) {
+        Set<String> types = JobRegistry.names();
+        synchronized (lock) {
+            for (Assignment a : assignments) {
+                if (!a.jobType().isEmpty() && !types.contains(a.jobType())) {
+                    throw new ProcessError(Reason.UNKNOWN_JOB_TYPE,
+                            "no Async worker has job type '" + a.jobType() + "' (this JVM registers " + types
+                                    + "); nothing was placed — register it with JobRegistry.register before placing",
+                            a.pid() > 0 ? a.pid() : null, null, null, null, null);
+                }
+                if (a.target() != Target.OPEN_OR_BACKLOG) {
+                    usable(a.pid());
+                }
+            }
+            List<Long> placed = new ArrayList<>(assignments.size());
+            for (Assignment a : assignments) {
+                AsyncWorker target = a.target() == Target.EXACT ? workers.get(a.pid()) : firstOpen(candidates);
+                if (target == null && a.target() == Target.OPEN) {
+                    target = workers.get(a.pid());
+                }
+                progress.put(a.payload().id(), new Progress(null, 0));
+                if (target == null) {
+                    backlog.addLast(a.payload());
+                    placed.add(0L);
+                } else {
+                    target.queue.addLast(a.payload());
+                    placed.add(target.pid());
+                }
+            }
+            lock.notifyAll();
+            return placed;
+        }
+    }
+
+    private void usable(long pid) {
+        AsyncWorker w = workers.get(pid);
+        if (w == null || w.closed) {
+            throw new ProcessError(Reason.NO_SUCH_WORKER,
+                    "Async worker " + pid + " is " + (w == null ? "not a worker of this manager" : "closed")
+                            + "; nothing was placed — pick a pid from workerPids()",
+                    pid, null, null, null, null);
+        }
+    }
+
+    private AsyncWorker firstOpen(Collection<Long> candidates) {
+        for (AsyncWorker w : workers.values()) {
+            if (!w.closed && w.running == null && w.queue.isEmpty() && (candidates == null || candidates.contains(w.pid()))) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public List<Load> loads(Context context, List<Long> pids) {
+        Set<String> types = JobRegistry.names();
+        synchronized (lock) {
+            List<Load> loads = new ArrayList<>(pids.size());
+            for (long pid : pids) {
+                AsyncWorker w = workers.get(pid);
+                if (w == null) {
+                    loads.add(new Load(pid, 0, false, Set.of(), false));
+                } else {
+                    long queued = w.queue.size() + (w.running != null ? 1 : 0);
+                    loads.add(new Load(pid, queued, !w.closed && queued == 0, types, !w.closed));
+                }
+            }
+            return loads;
+        }
+    }
+
+    @Override
+    public boolean cancel(Context context, String jobId) {
+        JobPayload removed = null;
+        synchronized (lock) {
+            for (AsyncWorker w : workers.values()) {
+                if (w.running != null && w.running.id().equals(jobId)) {
+                    w.thread.interrupt();
+                    return false;
+                }
+                removed = removeById(w.queue, jobId);
+                if (removed != null) {
+                    break;
+                }
+            }
+            if (removed == null) {
+                removed = removeById(backlog, jobId);
+            }
+        }
+        if (removed == null) {
+            return false;
+        }
+        finish(Outcome.failure(jobId, 0, "CANCELLED", "cancelled while queued", 0));
+        return true;
+    }
+
+    private static JobPayload removeById(Deque<JobPayload> queue, String jobId) {
+        for (var it = queue.iterator(); it.hasNext(); ) {
+            JobPayload p = it.next();
+            if (p.id().equals(jobId)) {
+                it.remove();
+                return p;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public Progress progress(Context context, String jobId) {
+        return progress.getOrDefault(jobId, new Progress(null, 0));
+    }
+
+    /** Blocks for the worker's next job: its own queue first, then the backlog; null once closed. */
+    JobPayload next(AsyncWorker w) throws InterruptedException {
+        synchronized (lock) {
+            while (true) {
+                if (w.closed) {
+                    return null;
+                }
+                JobPayload job = w.queue.pollFirst();
+                if (job == null) {
+                    job = backlog.pollFirst();
+                }
+                if (job != null) {
+                    w.running = job;
+                    progress.put(job.id(), new Progress(w.pid(), 0));
+                    return job;
+                }
+                lock.wait();
+            }
+        }
+    }
+
+    /** Runs one job on the calling worker thread and reports its outcome. */
+    void run(AsyncWorker w, JobPayload job) {
+        Outcome outcome = runner.run(job, context.jobContext(w.pid(), w.name(), job.id(), 1,
+                fraction -> progress.put(job.id(), new Progress(w.pid(), fraction))), w.pid(), 1);
+        synchronized (lock) {
+            w.running = null;
+            w.latest = outcome;
+            lock.notifyAll();
+        }
+        finish(outcome);
+        Thread.interrupted();
+    }
+
+    private void finish(Outcome outcome) {
+        progress.remove(outcome.jobId());
+        context.completed(outcome);
+    }
+
+    /** Closes one worker: it finishes its running job; queued jobs go to the backlog (pinned ones fail). */
+    void close(AsyncWorker w) {
+        List<Outcome> lost = new ArrayList<>();
+        synchronized (lock) {
+            if (w.closed) {
+                return;
+            }
+            w.closed = true;
+            boolean others = workers.values().stream().anyMatch(o -> !o.closed);
+            for (JobPayload p; (p = w.queue.pollFirst()) != null; ) {
+                if (p.pinned() || !others) {
+                    lost.add(Outcome.failure(p.id(), w.pid(), "WORKER_LOST",
+                            (p.pinned() ? "pinned job lost its worker " : "no Async worker is left after closing ") + w.pid(), 0));
+                } else {
+                    backlog.addLast(p);
+                }
+            }
+            lock.notifyAll();
+        }
+        lost.forEach(this::finish);
+    }
+
+    @Override
+    public void close() {
+        List<AsyncWorker> all;
+        synchronized (lock) {
+            all = new ArrayList<>(workers.values());
+        }
+        all.forEach(this::close);
+        List<Outcome> lost = new ArrayList<>();
+        synchronized (lock) {
+            for (JobPayload p; (p = backlog.pollFirst()) != null; ) {
+                lost.add(Outcome.failure(p.id(), 0, "WORKER_LOST", "its manager closed before an Async worker took it", 0));
+            }
+        }
+        lost.forEach(this::finish);
+        all.forEach(AsyncWorker::join);
+    }
+
+    boolean isActive(AsyncWorker w) {
+        synchronized (lock) {
+            return w.running != null || !w.queue.isEmpty();
+        }
+    }
+
+    int queued(AsyncWorker w) {
+        synchronized (lock) {
+            return w.queue.size();
+        }
+    }
+}

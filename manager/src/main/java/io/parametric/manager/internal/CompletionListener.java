@@ -1,0 +1,124 @@
+package io.parametric.manager.internal;
+
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Outcome;
+import java.time.Duration;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread per manager that block-pops the manager's completion list and hands each
+ * outcome on. It never polls job state: workers push every outcome here. It refreshes the
+ * list's TTL so the list outlives quiet periods but expires once its manager is gone.
+ */
+public final class CompletionListener implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CompletionListener.class);
+    /** Pushed by {@link #close} to wake the blocking pop at once. */
+    private static final String STOP = "{\"stop\":true}";
+    private static final Duration BLOCK = Duration.ofSeconds(5);
+    private static final Duration REFRESH = Duration.ofSeconds(30);
+    /** Long enough to survive a manager pausing; short enough that a dead manager's list goes. */
+    private static final long TTL_SECONDS = 600;
+
+    private final Fleet fleet;
+    private final String key;
+    private final Consumer<Outcome> sink;
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    /**
+     * Starts listening.
+     *
+     * @param fleet the fleet
+     * @param managerId the manager whose completion list to pop
+     * @param sink receives each outcome, on the listener thread
+     */
+    public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink) {
+        this.fleet = fleet;
+        this.key = fleet.keys().completions(managerId);
+        this.sink = sink;
+        this.thread = new Thread(this::loop, "pp-completions-" + managerId);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void loop() {
+        long nextRefresh = 0;
+        boolean redisDown = false;
+        while (!stopped) {
+            try {
+                if (System.nanoTime() - nextRefresh >= 0) {
+                    fleet.redis().expire(key, TTL_SECONDS);
+                    nextRefresh = System.nanoTime() + REFRESH.toNanos();
+                }
+                String entry = fleet.redis().blockingPop(key, BLOCK);
+                if (redisDown) {
+                    LOG.info("Redis answers again; completions of {} flow again", key);
+                    redisDown = false;
+                }
+                if (entry == null || STOP.equals(entry)) {
+                    continue;
+                }
+                deliver(entry);
+            } catch (ProcessError e) {
+                if (stopped) {
+                    return;
+                }
+                if (!redisDown) {
+                    LOG.warn("completion listener lost Redis ({}); retrying", e.getMessage());
+                    redisDown = true;
+                }
+                pause();
+            } catch (RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
+                LOG.warn("completion listener: {}", e.toString());
+                pause();
+            }
+        }
+    }
+
+    private void deliver(String entry) {
+        Outcome outcome;
+        try {
+            outcome = Json.read(entry, Outcome.class);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("ignoring an entry of {} that is not an outcome: {}", key, entry);
+            return;
+        }
+        if (outcome.jobId() != null) {
+            sink.accept(outcome);
+        }
+    }
+
+    private static void pause() {
+        // Back off while Redis is away; this is a reconnect delay, not a wait for a condition.
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the thread; wakes its blocking pop at once. */
+    @Override
+    public void close() {
+        stopped = true;
+        try {
+            fleet.redis().rpush(key, STOP);
+            fleet.redis().expire(key, 5);
+        } catch (RuntimeException e) {
+            thread.interrupt();
+        }
+        try {
+            thread.join(BLOCK.toMillis() + 1000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.parametric.manager.internal;
+
+import io.parametric.manager.ProcessBackend;
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.ProcessKind;
+import io.parametric.shared.Threaded;
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Placement;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * {@link Threaded} workers: worker JVMs in a Redis fleet. Placement is one pipelined call of the
+ * placement script per call (chunked by {@link Fleet#place}); outcomes come back through the
+ * manager's completion list.
+ */
+public final class ThreadedBackend implements ProcessBackend {
+
+    private final List<ThreadedWorker> spawned = new CopyOnWriteArrayList<>();
+
+    /** Made by {@link java.util.ServiceLoader}. */
+    public ThreadedBackend() {}
+
+    @Override
+    public Class<? extends ProcessKind> kind() {
+        return Threaded.class;
+    }
+
+    @Override
+    public boolean usesRedis() {
+        return true;
+    }
+
+    @Override
+    public List<WorkerHandle> createWorkers(Context context, int n, List<String> names) {
+        Fleet fleet = fleet(context);
+        String url = context.redisUrl().orElseThrow();
+        List<WorkerHandle> made = new ArrayList<>();
+        for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(url, fleet.keys().fleet(), n, names)) {
+            ThreadedWorker w = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
+            spawned.add(w);
+            made.add(w);
+        }
+        return made;
+    }
+
+    /**
+     * @param context the manager's side
+     * @return the fleet's live workers, ascending pids (for managers made by {@code connect})
+     */
+    public List<WorkerHandle> liveWorkers(Context context) {
+        Fleet fleet = fleet(context);
+        List<WorkerHandle> live = new ArrayList<>();
+        for (long pid : fleet.livePids()) {
+            ThreadedWorker mine = spawned.stream().filter(w -> w.pid() == pid).findFirst().orElse(null);
+            live.add(mine != null ? mine : new ThreadedWorker(fleet, pid, fleet.workerInfo(pid).getOrDefault("name", "?"), null));
+        }
+        return live;
+    }
+
+    @Override
+    public List<Long> assign(Context context, List<Assignment> assignments, Collection<Long> candidates) {
+        List<Placement> placements = new ArrayList<>(assignments.size());
+        for (Assignment a : assignments) {
+            String id = a.payload().id();
+            String json = Json.write(a.payload());
+            placements.add(switch (a.target()) {
+                case EXACT -> Placement.onWorker(id, json, a.jobType(), context.managerId(), a.pid());
+                case OPEN -> new Placement(id, json, a.jobType(), context.managerId(), Placement.OPEN, Long.toString(a.pid()));
+                case OPEN_OR_BACKLOG -> new Placement(id, json, a.jobType(), context.managerId(), Placement.OPEN, Placement.BACKLOG);
+            });
+        }
+        return fleet(context).place(placements, candidates);
+    }
+
+    @Override
+    public List<Load> loads(Context context, List<Long> pids) {
+        List<Load> loads = new ArrayList<>(pids.size());
+        for (Fleet.WorkerLoad l : fleet(context).loads(pids)) {
+            String state = l.hash().get("state");
+            boolean usable = state != null && !state.equals("closing") && !state.equals("closed") && !state.equals("dead");
+            long queued = l.pending() + l.inFlight();
+            loads.add(new Load(l.pid(), queued, usable && queued == 0 && "idle".equals(state),
+                    ThreadedWorker.types(l.hash()), usable));
+        }
+        return loads;
+    }
+
+    @Override
+    public boolean cancel(Context context, String jobId) {
+        return fleet(context).cancel(jobId, "manager " + context.managerId()) == Fleet.Cancel.REMOVED;
+    }
+
+    @Override
+    public Progress progress(Context context, String jobId) {
+        Map<String, String> job = fleet(context).jobInfo(jobId);
+        String state = job.getOrDefault("state", "");
+        String pid = job.get("pid");
+        Long where = !state.equals("queued") && pid != null && !pid.isBlank() ? Long.valueOf(pid) : null;
+        double fraction = 0;
+        try {
+            fraction = Double.parseDouble(job.getOrDefault("progress", "0"));
+        } catch (NumberFormatException e) {
+            fraction = 0;
+        }
+        return new Progress(where, fraction);
+    }
+
+    /**
+     * Stops every JVM this backend spawned: SIGTERM to all first, then waits for each, so they
+     * shut down in parallel.
+     */
+    @Override
+    public void close() {
+        spawned.forEach(ThreadedWorker::requestStop);
+        spawned.forEach(ThreadedWorker::awaitExit);
+    }
+
+    private static Fleet fleet(Context context) {
+        return context.fleet().orElseThrow(() -> new ProcessError(Reason.ILLEGAL_STATE,
+                "Threaded workers need a Redis fleet, and this manager has none"));
+    }
+}

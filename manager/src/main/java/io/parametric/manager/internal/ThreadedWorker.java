@@ -1,0 +1,140 @@
+package io.parametric.manager.internal;
+
+import io.parametric.manager.ProcessBackend;
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Outcome;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * A worker slot in a Redis fleet, spawned by this manager (then it owns the JVM) or found in
+ * the fleet. Every state read goes to Redis, so it is never stale.
+ */
+public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
+
+    /** How long close waits for a spawned worker to finish its job and exit before killing it. */
+    static final Duration EXIT_WAIT = Duration.ofSeconds(Long.getLong("pp.worker.closeTimeout", 40));
+
+    private final Fleet fleet;
+    private final long pid;
+    private final String name;
+    private final Process process;
+
+    /**
+     * @param fleet the fleet
+     * @param pid the slot's pid
+     * @param name its name
+     * @param process the JVM this manager spawned for it, or null
+     */
+    public ThreadedWorker(Fleet fleet, long pid, String name, Process process) {
+        this.fleet = fleet;
+        this.pid = pid;
+        this.name = name;
+        this.process = process;
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String host() {
+        return fleet.workerInfo(pid).getOrDefault("host", "");
+    }
+
+    @Override
+    public Set<String> jobTypes() {
+        return types(fleet.workerInfo(pid));
+    }
+
+    static Set<String> types(Map<String, String> hash) {
+        return Arrays.stream(hash.getOrDefault("types", "").split(","))
+                .filter(t -> !t.isBlank())
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public boolean isActive() {
+        Fleet.WorkerLoad load = fleet.loads(List.of(pid)).get(0);
+        return !closed(load) && (load.pending() > 0 || load.inFlight() > 0 || load.hash().get("job") != null);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed(fleet.loads(List.of(pid)).get(0));
+    }
+
+    boolean closed(Fleet.WorkerLoad load) {
+        if (process != null && !process.isAlive()) {
+            return true;
+        }
+        String state = load.hash().get("state");
+        return state == null || state.equals("closing") || state.equals("closed") || state.equals("dead");
+    }
+
+    @Override
+    public Outcome latest() {
+        String ret = fleet.redis().hget(fleet.keys().worker(pid), "ret");
+        return ret == null ? null : Json.read(ret, Outcome.class);
+    }
+
+    @Override
+    public int queued() {
+        return (int) fleet.redis().llen(fleet.keys().pending(pid));
+    }
+
+    /**
+     * Stops the worker. A spawned JVM gets SIGTERM (it finishes its running job, hands queued
+     * jobs to the backlog and deregisters) and is waited for; a worker found in the fleet is taken
+     * out of it, its queued jobs re-homed, and stops when its heartbeat learns it.
+     */
+    @Override
+    public void close() {
+        if (process != null) {
+            requestStop();
+            awaitExit();
+        } else if (!isClosed()) {
+            fleet.rehome(pid, false, "closed", "closed by its manager");
+        }
+    }
+
+    /** Sends SIGTERM to a spawned JVM without waiting. */
+    void requestStop() {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+        }
+    }
+
+    /** Waits for a spawned JVM to exit, killing it after {@link #EXIT_WAIT}. */
+    void awaitExit() {
+        if (process == null) {
+            return;
+        }
+        try {
+            if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(5, TimeUnit.SECONDS);
+                fleet.rehome(pid, true, "dead", "killed by its manager after it did not stop");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** @return true when this manager spawned the worker's JVM */
+    boolean spawned() {
+        return process != null;
+    }
+}

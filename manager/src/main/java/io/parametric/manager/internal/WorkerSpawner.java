@@ -1,0 +1,188 @@
+package io.parametric.manager.internal;
+
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Spawns worker JVMs on this host with the manager's classpath — the analogue of Julia's
+ * {@code addprocs} plus {@code @everywhere using} — and waits until each has announced its
+ * registered slot ({@code PP_READY <pid> <name>} on its standard output).
+ */
+public final class WorkerSpawner {
+
+    /** How long spawned workers get to register; {@code pp.worker.readyTimeout} (seconds) overrides. */
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(Long.getLong("pp.worker.readyTimeout", 90));
+    private static final int TAIL_LINES = 40;
+
+    private WorkerSpawner() {}
+
+    /**
+     * One spawned worker JVM with one slot.
+     *
+     * @param process the OS process
+     * @param pid the slot's fleet pid
+     * @param name the slot's name
+     * @param output the last lines it printed
+     */
+    public record Spawned(Process process, long pid, String name, OutputTail output) {}
+
+    /**
+     * Starts n worker JVMs in parallel, one slot each, and returns when all have registered.
+     *
+     * @param redisUrl the Redis the workers use
+     * @param fleet the fleet they join
+     * @param names exact names, empty for the default {@code worker-<pid>}
+     * @param n how many
+     * @return the workers, in the order of {@code names} (else of start)
+     * @throws ProcessError TIMEOUT or WORKER_LOST with the output of the worker that did not get ready
+     */
+    public static List<Spawned> spawn(String redisUrl, String fleet, int n, List<String> names) {
+        List<Process> processes = new ArrayList<>();
+        List<OutputTail> tails = new ArrayList<>();
+        List<CompletableFuture<String[]>> ready = new ArrayList<>();
+        try {
+            for (int i = 0; i < n; i++) {
+                Process p = start(redisUrl, fleet, names.isEmpty() ? null : names.get(i));
+                processes.add(p);
+                OutputTail tail = new OutputTail(TAIL_LINES);
+                tails.add(tail);
+                ready.add(tail.follow(p));
+            }
+            List<Spawned> spawned = new ArrayList<>();
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+            for (int i = 0; i < n; i++) {
+                String[] announced = await(ready.get(i), deadline, processes.get(i), tails.get(i));
+                spawned.add(new Spawned(processes.get(i), Long.parseLong(announced[1]), announced[2], tails.get(i)));
+            }
+            return spawned;
+        } catch (RuntimeException e) {
+            processes.forEach(Process::destroyForcibly);
+            throw e;
+        }
+    }
+
+    private static String[] await(CompletableFuture<String[]> ready, long deadline, Process p, OutputTail tail) {
+        try {
+            return ready.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new ProcessError(Reason.TIMEOUT,
+                    "a spawned worker (OS pid " + p.pid() + ") did not register within " + READY_TIMEOUT.toSeconds()
+                            + "s; the machine may be overloaded or the worker cannot reach Redis (raise -Dpp.worker.readyTimeout=SECONDS). "
+                            + "Its last output:\n" + tail.text());
+        } catch (ExecutionException e) {
+            throw new ProcessError(Reason.WORKER_LOST,
+                    "a spawned worker (OS pid " + p.pid() + ") exited before it registered"
+                            + exitCode(p) + "; check the classpath (pp.worker.classpath) and JVM options (pp.worker.jvmOptions). "
+                            + "Its last output:\n" + tail.text());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessError(Reason.TIMEOUT, "interrupted while waiting for spawned workers to register", e);
+        }
+    }
+
+    private static String exitCode(Process p) {
+        try {
+            return p.waitFor(2, TimeUnit.SECONDS) ? " with status " + p.exitValue() : "";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "";
+        }
+    }
+
+    private static Process start(String redisUrl, String fleet, String exactName) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmOptions());
+        command.add("-cp");
+        command.add(System.getProperty("pp.worker.classpath", System.getProperty("java.class.path")));
+        command.add("io.parametric.worker.WorkerMain");
+        command.addAll(List.of("--fleet", fleet, "--slots", "1", "--allow", "*", "--announce",
+                "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        if (exactName != null) {
+            command.addAll(List.of("--exact-name", exactName));
+        } else {
+            command.addAll(List.of("--name", "worker"));
+        }
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        Map<String, String> env = builder.environment();
+        // The URL goes by environment, not flag, so credentials do not show in `ps`.
+        env.put("PP_REDIS_URL", redisUrl);
+        env.put("PP_FLEET", fleet);
+        env.put("PP_WORKER", "1");
+        try {
+            return builder.start();
+        } catch (IOException e) {
+            throw new ProcessError(Reason.ILLEGAL_STATE,
+                    "cannot start a worker JVM (" + command.get(0) + "): " + e.getMessage()
+                            + "; check java.home and pp.worker.jvmOptions", e);
+        }
+    }
+
+    private static List<String> jvmOptions() {
+        String options = System.getProperty("pp.worker.jvmOptions", "-XX:+UseSerialGC -Xshare:auto");
+        return options.isBlank() ? List.of() : Arrays.asList(options.trim().split("\\s+"));
+    }
+
+    /** The last lines a child printed, kept while a thread drains its output so it never blocks. */
+    public static final class OutputTail {
+        private final int max;
+        private final Deque<String> lines = new ArrayDeque<>();
+
+        OutputTail(int max) {
+            this.max = max;
+        }
+
+        CompletableFuture<String[]> follow(Process p) {
+            CompletableFuture<String[]> ready = new CompletableFuture<>();
+            Thread reader = new Thread(() -> {
+                try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = in.readLine()) != null) {
+                        if (!ready.isDone() && line.startsWith("PP_READY ")) {
+                            String[] parts = line.trim().split(" ", 3);
+                            if (parts.length == 3) {
+                                ready.complete(parts);
+                                continue;
+                            }
+                        }
+                        add(line);
+                    }
+                } catch (IOException e) {
+                    add("(output unreadable: " + e.getMessage() + ")");
+                }
+                ready.completeExceptionally(new IllegalStateException("exited"));
+            }, "pp-worker-output-" + p.pid());
+            reader.setDaemon(true);
+            reader.start();
+            return ready;
+        }
+
+        private synchronized void add(String line) {
+            lines.addLast(line);
+            if (lines.size() > max) {
+                lines.removeFirst();
+            }
+        }
+
+        /** @return the kept lines, or a note that there were none */
+        public synchronized String text() {
+            return lines.isEmpty() ? "  (no output)" : "  " + String.join("\n  ", lines);
+        }
+    }
+}
