@@ -1,6 +1,7 @@
 package io.parametric.worker;
 
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.Reaper;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -11,7 +12,10 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread per worker process: refreshes the heartbeat of every live slot (timed by Redis's
  * clock, in the script), tells a slot to check itself when the fleet no longer lists it or its
- * manager closed it, and watches the parent process given with {@code --parent-pid}.
+ * manager closed it, and watches the parent process given with {@code --parent-pid}. Each beat it
+ * also runs a {@link Reaper} tick (the fleet reaps at most once per half lease, whoever runs it;
+ * the tick also promotes due delayed jobs and retries) and hands cancel requests for running jobs
+ * to the {@link JobWatchdog}.
  */
 final class Heartbeat implements Runnable {
 
@@ -23,9 +27,14 @@ final class Heartbeat implements Runnable {
     private final Duration interval;
     private final Long parentPid;
     private final Runnable onParentGone;
+    private final Reaper reaper;
+    private final JobWatchdog watchdog;
     private volatile boolean stopped;
 
-    Heartbeat(Fleet fleet, Recovery recovery, List<Slot> slots, Duration interval, Long parentPid, Runnable onParentGone) {
+    Heartbeat(Fleet fleet, Recovery recovery, List<Slot> slots, Duration interval, Long parentPid, Runnable onParentGone,
+              Reaper reaper, JobWatchdog watchdog) {
+        this.reaper = reaper;
+        this.watchdog = watchdog;
         this.fleet = fleet;
         this.recovery = recovery;
         this.slots = slots;
@@ -75,7 +84,16 @@ final class Heartbeat implements Runnable {
             if (gone.contains(pid) || state == null || state.equals("closing") || state.equals("closed") || state.equals("dead")) {
                 slot.requestResync();
             }
+            if (slot.isRunningJob()) {
+                String cancel = fleet.cancelRequest(pid);
+                if (cancel != null) {
+                    watchdog.cancel(cancel);
+                    fleet.clearCancelRequest(pid);
+                }
+            }
         }
+        // After this process's own heartbeats, so it never reaps itself for its own slowness.
+        reaper.tick();
     }
 
     private void sleep() {

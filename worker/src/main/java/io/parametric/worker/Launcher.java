@@ -2,6 +2,8 @@ package io.parametric.worker;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.Limits;
+import io.parametric.shared.protocol.Reaper;
 import io.parametric.shared.redis.Redis;
 import java.io.PrintStream;
 import java.net.InetAddress;
@@ -35,6 +37,7 @@ final class Launcher {
     private final PrintStream announceTo;
     private Fleet fleet;
     private Heartbeat heartbeat;
+    private JobWatchdog watchdog;
 
     Launcher(WorkerConfig config, PrintStream announceTo) {
         this.config = config;
@@ -44,7 +47,9 @@ final class Launcher {
     /** Starts the slots and the heartbeat; returns at once (the slot threads keep the JVM alive). */
     void start() {
         Redis redis = new Redis(config.redisUrl(), config.slots() * 2 + 4);
-        fleet = new Fleet(redis, new FleetKeys(config.fleet()), Fleet.DEFAULT_JOB_TTL);
+        fleet = new Fleet(redis, new FleetKeys(config.fleet()), Limits.jobTtl());
+        warnAboutDurability();
+        watchdog = new JobWatchdog(JobWatchdog.DEFAULT_GRACE, this::jobStuck);
         ClassLoader loader = jobLoader(config.jobs());
         JobRegistry.discover(loader);
         Allowlist allowlist = Allowlist.of(config.allow());
@@ -55,7 +60,7 @@ final class Launcher {
                 allowlist.prefixes().isEmpty() ? "none (registered types only)" : allowlist);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pp-shutdown"));
         for (int i = 0; i < config.slots(); i++) {
-            Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered);
+            Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered, watchdog);
             slots.add(slot);
             Thread t = new Thread(() -> {
                 slot.run();
@@ -63,13 +68,58 @@ final class Launcher {
             }, "pp-slot-" + (i + 1));
             slotThreads.add(t);
         }
+        Reaper reaper = new Reaper(fleet, config.lease(), "worker-process-" + ProcessHandle.current().pid());
         heartbeat = new Heartbeat(fleet, recovery, slots, config.heartbeat(), config.parentPid(),
-                () -> new Thread(() -> System.exit(0), "pp-parent-gone").start());
+                () -> new Thread(() -> System.exit(0), "pp-parent-gone").start(), reaper, watchdog);
         Thread hb = new Thread(heartbeat, "pp-heartbeat");
         hb.setDaemon(true);
         slotThreads.forEach(Thread::start);
         hb.start();
     }
+
+    /** Production Redis needs AOF and noeviction to lose nothing; say so once, at start. */
+    private void warnAboutDurability() {
+        try {
+            fleet.durabilityWarnings().forEach(w -> log.warn("{}", w));
+        } catch (RuntimeException e) {
+            log.warn("cannot check the Redis settings at start: {}", e.toString());
+        }
+    }
+
+    /**
+     * A job ignored its timeout's interrupt for the grace period: its thread cannot be stopped.
+     * Record its JOB_TIMEOUT (it is not redelivered), hand the other slots' jobs to the fleet, and
+     * exit with status {@value #EXIT_STUCK_JOB} so the process is restarted (by its orchestrator,
+     * or by the manager that spawned it).
+     */
+    private void jobStuck(JobWatchdog.Stuck stuck) {
+        if (!shuttingDown.compareAndSet(false, true)) {
+            return;
+        }
+        Thread exit = new Thread(() -> Runtime.getRuntime().halt(EXIT_STUCK_JOB), "pp-stuck-exit");
+        try {
+            for (Slot slot : slots) {
+                slot.requestStop();
+                try {
+                    if (slot.failStuck(stuck)) {
+                        log.error("worker {} ({}): job {} ignored its timeout; recorded JOB_TIMEOUT, restarting the process",
+                                slot.pid(), slot.name(), stuck.payload().id());
+                    }
+                    slot.deregister("its worker process restarts: another job ignored its timeout",
+                            () -> true);
+                } catch (RuntimeException e) {
+                    log.warn("worker {} could not hand its jobs back before the restart: {}", slot.pid(), e.toString());
+                }
+            }
+        } finally {
+            System.out.flush();
+            System.err.flush();
+            exit.start();
+        }
+    }
+
+    /** Exit status of a worker process whose job ignored its timeout: it must be restarted. */
+    static final int EXIT_STUCK_JOB = 70;
 
     private void registered(Slot slot) {
         if (config.announce()) {

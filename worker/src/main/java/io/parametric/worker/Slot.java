@@ -39,6 +39,7 @@ final class Slot implements Runnable {
     private final String host;
     private final Consumer<Slot> onRegistered;
     private final ExecutorService jobThread;
+    private final JobWatchdog watchdog;
 
     private volatile long pid;
     private volatile String name;
@@ -48,6 +49,8 @@ final class Slot implements Runnable {
     private volatile boolean resyncRequested;
     private volatile boolean closedByFleet;
     private volatile Future<Outcome> running;
+    private volatile String runningEntry;
+    private volatile JobPayload runningPayload;
 
     /**
      * @param fleet the fleet
@@ -56,8 +59,11 @@ final class Slot implements Runnable {
      * @param config the process settings
      * @param host this host's name
      * @param onRegistered told after each registration (announce, heartbeat)
+     * @param watchdog enforces job timeouts and delivers cancellations
      */
-    Slot(Fleet fleet, JobRunner runner, Recovery recovery, WorkerConfig config, String host, Consumer<Slot> onRegistered) {
+    Slot(Fleet fleet, JobRunner runner, Recovery recovery, WorkerConfig config, String host, Consumer<Slot> onRegistered,
+         JobWatchdog watchdog) {
+        this.watchdog = watchdog;
         this.fleet = fleet;
         this.runner = runner;
         this.recovery = recovery;
@@ -193,6 +199,8 @@ final class Slot implements Runnable {
         fields.put("host", host);
         fields.put("ospid", Long.toString(ProcessHandle.current().pid()));
         fields.put("types", "," + String.join(",", JobRegistry.names()) + ",");
+        // Reapers judge this slot by its own lease, whatever lease they were configured with.
+        fields.put("lease", Long.toString(config.lease().toMillis()));
         String next = recovery.call(() -> fleet.register(newPid, fields), () -> stopRequested);
         registered = true;
         deregistered = false;
@@ -266,11 +274,21 @@ final class Slot implements Runnable {
         }
         if (deliveries < 0) {
             log.info("job {} skipped on worker {}: {}", payload.id(), pid,
-                    deliveries == -2 ? "it has no job hash (dead-lettered)" : "it was cancelled or already finished");
+                    deliveries == -2 ? "it has no job hash (dead-lettered)"
+                            : deliveries == -4 ? "it is poison (over its delivery limit; dead-lettered)"
+                            : "it was cancelled or already finished");
             return finish(entry, null, null);
         }
         long t0 = System.nanoTime();
-        Outcome outcome = execute(payload, (int) deliveries);
+        runningEntry = entry;
+        runningPayload = payload;
+        Outcome outcome;
+        try {
+            outcome = execute(payload, (int) deliveries);
+        } finally {
+            runningEntry = null;
+            runningPayload = null;
+        }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (outcome.ok()) {
             log.info("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
@@ -284,7 +302,8 @@ final class Slot implements Runnable {
     private Outcome execute(JobPayload payload, int attempt) {
         SlotContext ctx = new SlotContext(fleet, recovery, pid, name, payload.id(), attempt);
         long runningPid = pid;
-        Future<Outcome> job = jobThread.submit(() -> runner.run(payload, ctx, runningPid, attempt));
+        Future<Outcome> job = jobThread.submit(
+                () -> watchdog.run(payload, runningPid, attempt, () -> runner.run(payload, ctx, runningPid, attempt)));
         running = job;
         try {
             while (true) {
@@ -300,6 +319,21 @@ final class Slot implements Runnable {
         } finally {
             running = null;
         }
+    }
+
+    /**
+     * Records the JOB_TIMEOUT of a job that ignored its interrupt, when it is this slot's job.
+     *
+     * @param stuck the job
+     * @return true when it was this slot's job and its outcome was recorded
+     */
+    boolean failStuck(JobWatchdog.Stuck stuck) {
+        String entry = runningEntry;
+        JobPayload payload = runningPayload;
+        if (entry == null || payload == null || !payload.id().equals(stuck.payload().id())) {
+            return false;
+        }
+        return fleet.finish(pid, entry, stuck.outcome(), payload.manager(), null).accepted();
     }
 
     /** Sends an entry that is not a job to the dead-letter list; fails the job when an id can be read. */

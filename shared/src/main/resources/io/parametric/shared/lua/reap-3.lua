@@ -1,7 +1,7 @@
 --[[
   One reaper tick, timed by Redis's clock: promotes due delayed jobs, then — at most once per
   lock period across the fleet — re-homes the jobs of every worker whose last heartbeat is older
-  than the lease (lib.lua's rehome_worker: in-flight and queued jobs to open workers or the
+  than its lease (its hash field 'lease', ms, else ARGV[2]) (lib.lua's rehome_worker: in-flight and queued jobs to open workers or the
   backlog, counted; pinned ones fail WORKER_LOST; an in-flight job that used up its deliveries
   fails POISON). After a Redis restart (its run_id changed) it reaps nobody: every live worker is
   re-scored to now, one lease of grace, so an outage does not make the whole fleet look dead.
@@ -11,7 +11,7 @@
     KEYS[2] reaper lock (string, SET NX PX)
     KEYS[3] Redis run id the fleet last saw (string)
     ARGV[1] fleet prefix
-    ARGV[2] lease, ms
+    ARGV[2] lease, ms, for workers whose hash has no 'lease' field
     ARGV[3] lock owner (for diagnosis)
     ARGV[4] lock period, ms (the fleet reaps at most once per period)
     ARGV[5] job hash TTL after an outcome, seconds
@@ -38,11 +38,23 @@ if redis.call('GET', KEYS[3]) ~= run_id then
   return {2, promoted, #live}
 end
 
-local dead = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - tonumber(ARGV[2])))
+-- A worker's own lease (hash field 'lease', ms) wins over ARGV[2]: a reaper configured with a
+-- shorter lease than a worker's must never reap that worker while it still heartbeats.
+local dead = {}
+for _, pid in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', '(' .. (now - math.min(1000, tonumber(ARGV[2]))), 'WITHSCORES')) do
+  dead[#dead + 1] = pid
+end
+local expired = {}
+for i = 1, #dead, 2 do
+  local pid, score = dead[i], tonumber(dead[i + 1])
+  local lease = tonumber(redis.call('HGET', wkey(prefix, pid), 'lease') or '') or tonumber(ARGV[2])
+  if score < now - lease then expired[#expired + 1] = pid end
+end
+dead = expired
 local reply = {1, promoted, #dead, 0, 0, 0, 0}
 for _, pid in ipairs(dead) do
   local moved, failed, dl, poisoned = rehome_worker(prefix, pid, true, 'dead', tonumber(ARGV[5]),
-    'no heartbeat for ' .. ARGV[2] .. ' ms')
+    'no heartbeat within its lease')
   reply[4] = reply[4] + moved
   reply[5] = reply[5] + failed
   reply[6] = reply[6] + dl

@@ -166,6 +166,20 @@ class ReaperIT {
     }
 
     @Test
+    void workerIsReapedByItsOwnLeaseNotAShorterOneOfTheReaper() {
+        long patient = register();
+        long hasty = register();
+        redis.hset(keys.worker(patient), Map.of("lease", "3600000"));
+        redis.zadd(keys.workers(), 1, Long.toString(patient));
+        redis.zadd(keys.workers(), 1, Long.toString(hasty));
+        Reaper reaper = new Reaper(fleet, LEASE, Duration.ofMillis(1), "test");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> reaper.tick().reaped().contains(hasty));
+
+        assertThat(fleet.livePids()).containsExactly(patient);
+    }
+
+    @Test
     void onlyOneReaperReapsPerLockPeriod() {
         Reaper one = new Reaper(fleet, LEASE, Duration.ofMinutes(1), "one");
         Reaper two = new Reaper(fleet, LEASE, Duration.ofMinutes(1), "two");
