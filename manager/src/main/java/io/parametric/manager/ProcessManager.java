@@ -14,6 +14,7 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import java.lang.reflect.Type;
@@ -922,9 +923,28 @@ public final class ProcessManager implements AutoCloseable {
                     assignments.add(new Assignment(p.job().payload().placed(futures.get(i).jobId(), b.managerId()),
                             p.job().jobType(), p.target(), p.pid()));
                 }
-                List<Long> where = b.backend().assign(b, assignments, connected ? null : candidates(b));
+                List<Integer> now = new ArrayList<>();
+                List<Fleet.Scheduled> later = new ArrayList<>();
+                List<Assignment> immediate = new ArrayList<>();
+                for (int k = 0; k < assignments.size(); k++) {
+                    Planned p = plan.get(e.getValue().get(k));
+                    if (!p.job().delay().isZero() && b.backend().usesRedis() && connection != null) {
+                        // Held in the fleet's delayed-jobs set until due (Redis time), then placed on
+                        // the first open worker or the backlog.
+                        JobPayload payload = assignments.get(k).payload();
+                        later.add(new Fleet.Scheduled(payload.id(), Json.write(payload), b.managerId(), p.job().delay()));
+                        pids[e.getValue().get(k)] = 0L;
+                    } else {
+                        now.add(e.getValue().get(k));
+                        immediate.add(assignments.get(k));
+                    }
+                }
+                List<Long> where = immediate.isEmpty() ? List.of() : b.backend().assign(b, immediate, connected ? null : candidates(b));
                 for (int k = 0; k < where.size(); k++) {
-                    pids[e.getValue().get(k)] = where.get(k);
+                    pids[now.get(k)] = where.get(k);
+                }
+                if (!later.isEmpty()) {
+                    connection.fleet().schedule(later);
                 }
             }
         } catch (RuntimeException e) {
@@ -941,6 +961,50 @@ public final class ProcessManager implements AutoCloseable {
             }
         }
         return new Placed(futures, Arrays.asList(pids));
+    }
+
+    // ---------------------------------------------------------------- dead letters
+
+    /**
+     * Lists the fleet's dead-letter list: jobs that were poison (delivered more times than their
+     * limit, each delivery ending without an outcome) and entries that could not be read as jobs.
+     *
+     * <pre>{@code
+     * procs.deadLetters().forEach(System.out::println);   // {"reason":"POISON: delivered 3 times ...","jobId":...,"entry":...}
+     * }</pre>
+     *
+     * @return each entry as JSON with {@code reason}, {@code entry} (the raw job) and, when known,
+     *     {@code jobId}; empty for a manager without Redis
+     * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
+     */
+    public List<String> deadLetters() {
+        FleetConnection c = connection;
+        return c == null ? List.of() : c.fleet().deadLetters();
+    }
+
+    /**
+     * Gives every dead-lettered job a fresh start: its delivery count goes back to 0, its
+     * outcome is cleared and it goes to the first open worker or the fleet backlog. Entries that
+     * are not readable jobs stay in the list. A waiter that already got POISON is not woken
+     * again; use {@link #job(String)} to follow the requeued job.
+     *
+     * @return how many jobs were requeued
+     * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
+     */
+    public int requeueDeadLetters() {
+        FleetConnection c = connection;
+        return c == null ? 0 : c.fleet().requeueDeadLetters();
+    }
+
+    /**
+     * Empties the fleet's dead-letter list.
+     *
+     * @return how many entries it held
+     * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
+     */
+    public int purgeDeadLetters() {
+        FleetConnection c = connection;
+        return c == null ? 0 : c.fleet().purgeDeadLetters();
     }
 
     private List<Long> candidates(Binding b) {

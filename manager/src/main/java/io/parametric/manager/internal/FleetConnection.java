@@ -1,19 +1,28 @@
 package io.parametric.manager.internal;
 
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.Reaper;
+import java.time.Duration;
 import java.util.function.Consumer;
 
 /**
  * A manager's place in one Redis fleet: the connection, the fleet, the completion listener and,
- * when the manager started it, the private Redis server. Closing it releases all of them.
+ * when the manager started it, the private Redis server. Closing it releases all of them. It also
+ * runs a {@link Reaper} on a daemon thread (every second; the fleet reaps at most once per half
+ * lease whoever runs it), so dead workers are found and delayed jobs promoted even when no live
+ * worker is left to do it. The job TTL comes from {@code -Dpp.job.ttl} (default 24 h); the lease
+ * for workers that do not state their own from {@code -Dpp.lease} (default 10 s).
  */
 public final class FleetConnection implements AutoCloseable {
 
     private final RedisLocator.Found found;
     private final Fleet fleet;
     private final CompletionListener listener;
+    private final AutoCloseable reaper;
 
     /**
      * @param found the Redis
@@ -23,8 +32,9 @@ public final class FleetConnection implements AutoCloseable {
      */
     public FleetConnection(RedisLocator.Found found, String fleetName, String managerId, Consumer<Outcome> sink) {
         this.found = found;
-        this.fleet = new Fleet(found.redis(), new FleetKeys(fleetName), Fleet.DEFAULT_JOB_TTL);
+        this.fleet = new Fleet(found.redis(), new FleetKeys(fleetName), Limits.jobTtl());
         this.listener = new CompletionListener(fleet, managerId, sink);
+        this.reaper = new Reaper(fleet, lease(), "manager-" + managerId).startDaemon(Duration.ofSeconds(1));
     }
 
     /** @return the fleet */
@@ -42,8 +52,18 @@ public final class FleetConnection implements AutoCloseable {
         return found.origin();
     }
 
+    private static Duration lease() {
+        String text = System.getProperty("pp.lease");
+        return text == null || text.isBlank() ? Reaper.DEFAULT_LEASE : Durations.parse(text);
+    }
+
     @Override
     public void close() {
+        try {
+            reaper.close();
+        } catch (Exception e) {
+            // only stops a timer thread
+        }
         listener.close();
         found.redis().close();
         if (found.owned() != null) {

@@ -1,0 +1,136 @@
+package io.parametric.faults;
+
+import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.redis.Redis;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * What a fault scenario needs around the manager API: its worker processes, a direct look at the
+ * fleet's Redis keys (to check in-flight lists and run counters, and to push garbage), and the
+ * figures it reports to RELIABILITY.md ({@code target/fault-figures.txt}).
+ */
+final class Fleetside implements AutoCloseable {
+
+    final String redisUrl;
+    final String fleet;
+    final FleetKeys keys;
+    final Redis redis;
+    final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
+    private final Map<String, Object> figures = new LinkedHashMap<>();
+    private final String scenario;
+    private int started;
+
+    Fleetside(String scenario, String redisUrl, String fleet) {
+        this.scenario = scenario;
+        this.redisUrl = redisUrl;
+        this.fleet = fleet;
+        this.keys = new FleetKeys(fleet);
+        this.redis = new Redis(redisUrl, 4);
+    }
+
+    /** Starts n workers in parallel and waits until all announced themselves. */
+    List<WorkerProcess> startWorkers(int n, String... flags) {
+        List<Thread> threads = new ArrayList<>();
+        List<WorkerProcess> fresh = new CopyOnWriteArrayList<>();
+        List<RuntimeException> errors = new CopyOnWriteArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String name = "w" + (++started);
+            Thread t = new Thread(() -> {
+                try {
+                    fresh.add(WorkerProcess.start(redisUrl, fleet, name, flags));
+                } catch (RuntimeException e) {
+                    errors.add(e);
+                }
+            });
+            t.start();
+            threads.add(t);
+        }
+        for (Thread t : threads) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        workers.addAll(fresh);
+        if (!errors.isEmpty()) {
+            throw errors.get(0);
+        }
+        return fresh;
+    }
+
+    /** @return every pid the fleet ever handed out (1 .. the counter) */
+    List<Long> allPids() {
+        String n = redis.get(keys.pidCounter());
+        List<Long> pids = new ArrayList<>();
+        for (long p = 1; n != null && p <= Long.parseLong(n); p++) {
+            pids.add(p);
+        }
+        return pids;
+    }
+
+    /** @return the in-flight entries left on any worker of the fleet, live or dead */
+    List<String> inFlightEverywhere() {
+        List<String> left = new ArrayList<>();
+        for (long pid : allPids()) {
+            left.addAll(redis.lrange(keys.inFlight(pid)));
+        }
+        return left;
+    }
+
+    /** @return the pending entries left on any worker of the fleet */
+    List<String> pendingEverywhere() {
+        List<String> left = new ArrayList<>();
+        for (long pid : allPids()) {
+            left.addAll(redis.lrange(keys.pending(pid)));
+        }
+        return left;
+    }
+
+    /**
+     * @param tags the run-counter names the jobs used ({@code runs:<tag>})
+     * @return each tag's run count (0 when it never ran)
+     */
+    Map<String, Long> runs(List<String> tags) {
+        List<Object> values = redis.batch(b -> tags.forEach(t -> b.get(keys.value("runs:" + t))));
+        Map<String, Long> runs = new LinkedHashMap<>();
+        for (int i = 0; i < tags.size(); i++) {
+            Object v = values.get(i);
+            runs.put(tags.get(i), v == null ? 0 : Long.parseLong((String) v));
+        }
+        return runs;
+    }
+
+    /** Records a figure for RELIABILITY.md. */
+    void figure(String name, Object value) {
+        figures.put(name, value);
+    }
+
+    /** Prints the figures and appends them to {@code target/fault-figures.txt}. */
+    void report() {
+        StringBuilder line = new StringBuilder("FAULT-FIGURES " + scenario + ":");
+        figures.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        System.out.println(line);
+        try {
+            Files.writeString(Path.of("target", "fault-figures.txt"), line + System.lineSeparator(), StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            System.out.println("cannot write target/fault-figures.txt: " + e);
+        }
+    }
+
+    @Override
+    public void close() {
+        workers.forEach(WorkerProcess::close);
+        redis.close();
+    }
+}

@@ -1,0 +1,65 @@
+package io.parametric.faults;
+
+import static io.parametric.manager.ParametricProcesses.connect;
+import static io.parametric.manager.ParametricProcesses.newJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.parametric.manager.JobFuture;
+import io.parametric.manager.ProcessManager;
+import io.parametric.shared.redis.LocalRedisServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** Scenario (b): Redis killed and restarted from its AOF while jobs run. */
+class RedisRestartIT {
+
+    private static final int JOBS = 400;
+
+    @Test
+    void nothingIsLostAndEveryWorkerResumesAfterRedisRestartsWithAof() throws Exception {
+        try (LocalRedisServer server = LocalRedisServer.start(true);
+                Fleetside side = new Fleetside("b-redis-restart", server.url(), "restart");
+                ProcessManager procs = connect(server.url(), "restart")) {
+            List<WorkerProcess> workers = side.startWorkers(3);
+            List<JobFuture<Object>> futures = new ArrayList<>();
+            for (int i = 0; i < JOBS; i++) {
+                futures.add(procs.submit(newJob(FaultJobs::square, i)));
+            }
+            await().atMost(Duration.ofMinutes(2)).until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= JOBS / 3);
+
+            server.kill();
+            // Down for longer than a heartbeat, so every worker meets the outage.
+            await().pollDelay(WorkerProcess.HEARTBEAT.multipliedBy(3)).until(() -> true);
+            server.restart();
+
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(4, TimeUnit.MINUTES);
+            for (int i = 0; i < JOBS; i++) {
+                assertThat(((Number) futures.get(i).get()).longValue()).isEqualTo((long) i * i);
+            }
+            // Every worker resumed: each runs a job placed on it after the restart.
+            for (WorkerProcess w : workers) {
+                assertThat(w.isAlive()).isTrue();
+                assertThat(procs.submit(w.pid(), newJob(FaultJobs::slow, "after-" + w.pid(), 10L)).get(60, TimeUnit.SECONDS))
+                        .isEqualTo("after-" + w.pid());
+            }
+            Map<String, Long> runs = side.runs(IntStream.range(0, JOBS).mapToObj(Integer::toString).toList());
+            assertThat(runs.values()).allMatch(n -> n >= 1);
+            assertThat(side.inFlightEverywhere()).isEmpty();
+            assertThat(side.redis.lrange(side.keys.backlog())).isEmpty();
+
+            side.figure("jobsPlaced", JOBS);
+            side.figure("redisRestarts", 1);
+            side.figure("workersResumed", workers.size());
+            side.figure("duplicates", runs.values().stream().mapToLong(n -> n - 1).sum());
+            side.figure("lost", 0);
+            side.report();
+        }
+    }
+}
