@@ -73,7 +73,18 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
 
     @Override
     public boolean isClosed() {
-        return closed(fleet.loads(List.of(pid)).get(0));
+        if (process != null && !process.isAlive()) {
+            return true;
+        }
+        try {
+            return closed(fleet.loads(List.of(pid)).get(0));
+        } catch (RuntimeException e) {
+            // The manager's connection is closed (or Redis is gone): its spawned workers were stopped with it.
+            if (process != null) {
+                return !process.isAlive();
+            }
+            throw e;
+        }
     }
 
     boolean closed(Fleet.WorkerLoad load) {
