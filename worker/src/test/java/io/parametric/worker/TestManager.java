@@ -17,11 +17,17 @@ final class TestManager implements AutoCloseable {
 
     final Redis redis;
     final Fleet fleet;
-    final String managerId = "m-" + UUID.randomUUID().toString().substring(0, 8);
+    final String managerId;
 
     TestManager(String redisUrl, String fleetName) {
+        this(redisUrl, fleetName, "m-" + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** A manager with a given id, e.g. the same manager reconnecting after a Redis restart. */
+    TestManager(String redisUrl, String fleetName, String managerId) {
         this.redis = new Redis(redisUrl, 4);
         this.fleet = new Fleet(redis, new FleetKeys(fleetName), Fleet.DEFAULT_JOB_TTL);
+        this.managerId = managerId;
     }
 
     FleetKeys keys() {

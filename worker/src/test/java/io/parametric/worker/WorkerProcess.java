@@ -54,7 +54,6 @@ final class WorkerProcess implements AutoCloseable {
     static WorkerProcess start(String redisUrl, String fleet, int slots, String... flags) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-Xshare:auto",
                 "-cp", System.getProperty("java.class.path"),
                 "io.parametric.worker.WorkerMain",
                 "--redis", redisUrl, "--fleet", fleet, "--slots", Integer.toString(slots), "--announce",
