@@ -24,6 +24,14 @@ final class JobTracker {
     private final Map<Long, Set<JobFuture<?>>> outstanding = new HashMap<>();
     /** Per pid: the last job this manager placed there. */
     private final Map<Long, JobFuture<?>> last = new HashMap<>();
+    /** The latest finished jobs, so {@code job(id)} finds in-JVM jobs that no Redis remembers. */
+    private final Map<String, JobFuture<?>> recent = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, JobFuture<?>> eldest) {
+            return size() > RECENT;
+        }
+    };
+    private static final int RECENT = 10_000;
 
     /**
      * Completes the future of a job, if one waits; a duplicate outcome (at-least-once delivery)
@@ -49,6 +57,23 @@ final class JobTracker {
 
     static JobFuture<?> find(String jobId) {
         return UNFINISHED.get(jobId);
+    }
+
+    /** Remembers every job this manager placed until it is among the {@value #RECENT} latest finished. */
+    void track(JobFuture<?> future) {
+        future.whenComplete((r, e) -> {
+            synchronized (this) {
+                recent.put(future.jobId(), future);
+            }
+        });
+    }
+
+    /**
+     * @param jobId a job
+     * @return the future of a job this manager placed and that finished lately, or null
+     */
+    synchronized JobFuture<?> finished(String jobId) {
+        return recent.get(jobId);
     }
 
     /** Records that a job of this manager went to a worker. */

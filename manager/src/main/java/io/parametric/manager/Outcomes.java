@@ -32,9 +32,13 @@ final class Outcomes {
             return null;
         }
         try {
+            if (type == Object.class) {
+                // Through text, as from Redis: the same natural form (5 is an Integer) for every kind of worker.
+                return (T) Json.MAPPER.readValue(node.toString(), Object.class);
+            }
             JavaType javaType = Json.MAPPER.getTypeFactory().constructType(type);
             return (T) Json.MAPPER.convertValue(node, javaType);
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new ProcessError(Reason.BAD_PAYLOAD,
                     "the return of job " + outcome.jobId() + " on worker " + outcome.pid() + " (" + node
                             + ") does not convert to " + type.getTypeName() + "; ask for the type the job returns",

@@ -484,7 +484,8 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public JobFuture<Object> job(String jobId) {
-        JobFuture<?> known = JobTracker.find(jobId);
+        JobFuture<?> unfinished = JobTracker.find(jobId);
+        JobFuture<?> known = unfinished != null ? unfinished : tracker.finished(jobId);
         if (known != null && known.returnType() == Object.class) {
             return (JobFuture<Object>) known;
         }
@@ -913,6 +914,7 @@ public final class ProcessManager implements AutoCloseable {
             byBinding.computeIfAbsent(p.binding(), b -> new ArrayList<>()).add(i);
         }
         futures.forEach(JobTracker::register);
+        futures.forEach(tracker::track);
         Long[] pids = new Long[plan.size()];
         try {
             for (Map.Entry<Binding, List<Integer>> e : byBinding.entrySet()) {
