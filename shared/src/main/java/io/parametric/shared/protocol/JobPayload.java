@@ -70,7 +70,16 @@ public record JobPayload(
      * @throws IllegalArgumentException naming what is wrong: not JSON, no id, an unknown version or form
      */
     public static JobPayload parse(String json) {
-        JobPayload p = Json.read(json, JobPayload.class);
+        JobPayload p;
+        try {
+            p = Json.read(json, JobPayload.class);
+        } catch (RuntimeException e) {
+            throw e instanceof IllegalArgumentException ? e : new IllegalArgumentException("not a job: " + e, e);
+        }
+        if (p == null) {
+            // "null" is valid JSON that reads as no object at all.
+            throw new IllegalArgumentException("payload is JSON null, not a job");
+        }
         if (p.v != VERSION) {
             throw new IllegalArgumentException(
                     "protocol version " + p.v + " is not known to this worker (it speaks " + VERSION + ")");

@@ -17,7 +17,8 @@
     ARGV[6] job hash TTL after an outcome, seconds
   Output:
     {1, deliveries}  run it; deliveries counts this one
-    {-2}             no job hash: a dead-letter entry was written; do not run it
+    {-2}             no job hash: a dead-letter entry was written and, when the entry names its
+                     manager, the job failed with BAD_PAYLOAD there; do not run it
     {-3}             the job was cancelled while queued, or already has an outcome: do not run it
     {-4, deliveries} poison: over its delivery limit; dead-lettered and failed with POISON; do not run it
   On -2, -3 and -4 the entry stays in the in-flight list: the worker drops it with finish-8.lua
@@ -25,6 +26,14 @@
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then
   redis.call('RPUSH', KEYS[4], ARGV[4])
+  -- The entry still names its manager: fail the job there, so its waiter raises instead of hanging.
+  local ok, job = pcall(cjson.decode, ARGV[2])
+  if ok and type(job) == 'table' and type(job.id) == 'string' and type(job.manager) == 'string' and job.manager ~= '' then
+    fail_job(ARGV[5], job.id, job.manager, cjson.encode({v = 1, jobId = job.id, pid = tonumber(ARGV[1]) or 0, ok = false,
+      reason = 'BAD_PAYLOAD', message = 'job ' .. job.id .. ' has no job hash on worker ' .. ARGV[1]
+        .. ' (it expired, was deleted, or the entry was never placed by a manager); it went to the dead-letter list',
+      attempt = 0}), tonumber(ARGV[6]))
+  end
   return {-2}
 end
 local state = redis.call('HGET', KEYS[1], 'state')
