@@ -365,8 +365,23 @@ final class Slot implements Runnable {
                 throw e;
             }
             // e.g. a job hash of the wrong type under that id: drop the entry without an outcome.
-            return recovery.call(() -> fleet.finish(pid, entry, null, null, dead)).next();
+            return dropBroken(entry, dead);
         }
+    }
+
+    /**
+     * Drops an entry whose finish failed on bad data. The failed script may already have taken the
+     * entry off the in-flight list (Redis does not roll a script back), so look before finishing.
+     */
+    private String dropBroken(String entry, String deadEntry) {
+        if (recovery.call(() -> fleet.inFlight(pid)).contains(entry)) {
+            return recovery.call(() -> fleet.finish(pid, entry, null, null, deadEntry)).next();
+        }
+        recovery.call(() -> {
+            fleet.deadLetter(deadEntry);
+            return null;
+        });
+        return null;
     }
 
     /** Finishes an entry, falling back to dropping it into the dead-letter list when the outcome cannot be stored. */
@@ -384,8 +399,7 @@ final class Slot implements Runnable {
             }
             log.warn("the outcome of job {} cannot be stored: {}; the entry goes to the dead-letter list",
                     outcome == null ? "?" : outcome.jobId(), e.toString());
-            String dead = Fleet.deadLetterEntry("outcome cannot be stored: " + e.getMessage(), entry);
-            return recovery.call(() -> fleet.finish(pid, entry, null, null, dead)).next();
+            return dropBroken(entry, Fleet.deadLetterEntry("outcome cannot be stored: " + e.getMessage(), entry));
         }
     }
 

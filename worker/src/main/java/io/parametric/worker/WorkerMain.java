@@ -1,7 +1,7 @@
 package io.parametric.worker;
 
+import io.parametric.shared.ProcessError;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -99,15 +99,17 @@ public final class WorkerMain implements Callable<Integer> {
      */
     @Override
     public Integer call() {
-        WorkerConfig config;
         try {
-            config = config();
-        } catch (IllegalArgumentException e) {
-            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage(), e, null, null);
+            new Launcher(config(), System.out).start();
+            return 0;
+        } catch (IllegalArgumentException | ProcessError e) {
+            System.err.println("parametric-worker: " + e.getMessage() + " (see --help)");
+            return EXIT_USAGE;
         }
-        new Launcher(config, System.out).start();
-        return 0;
     }
+
+    /** Exit status for settings that cannot work (a bad flag value, a Redis URL that is not one). */
+    static final int EXIT_USAGE = 2;
 
     WorkerConfig config() {
         return new WorkerConfig(redis, fleet, slots,
@@ -142,8 +144,4 @@ public final class WorkerMain implements Callable<Integer> {
         }
     }
 
-    /** @return a duration flag's value, for tests */
-    static Duration duration(String text) {
-        return WorkerConfig.parseDuration(text);
-    }
 }

@@ -146,6 +146,17 @@ class BadInputIT {
     }
 
     @Test
+    void jobHashOfTheWrongTypeFailsOnlyThatJob() {
+        JobPayload p = JobPayloads.type("echo", List.of(1)).placed("garbage-" + TestManager.newId(), manager.managerId);
+        manager.redis.set(manager.keys().job(p.id()), "not a hash");
+        manager.redis.rpush(manager.keys().pending(pid), Json.write(p));
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().pending(pid)) == 0
+                && manager.redis.llen(manager.keys().inFlight(pid)) == 0);
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.lrange(manager.keys().deadLetter()).stream()
+                .anyMatch(d -> d.contains(p.id())));
+    }
+
+    @Test
     void entryWithoutJobHashIsDeadLettered() {
         JobPayload p = JobPayloads.type("echo", List.of(1)).placed("never-placed-" + TestManager.newId(), manager.managerId);
         manager.redis.rpush(manager.keys().pending(pid), Json.write(p));

@@ -52,8 +52,23 @@ final class WorkerProcess implements AutoCloseable {
      * @return the running worker
      */
     static WorkerProcess start(String redisUrl, String fleet, int slots, String... flags) {
-        List<String> cmd = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        return start(redisUrl, fleet, slots, List.of(), flags);
+    }
+
+    /**
+     * Starts a worker JVM with extra JVM options and waits until its slots announced themselves.
+     *
+     * @param redisUrl the Redis
+     * @param fleet the fleet
+     * @param slots how many slots
+     * @param jvmOptions options before the main class
+     * @param flags more flags
+     * @return the running worker
+     */
+    static WorkerProcess start(String redisUrl, String fleet, int slots, List<String> jvmOptions, String... flags) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(jvmOptions);
+        cmd.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "io.parametric.worker.WorkerMain",
                 "--redis", redisUrl, "--fleet", fleet, "--slots", Integer.toString(slots), "--announce",

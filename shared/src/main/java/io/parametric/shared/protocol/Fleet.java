@@ -222,6 +222,16 @@ public final class Fleet {
     }
 
     /**
+     * Appends an entry to the dead-letter list, for a worker that could not finish an entry the
+     * normal way (its job hash is unusable).
+     *
+     * @param deadEntry an entry made with {@link #deadLetterEntry}
+     */
+    public void deadLetter(String deadEntry) {
+        redis.rpush(keys.deadLetter(), deadEntry);
+    }
+
+    /**
      * @param pid a worker
      * @return its state field (idle, busy, closing, closed, dead), or null when it has no hash
      */

@@ -1,0 +1,87 @@
+package io.parametric.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+class WorkerConfigTest {
+
+    @Test
+    void durationsReadAsPeopleWriteThem() {
+        assertThat(WorkerConfig.parseDuration("25s")).isEqualTo(Duration.ofSeconds(25));
+        assertThat(WorkerConfig.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(WorkerConfig.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(WorkerConfig.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(WorkerConfig.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(WorkerConfig.parseDuration("10")).isEqualTo(Duration.ofSeconds(10));
+        assertThat(WorkerConfig.parseDuration("PT25S")).isEqualTo(Duration.ofSeconds(25));
+        assertThat(WorkerConfig.parseDuration("pt1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> WorkerConfig.parseDuration("soon")).hasMessageContaining("25s, 2m");
+        assertThatThrownBy(() -> WorkerConfig.parseDuration("5x")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static WorkerConfig parse(String... args) {
+        WorkerMain main = new WorkerMain();
+        new CommandLine(main).parseArgs(args);
+        return main.config();
+    }
+
+    @Test
+    void flagsBecomeTheConfigWithDefaultsForTheRest() {
+        WorkerConfig c = parse("--redis", "redis://h:1", "--fleet", "render", "--slots", "3", "--name", "box",
+                "--allow", "com.acme, org.x", "--shutdown-timeout", "2m", "--heartbeat", "500ms",
+                "--parent-pid", "42", "--announce");
+        assertThat(c.redisUrl()).isEqualTo("redis://h:1");
+        assertThat(c.fleet()).isEqualTo("render");
+        assertThat(c.slots()).isEqualTo(3);
+        assertThat(c.namePrefix()).isEqualTo("box");
+        assertThat(c.exactName()).isNull();
+        assertThat(c.allow()).containsExactly("com.acme", "org.x");
+        assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.heartbeat()).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.parentPid()).isEqualTo(42L);
+        assertThat(c.announce()).isTrue();
+        assertThat(c.jobs()).isEmpty();
+    }
+
+    @Test
+    void defaultsFollowTheApiWhenNoEnvironmentIsSet() {
+        // The build sets no PP_* variables; if a developer's shell does, the env wins as documented.
+        WorkerConfig c = parse();
+        if (System.getenv("PP_FLEET") == null) {
+            assertThat(c.fleet()).isEqualTo("default");
+        }
+        if (System.getenv("PP_SLOTS") == null) {
+            assertThat(c.slots()).isEqualTo(1);
+        }
+        if (System.getenv("PP_SHUTDOWN_TIMEOUT") == null) {
+            assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(25));
+        }
+        if (System.getenv("PP_LEASE") == null) {
+            assertThat(c.lease()).isEqualTo(Duration.ofSeconds(10));
+        }
+        assertThat(c.namePrefix()).isNotBlank();
+    }
+
+    @Test
+    void impossibleSettingsAreRefusedNamingTheSetting() {
+        assertThatThrownBy(() -> parse("--slots", "0")).hasMessageContaining("--slots");
+        assertThatThrownBy(() -> parse("--slots", "2", "--exact-name", "a")).hasMessageContaining("--exact-name");
+        assertThatThrownBy(() -> parse("--fleet", "a b")).hasMessageContaining("fleet");
+        assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", 1, "p", null, List.of(), List.of(),
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false))
+                .hasMessageContaining("positive");
+    }
+
+    @Test
+    void helpExitsZeroAndBadSettingsExitTwo() {
+        java.io.StringWriter help = new java.io.StringWriter();
+        assertThat(new CommandLine(new WorkerMain()).setOut(new java.io.PrintWriter(help)).execute("--help")).isZero();
+        assertThat(help.toString()).contains("PP_REDIS_URL", "PP_FLEET", "PP_SLOTS", "PP_ALLOW", "--parent-pid", "--announce");
+        assertThat(new CommandLine(new WorkerMain()).execute("--slots", "0")).isEqualTo(WorkerMain.EXIT_USAGE);
+    }
+}
