@@ -64,4 +64,19 @@ public final class FaultJobs {
         }
         return "finished";
     }
+
+    /**
+     * Throws for its first {@code failures} runs, then returns how many runs it took.
+     *
+     * @param tag a name for the run counter
+     * @param failures how many runs fail
+     * @return the run that succeeded
+     */
+    public static long flaky(String tag, Integer failures) {
+        long run = JobContext.current().increment("runs:" + tag, 1);
+        if (run <= failures) {
+            throw new IllegalStateException("run " + run + " of " + tag + " fails on purpose");
+        }
+        return run;
+    }
 }

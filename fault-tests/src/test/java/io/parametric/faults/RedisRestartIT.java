@@ -3,10 +3,12 @@ package io.parametric.faults;
 import static io.parametric.manager.ParametricProcesses.connect;
 import static io.parametric.manager.ParametricProcesses.newJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
+import io.parametric.shared.ProcessError;
 import io.parametric.shared.redis.LocalRedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -35,6 +37,12 @@ class RedisRestartIT {
             await().atMost(Duration.ofMinutes(2)).until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= JOBS / 3);
 
             server.kill();
+            // Manager calls during the outage fail fast, naming the cause; nothing placed before is lost.
+            long t0 = System.nanoTime();
+            assertThatThrownBy(() -> procs.submit(newJob(FaultJobs::slow, "during", 10L)))
+                    .isInstanceOf(ProcessError.class)
+                    .satisfies(e -> assertThat(((ProcessError) e).reason()).isEqualTo(ProcessError.Reason.REDIS_UNAVAILABLE));
+            long failFastMs = (System.nanoTime() - t0) / 1_000_000;
             // Down for longer than a heartbeat, so every worker meets the outage.
             await().pollDelay(WorkerProcess.HEARTBEAT.multipliedBy(3)).until(() -> true);
             server.restart();
@@ -59,6 +67,7 @@ class RedisRestartIT {
             side.figure("workersResumed", workers.size());
             side.figure("duplicates", runs.values().stream().mapToLong(n -> n - 1).sum());
             side.figure("lost", 0);
+            side.figure("managerCallDuringOutageFailedAfterMs", failFastMs);
             side.report();
         }
     }

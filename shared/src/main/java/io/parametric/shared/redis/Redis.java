@@ -162,6 +162,11 @@ public final class Redis implements AutoCloseable {
         return call(() -> client.zscore(key, member));
     }
 
+    /** @param key a key @return its time to live in seconds; -1 without expiry, -2 when absent */
+    public long ttl(String key) {
+        return call(() -> client.ttl(key));
+    }
+
     /** @param key a sorted set @return its size */
     public long zcard(String key) {
         return call(() -> client.zcard(key));

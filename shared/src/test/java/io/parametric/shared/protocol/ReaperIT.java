@@ -299,4 +299,27 @@ class ReaperIT {
             assertThat(o.message()).contains("over the limit of 300");
         });
     }
+
+    @Test
+    void finishedJobHashExpiresAfterTheConfiguredTtl() {
+        Fleet shortLived = new Fleet(redis, keys, Duration.ofSeconds(90));
+        long pid = register();
+        shortLived.place(List.of(Placement.onWorker("t", payload("t"), "", "m1", pid)), null);
+        String t = fetchAndStart(pid, "t");
+
+        shortLived.finish(pid, t, Outcome.success("t", pid, Json.tree(1), 1), "m1", null);
+
+        assertThat(redis.ttl(keys.job("t"))).isBetween(1L, 90L);
+    }
+
+    @Test
+    void durabilityCheckNamesTheRedisSettingsThatLoseJobs() {
+        try (LocalRedisServer server = LocalRedisServer.start(false); Redis r = new Redis(server.url(), 1)) {
+            assertThat(new Fleet(r, keys, Fleet.DEFAULT_JOB_TTL).durabilityWarnings())
+                    .singleElement().asString().contains("appendonly=no").contains("appendonly yes");
+        }
+        try (LocalRedisServer server = LocalRedisServer.start(true); Redis r = new Redis(server.url(), 1)) {
+            assertThat(new Fleet(r, keys, Fleet.DEFAULT_JOB_TTL).durabilityWarnings()).isEmpty();
+        }
+    }
 }
