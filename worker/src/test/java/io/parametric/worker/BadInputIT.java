@@ -45,8 +45,8 @@ class BadInputIT {
 
     @AfterEach
     void workerStillAnswersAGoodJob() {
-        manager.place(pid, JobPayloads.type("add", List.of(2, 3)));
-        Outcome o = manager.next();
+        String id = manager.place(pid, JobPayloads.type("add", List.of(2, 3)));
+        Outcome o = manager.outcomeOf(id);
         assertThat(o.ok()).as("a good job after the bad input; worker log:\n%s", worker.log()).isTrue();
         assertThat(o.value().asInt()).isEqualTo(5);
         assertThat(worker.process().isAlive()).isTrue();
@@ -157,11 +157,14 @@ class BadInputIT {
     }
 
     @Test
-    void entryWithoutJobHashIsDeadLettered() {
+    void entryWithoutJobHashIsDeadLetteredAndFailsAtItsManager() {
         JobPayload p = JobPayloads.type("echo", List.of(1)).placed("never-placed-" + TestManager.newId(), manager.managerId);
         manager.redis.rpush(manager.keys().pending(pid), Json.write(p));
-        await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.lrange(manager.keys().deadLetter()).stream()
-                .anyMatch(d -> d.contains(p.id())));
+        Outcome o = manager.next();
+        assertThat(o.jobId()).isEqualTo(p.id());
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(o.message()).contains("no job hash");
+        assertThat(manager.redis.lrange(manager.keys().deadLetter())).anyMatch(d -> d.contains(p.id()));
         await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.llen(manager.keys().inFlight(pid)) == 0);
     }
 }

@@ -79,6 +79,17 @@ final class TestManager implements AutoCloseable {
         return Json.read(json, Outcome.class);
     }
 
+    /** @return the outcome of one job, skipping (and failing on) none: outcomes of other jobs before it are dropped */
+    Outcome outcomeOf(String jobId) {
+        for (int i = 0; i < 100; i++) {
+            Outcome o = next();
+            if (o.jobId().equals(jobId)) {
+                return o;
+            }
+        }
+        throw new AssertionError("no outcome for job " + jobId);
+    }
+
     Outcome next() {
         return next(Duration.ofSeconds(20));
     }
