@@ -99,7 +99,10 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError NO_SUCH_WORKER naming the pid and the pids this manager has
      */
     public Worker<?> get(long pid) {
-        List<Worker<?>> all = workers();
+        return find(workers(), pid);
+    }
+
+    private static Worker<?> find(List<Worker<?>> all, long pid) {
         return all.stream().filter(w -> w.pid() == pid).findFirst().orElseThrow(() -> new ProcessError(
                 Reason.NO_SUCH_WORKER,
                 "no worker with pid " + pid + " in this manager; it has pids " + pidsOf(all)
@@ -387,7 +390,7 @@ public final class ProcessManager implements AutoCloseable {
      */
     public List<Long> distribute(List<Long> pids, ProcessJob... jobs) {
         Members all = members();
-        pids.forEach(this::get);
+        pids.forEach(pid -> find(all.workers(), pid));
         return distributeOver(all.only(pids), checked(Arrays.asList(jobs)), false);
     }
 
@@ -456,6 +459,14 @@ public final class ProcessManager implements AutoCloseable {
     private <R> JobFuture<R> submit(ProcessJob job, Type returnType) {
         checked(List.of(job));
         Members m = members();
+        Binding fleetBinding = redisBinding();
+        if (m.workers().isEmpty() && job.jobType().isEmpty() && fleetBinding != null) {
+            // No worker yet: the backlog waits for the first one that registers (a scaled-up container).
+            @SuppressWarnings("unchecked")
+            JobFuture<R> f = (JobFuture<R>) place(List.of(new Planned(fleetBinding, job, Target.OPEN_OR_BACKLOG, 0, returnType)))
+                    .futures().get(0);
+            return f;
+        }
         Binding target = m.bindings().size() == 1 ? m.bindings().get(0) : null;
         if (target == null || !job.jobType().isEmpty()) {
             Balancer balancer = new Balancer(loads(m));
@@ -585,15 +596,16 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     private List<Object> await(Duration timeout, long[] pids) {
-        List<Long> targets = pids.length == 0 ? workerPids() : Arrays.stream(pids).boxed().toList();
-        List<Worker<?>> workers = targets.stream().<Worker<?>>map(this::get).toList();
+        List<Worker<?>> all = workers();
+        List<Long> targets = pids.length == 0 ? pidsOf(all) : Arrays.stream(pids).boxed().toList();
+        List<Worker<?>> workers = targets.stream().<Worker<?>>map(pid -> find(all, pid)).toList();
         List<JobTracker.Snapshot> snapshots = targets.stream().map(tracker::snapshot).toList();
-        CompletableFuture<?>[] all = snapshots.stream().flatMap(s -> s.unfinished().stream()).toArray(CompletableFuture[]::new);
+        CompletableFuture<?>[] pending = snapshots.stream().flatMap(s -> s.unfinished().stream()).toArray(CompletableFuture[]::new);
         try {
             if (timeout == null) {
-                CompletableFuture.allOf(all).get();
+                CompletableFuture.allOf(pending).get();
             } else {
-                CompletableFuture.allOf(all).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+                CompletableFuture.allOf(pending).get(timeout.toNanos(), TimeUnit.NANOSECONDS);
             }
         } catch (TimeoutException e) {
             List<Long> busy = new ArrayList<>();
@@ -644,10 +656,11 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError when a latest job failed, or NO_SUCH_WORKER
      */
     public List<Object> getReturn(long... pids) {
-        List<Long> targets = pids.length == 0 ? workerPids() : Arrays.stream(pids).boxed().toList();
+        List<Worker<?>> all = workers();
+        List<Long> targets = pids.length == 0 ? pidsOf(all) : Arrays.stream(pids).boxed().toList();
         List<Object> returns = new ArrayList<>(targets.size());
         for (long pid : targets) {
-            returns.add(get(pid).ret());
+            returns.add(find(all, pid).ret());
         }
         return returns;
     }
@@ -689,7 +702,7 @@ public final class ProcessManager implements AutoCloseable {
     public void put(List<Long> pids, String name, Object value) {
         write(name, value);
         Members m = members();
-        pids.forEach(this::get);
+        pids.forEach(pid -> find(m.workers(), pid));
         Map<Binding, List<Long>> byBinding = new LinkedHashMap<>();
         for (long pid : pids) {
             byBinding.computeIfAbsent(m.bindingOf(pid), b -> new ArrayList<>()).add(pid);

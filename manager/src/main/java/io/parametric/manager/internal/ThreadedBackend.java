@@ -56,9 +56,9 @@ public final class ThreadedBackend implements ProcessBackend {
     public List<WorkerHandle> liveWorkers(Context context) {
         Fleet fleet = fleet(context);
         List<WorkerHandle> live = new ArrayList<>();
-        for (long pid : fleet.livePids()) {
-            ThreadedWorker mine = spawned.stream().filter(w -> w.pid() == pid).findFirst().orElse(null);
-            live.add(mine != null ? mine : new ThreadedWorker(fleet, pid, fleet.workerInfo(pid).getOrDefault("name", "?"), null));
+        for (Fleet.WorkerLoad l : fleet.loads(fleet.livePids())) {
+            ThreadedWorker mine = spawned.stream().filter(w -> w.pid() == l.pid()).findFirst().orElse(null);
+            live.add(mine != null ? mine : new ThreadedWorker(fleet, l.pid(), l.hash().getOrDefault("name", "?"), null));
         }
         return live;
     }

@@ -135,7 +135,7 @@ public final class WorkerSpawner {
     }
 
     private static List<String> jvmOptions() {
-        String options = System.getProperty("pp.worker.jvmOptions", "-XX:+UseSerialGC -Xshare:auto");
+        String options = System.getProperty("pp.worker.jvmOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         return options.isBlank() ? List.of() : Arrays.asList(options.trim().split("\\s+"));
     }
 
