@@ -54,19 +54,24 @@ public final class Demo {
      */
     public static Summary run(RedisChoice redis) {
         long start = System.nanoTime();
+        Summary summary;
         try (ProcessManager procs = redis.hasRedis() ? processes(WORKERS) : processes(WORKERS, Async.class)) {
             String kind = redis.hasRedis() ? Threaded.class.getSimpleName() : Async.class.getSimpleName();
             System.out.printf(Locale.ROOT, "Fleet: %d %s workers ready in %.1f s, pids %s%n",
                     WORKERS, kind, seconds(start), procs.workerPids());
-            Summary summary = play(procs);
-            System.out.printf("distribute: 30 jobs went to pids %s; %d of them ran%n",
-                    summary.distributedTo(), summary.distributedRan());
-            System.out.printf("assign + waitFor: pid %d returned %s%n", summary.assignedTo(), summary.waited());
-            System.out.printf("shared state: put(\"x\", 5), then 20 jobs ran x += 1: x = %d%n", summary.x());
+            summary = play(procs);
+            System.out.printf(Locale.ROOT, "distribute: 30 jobs went to pids %s; %d of them ran (%.2f s)%n",
+                    summary.distributedTo(), summary.distributedRan(), summary.distributeSeconds());
+            System.out.printf(Locale.ROOT, "assign + waitFor: pid %d returned %s (%.2f s, of which the job sleeps 0.20 s)%n",
+                    summary.assignedTo(), summary.waited(), summary.assignSeconds());
+            System.out.printf(Locale.ROOT, "shared state: put(\"x\", 5), then 20 jobs ran x += 1: x = %d (%.2f s)%n",
+                    summary.x(), summary.sharedSeconds());
             System.out.println();
             System.out.print(table(summary.rows()));
-            return summary;
+            start = System.nanoTime();
         }
+        System.out.printf(Locale.ROOT, "Closed the fleet in %.1f s.%n", seconds(start));
+        return summary;
     }
 
     /**
@@ -78,8 +83,20 @@ public final class Demo {
      * @param waited what {@code waitFor} returned for it
      * @param x the shared value after the twenty increments
      * @param rows one row per worker
+     * @param distributeSeconds from placing the thirty jobs until all had run
+     * @param assignSeconds from {@code assign} until {@code waitFor} returned
+     * @param sharedSeconds from {@code put} until the twenty increments had run
      */
-    public record Summary(List<Long> distributedTo, long distributedRan, long assignedTo, Object waited, long x, List<Row> rows) {}
+    public record Summary(
+            List<Long> distributedTo,
+            long distributedRan,
+            long assignedTo,
+            Object waited,
+            long x,
+            List<Row> rows,
+            double distributeSeconds,
+            double assignSeconds,
+            double sharedSeconds) {}
 
     /**
      * One worker's line in the table.
@@ -98,12 +115,16 @@ public final class Demo {
      * @return what happened
      */
     public static Summary play(ProcessManager procs) {
+        long start = System.nanoTime();
         List<ProcessJob> squares = new ArrayList<>();
         for (int i = 1; i <= 30; i++) {
             squares.add(newJob(Demo::square, i));
         }
         List<Long> distributedTo = procs.distribute(squares);
+        procs.waitFor();
+        double distributeSeconds = seconds(start);
 
+        start = System.nanoTime();
         long second = procs.workerPids().get(1);
         procs.assign(second, newJob(() -> {
             countThisJob();
@@ -111,14 +132,17 @@ public final class Demo {
             return 55;
         }));
         Object waited = procs.waitFor(second).get(0);
+        double assignSeconds = seconds(start);
 
+        start = System.nanoTime();
         procs.put("x", 5);
         ProcessJob increment = newJob(() -> {
             countThisJob();
-            return JobContext.current().increment("x", 1);
+            return "x = " + JobContext.current().increment("x", 1);
         });
         procs.distribute(Collections.nCopies(20, increment));
         procs.waitFor();
+        double sharedSeconds = seconds(start);
 
         List<Row> rows = new ArrayList<>();
         for (Worker<?> w : procs.workers()) {
@@ -126,7 +150,7 @@ public final class Demo {
             rows.add(new Row(w.pid(), w.name(), ran == null ? 0 : ran, w.ret()));
         }
         return new Summary(distributedTo, procs.fetch("squares", Long.class), second, waited,
-                procs.fetch("x", Long.class), rows);
+                procs.fetch("x", Long.class), rows, distributeSeconds, assignSeconds, sharedSeconds);
     }
 
     /**
@@ -151,9 +175,11 @@ public final class Demo {
     }
 
     private static String table(List<Row> rows) {
-        StringBuilder out = new StringBuilder(String.format("%5s  %-24s %5s  %s%n", "pid", "name", "jobs", "latest return"));
+        int nameWidth = rows.stream().mapToInt(r -> r.name().length()).max().orElse(0);
+        String format = "%5s  %-" + Math.max(4, nameWidth) + "s  %4s  %s%n";
+        StringBuilder out = new StringBuilder(String.format(format, "pid", "name", "jobs", "latest return"));
         for (Row r : rows) {
-            out.append(String.format("%5d  %-24s %5d  %s%n", r.pid(), r.name(), r.jobsRun(), r.latestReturn()));
+            out.append(String.format(format, r.pid(), r.name(), r.jobsRun(), r.latestReturn()));
         }
         return out.toString();
     }

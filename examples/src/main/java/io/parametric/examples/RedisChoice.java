@@ -56,7 +56,7 @@ public record RedisChoice(Source source, String url) {
         return source != Source.NONE;
     }
 
-    /** @return one line saying which Redis is used and why */
+    /** @return a line saying which Redis is used and why (two when there is none) */
     public String describe() {
         return switch (source) {
             case CONFIGURED -> "Redis: " + url + " (configured by pp.redis.url / PP_REDIS_URL)";
@@ -64,8 +64,9 @@ public record RedisChoice(Source source, String url) {
             case PRIVATE_SERVER -> "Redis: a private redis-server the manager started on a free loopback port"
                     + " (none configured, nothing on 127.0.0.1:6379; it stops when the demo ends)";
             case NONE -> "Redis: none (none configured, nothing on 127.0.0.1:6379, no redis-server on the PATH)"
-                    + " -> running on Async workers, threads in this JVM."
-                    + " Install redis-server or set PP_REDIS_URL to see worker processes.";
+                    + System.lineSeparator()
+                    + "  -> running on Async workers (threads in this JVM) instead of worker processes;"
+                    + " install redis-server or set PP_REDIS_URL to see those.";
         };
     }
 
