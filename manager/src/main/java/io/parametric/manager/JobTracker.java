@@ -59,13 +59,25 @@ final class JobTracker {
         return UNFINISHED.get(jobId);
     }
 
+    /** This manager's jobs without an outcome yet, so closing the manager can end their waits. */
+    private final Set<JobFuture<?>> unfinished = new java.util.HashSet<>();
+
     /** Remembers every job this manager placed until it is among the {@value #RECENT} latest finished. */
     void track(JobFuture<?> future) {
+        synchronized (this) {
+            unfinished.add(future);
+        }
         future.whenComplete((r, e) -> {
             synchronized (this) {
+                unfinished.remove(future);
                 recent.put(future.jobId(), future);
             }
         });
+    }
+
+    /** @return this manager's jobs that have no outcome yet */
+    synchronized List<JobFuture<?>> unfinished() {
+        return new ArrayList<>(unfinished);
     }
 
     /**

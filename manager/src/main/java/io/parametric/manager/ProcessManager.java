@@ -301,6 +301,13 @@ public final class ProcessManager implements AutoCloseable {
         if (c != null) {
             c.close();
         }
+        // Nobody will tell this manager about these any more: end their waits instead of hanging.
+        for (JobFuture<?> f : tracker.unfinished()) {
+            f.completeExceptionally(new ProcessError(Reason.WORKER_LOST,
+                    "job " + f.jobId() + " had no outcome when its manager was closed; close the manager after waitFor, "
+                            + "or follow the job from another manager with job(id)",
+                    null, f.jobId(), null, null, null));
+        }
         if (!failures.isEmpty()) {
             throw failures.get(0);
         }

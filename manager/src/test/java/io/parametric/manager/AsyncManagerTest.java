@@ -238,6 +238,16 @@ class AsyncManagerTest {
     }
 
     @Test
+    void closingTheManagerEndsTheWaitsOfJobsThatWillNeverRun() {
+        gate = new CountDownLatch(1);
+        procs.assign(1, newJob(AsyncManagerTest::hold));
+        JobFuture<Object> queued = procs.submit(1, newJob(() -> "never"));
+        gate.countDown();
+        procs.close();
+        assertThat(queued).isDone();
+    }
+
+    @Test
     void createdWorkersCanBePushedWithoutPidClashes() {
         List<Worker<?>> made = ParametricProcesses.createWorkers(1, Async.class);
         Worker<?> w = made.get(0);
