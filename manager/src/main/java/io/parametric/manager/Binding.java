@@ -65,6 +65,11 @@ final class Binding implements ProcessBackend.Context {
     }
 
     @Override
+    public void replaced(ProcessBackend.WorkerHandle dead, ProcessBackend.WorkerHandle replacement) {
+        manager.replaced(this, replacement);
+    }
+
+    @Override
     public void putWorkerValue(List<Long> pids, String name, Object value) {
         SharedValues values = manager.values();
         String json = Json.write(value);

@@ -231,5 +231,15 @@ public interface ProcessBackend extends AutoCloseable {
          * @param value the value
          */
         void putWorkerValue(List<Long> pids, String name, Object value);
+
+        /**
+         * Tells the manager that a worker died and the backend started {@code replacement} in its
+         * place; the manager lists the replacement beside the dead worker. Backends that never
+         * replace workers need not call it.
+         *
+         * @param dead the worker that died
+         * @param replacement the worker started in its place
+         */
+        default void replaced(WorkerHandle dead, WorkerHandle replacement) {}
     }
 }

@@ -196,6 +196,22 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     /**
+     * Lists a worker a backend started in place of one that died (the dead one stays listed,
+     * closed). A closed manager stops it instead.
+     */
+    void replaced(Binding b, WorkerHandle replacement) {
+        synchronized (lock) {
+            if (!closed) {
+                members.add(new Worker<>(castKind(b.kind()), replacement, b));
+                members.sort(Comparator.comparingLong(Worker::pid));
+                HIGH_WATER.accumulateAndGet(replacement.pid(), Math::max);
+                return;
+            }
+        }
+        replacement.close();
+    }
+
+    /**
      * Adopts a worker made by {@code createWorkers}; this manager then lists and closes it.
      *
      * @param worker the worker

@@ -13,15 +13,26 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@link Threaded} workers: worker JVMs in a Redis fleet. Placement is one pipelined call of the
  * placement script per call (chunked by {@link Fleet#place}); outcomes come back through the
  * manager's completion list.
+ *
+ * <p>A spawned JVM that dies while its manager is open (killed, crashed, or exited non-zero
+ * because a job ignored its timeout) is replaced: its in-flight and queued jobs are handed to the
+ * fleet at once (no lease to wait for: the process is known dead, so no late completion can
+ * come), and a new worker JVM is spawned and listed by the manager beside the dead one. A JVM
+ * that exits with status 0 (SIGTERM, closed) is not replaced.
  */
 public final class ThreadedBackend implements ProcessBackend {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ThreadedBackend.class);
+
     private final List<ThreadedWorker> spawned = new CopyOnWriteArrayList<>();
+    private volatile boolean closed;
 
     /** Made by {@link java.util.ServiceLoader}. */
     public ThreadedBackend() {}
@@ -45,8 +56,39 @@ public final class ThreadedBackend implements ProcessBackend {
             ThreadedWorker w = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
             spawned.add(w);
             made.add(w);
+            replaceWhenDead(context, w);
         }
         return made;
+    }
+
+    private void replaceWhenDead(Context context, ThreadedWorker w) {
+        w.exited().thenAcceptAsync(p -> {
+            int status = p.exitValue();
+            if (closed || w.stopRequested() || status == 0) {
+                return;
+            }
+            try {
+                Fleet fleet = fleet(context);
+                Fleet.Rehomed r = fleet.rehome(w.pid(), true, "dead", "its process exited with status " + status);
+                LOG.warn("spawned worker {} ({}) died with status {}: {} job(s) handed to the fleet, {} failed (pinned); starting a replacement",
+                        w.pid(), w.name(), status, r.moved(), r.failed());
+                if (closed) {
+                    return;
+                }
+                WorkerSpawner.Spawned s = WorkerSpawner.spawn(context.redisUrl().orElseThrow(), fleet.keys().fleet(), 1, List.of()).get(0);
+                ThreadedWorker fresh = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
+                spawned.add(fresh);
+                if (closed) {
+                    fresh.requestStop();
+                    return;
+                }
+                replaceWhenDead(context, fresh);
+                context.replaced(w, fresh);
+            } catch (RuntimeException e) {
+                LOG.error("spawned worker {} ({}) died with status {} and could not be replaced: {}",
+                        w.pid(), w.name(), status, e.toString());
+            }
+        });
     }
 
     /**
@@ -117,6 +159,7 @@ public final class ThreadedBackend implements ProcessBackend {
      */
     @Override
     public void close() {
+        closed = true;
         spawned.forEach(ThreadedWorker::requestStop);
         spawned.forEach(ThreadedWorker::awaitExit);
     }

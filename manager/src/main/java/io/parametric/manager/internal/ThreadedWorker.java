@@ -25,6 +25,7 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
     private final long pid;
     private final String name;
     private final Process process;
+    private volatile boolean stopRequested;
 
     /**
      * @param fleet the fleet
@@ -121,8 +122,19 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
         }
     }
 
+    /** @return true once this manager asked the JVM to stop (its exit is then no failure) */
+    boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** @return completes when the spawned JVM exits; never for a worker found in the fleet */
+    java.util.concurrent.CompletableFuture<Process> exited() {
+        return process == null ? new java.util.concurrent.CompletableFuture<>() : process.onExit();
+    }
+
     /** Sends SIGTERM to a spawned JVM without waiting. */
     void requestStop() {
+        stopRequested = true;
         if (process != null && process.isAlive()) {
             process.destroy();
         }
