@@ -82,8 +82,11 @@ public final class WorkerMain implements Callable<Integer> {
      */
     public static void main(String[] args) {
         System.setProperty("pp.worker", "true");
-        if (System.getProperty("logback.configurationFile") == null) {
-            // The runnable jar's own logging: one line per event on stderr, Jedis quiet.
+        ClassLoader loader = WorkerMain.class.getClassLoader();
+        if (System.getProperty("logback.configurationFile") == null
+                && loader.getResource("logback.xml") == null && loader.getResource("logback-test.xml") == null) {
+            // No logging set up by the application (the runnable jar, or an app without one): one
+            // line per event on stderr, Jedis quiet — stdout stays free for PP_READY lines.
             System.setProperty("logback.configurationFile", "io/parametric/worker/logback-worker.xml");
         }
         int code = new CommandLine(new WorkerMain()).execute(args);
