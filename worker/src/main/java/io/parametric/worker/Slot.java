@@ -49,6 +49,10 @@ final class Slot implements Runnable {
     private volatile boolean resyncRequested;
     private volatile boolean closedByFleet;
     private volatile Future<Outcome> running;
+    /** The entry being processed (slot thread only). */
+    private String current;
+    /** The last entry that broke the slot's own code (slot thread only). */
+    private String brokenEntry;
     private volatile String runningEntry;
     private volatile JobPayload runningPayload;
 
@@ -173,13 +177,17 @@ final class Slot implements Runnable {
                     // Not started: it stays in the in-flight list and is handed back on deregistration.
                     break;
                 }
+                current = entry;
                 next = process(entry);
+                current = null;
             } catch (Recovery.GaveUp e) {
                 break;
             } catch (Throwable t) {
                 // Nothing ends a slot: log, breathe, and go on with the next job.
                 log.error("worker {} ({}): unexpected error, going on: {}", pid, name, t.toString(), t);
-                resyncRequested = true;
+                next = giveUpOnRepeatedError(current, t);
+                current = null;
+                resyncRequested = next == null;
                 pauseAfterError();
             }
         }
@@ -187,6 +195,30 @@ final class Slot implements Runnable {
             deregister("closed by its manager", () -> false);
         }
         jobThread.shutdown();
+    }
+
+    /**
+     * An entry that broke the slot's own code is tried once more (the resync finds it in the
+     * in-flight list); the second time it goes to the dead-letter list, so one bad entry can never
+     * loop a slot forever.
+     *
+     * @return the next entry to run, or null
+     */
+    private String giveUpOnRepeatedError(String entry, Throwable error) {
+        if (entry == null) {
+            return null;
+        }
+        if (!entry.equals(brokenEntry)) {
+            brokenEntry = entry;
+            return null;
+        }
+        brokenEntry = null;
+        try {
+            return dropUnreadable(entry, "the worker failed twice on this entry: " + error);
+        } catch (RuntimeException e) {
+            log.error("worker {} ({}): cannot drop a broken entry: {}", pid, name, e.toString());
+            return null;
+        }
     }
 
     /** Registers under a pid; returns a backlog job the registration took, or null. */

@@ -88,6 +88,30 @@ final class WorkerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Starts the runnable jar configured by environment only, and waits for its slots.
+     *
+     * @param jar the runnable jar
+     * @param env the PP_* settings
+     * @param slots how many slots it announces
+     * @return the running worker
+     */
+    static WorkerProcess startJar(Path jar, Map<String, String> env, int slots) {
+        List<String> cmd = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar", jar.toString(), "--announce");
+        try {
+            Path log = Files.createTempFile("pp-worker-jar-", ".log");
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
+            pb.environment().keySet().removeIf(k -> k.startsWith("PP_"));
+            pb.environment().putAll(env);
+            WorkerProcess w = new WorkerProcess(pb.start(), log);
+            w.awaitReady(slots, Duration.ofSeconds(30));
+            return w;
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the worker jar: " + e.getMessage(), e);
+        }
+    }
+
     private void awaitReady(int slots, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (pids.size() < slots) {
