@@ -42,9 +42,18 @@ final class JobTracker {
     static void deliver(Outcome outcome) {
         JobFuture<?> future = UNFINISHED.remove(outcome.jobId());
         if (future != null) {
-            future.complete(outcome);
+            // Dependent stages run where a future completes: never on the completion listener or a
+            // worker thread, so a callback that blocks (even on waitFor) stalls nothing else.
+            COMPLETER.execute(() -> future.complete(outcome));
         }
     }
+
+    private static final java.util.concurrent.ExecutorService COMPLETER =
+            java.util.concurrent.Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "pp-complete");
+                t.setDaemon(true);
+                return t;
+            });
 
     static void register(JobFuture<?> future) {
         UNFINISHED.put(future.jobId(), future);

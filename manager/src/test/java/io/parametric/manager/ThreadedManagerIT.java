@@ -213,6 +213,13 @@ class ThreadedManagerIT {
     }
 
     @Test
+    void aCallbackThatBlocksOnAnotherJobDoesNotStallCompletions() throws Exception {
+        JobFuture<Object> slow = procs.submit(2, newJob(Work::sleep, 500));
+        JobFuture<Object> fast = procs.submit(1, newJob(() -> 1));
+        assertThat(fast.thenApply(x -> slow.join()).get(30, TimeUnit.SECONDS)).isEqualTo(500);
+    }
+
+    @Test
     void workersShowActiveWhileBusy() {
         procs.assign(1, newJob(Work::sleep, 1500));
         await().atMost(Duration.ofSeconds(10)).until(() -> procs.get(1).isActive());

@@ -49,7 +49,7 @@ public final class WorkerSpawner {
      * @param fleet the fleet they join
      * @param names exact names, empty for the default {@code worker-<pid>}
      * @param n how many
-     * @return the workers, in the order of {@code names} (else of start)
+     * @return the workers, in the order of {@code names} (their pids ascending in that order), else of start
      * @throws ProcessError TIMEOUT or WORKER_LOST with the output of the worker that did not get ready
      */
     public static List<Spawned> spawn(String redisUrl, String fleet, int n, List<String> names) {
@@ -57,16 +57,22 @@ public final class WorkerSpawner {
         List<OutputTail> tails = new ArrayList<>();
         List<CompletableFuture<String[]>> ready = new ArrayList<>();
         try {
+            List<Spawned> spawned = new ArrayList<>();
+            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
             for (int i = 0; i < n; i++) {
                 Process p = start(redisUrl, fleet, names.isEmpty() ? null : names.get(i));
                 processes.add(p);
                 OutputTail tail = new OutputTail(TAIL_LINES);
                 tails.add(tail);
                 ready.add(tail.follow(p));
+                if (!names.isEmpty()) {
+                    // Named workers start one after another so the pids follow the order of the names
+                    // (a pid is taken when a worker registers); unnamed ones start all at once.
+                    String[] announced = await(ready.get(i), deadline, p, tail);
+                    spawned.add(new Spawned(p, Long.parseLong(announced[1]), announced[2], tail));
+                }
             }
-            List<Spawned> spawned = new ArrayList<>();
-            long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-            for (int i = 0; i < n; i++) {
+            for (int i = spawned.size(); i < n; i++) {
                 String[] announced = await(ready.get(i), deadline, processes.get(i), tails.get(i));
                 spawned.add(new Spawned(processes.get(i), Long.parseLong(announced[1]), announced[2], tails.get(i)));
             }
