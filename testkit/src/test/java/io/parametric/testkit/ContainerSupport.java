@@ -1,0 +1,80 @@
+package io.parametric.testkit;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.images.builder.ImageFromDockerfile;
+
+/**
+ * What the container ITs need from the machine: a Docker engine, the worker image built from
+ * {@code deploy/Dockerfile} around the jar this build made, and the images' names.
+ */
+final class ContainerSupport {
+
+    /** Tag of the worker image the ITs build; kept between runs so Docker's layer cache applies. */
+    static final String WORKER_IMAGE = "parametric/worker:it";
+
+    private static String builtImage;
+
+    private ContainerSupport() {}
+
+    /**
+     * Fails with the reason when Docker is installed but does not answer. Skips, loudly, only
+     * when this machine has no Docker at all and is not CI (where .ci/run installs it).
+     */
+    static void requireDocker() {
+        if (DockerClientFactory.instance().isDockerAvailable()) {
+            return;
+        }
+        boolean installed = Files.exists(Path.of("/var/run/docker.sock"))
+                || Files.isExecutable(Path.of("/usr/bin/docker"))
+                || Files.isExecutable(Path.of("/usr/local/bin/docker"))
+                || System.getenv("DOCKER_HOST") != null;
+        boolean ci = System.getenv("CI") != null;
+        if (!installed && !ci) {
+            String banner = "\n*** CONTAINER ITs SKIPPED: no Docker on this machine. Install and start it with"
+                    + " `bash deploy/ci-docker.sh` (as root, Debian) to run them. ***\n";
+            System.err.println(banner);
+            Assumptions.abort(banner.trim());
+        }
+        throw new IllegalStateException("Docker is " + (installed ? "installed but does not answer" : "missing")
+                + " (CI=" + System.getenv("CI") + "); the container ITs need it. Start it with"
+                + " `bash deploy/ci-docker.sh` (installs docker.io, starts dockerd, builds the base image)."
+                + " Testcontainers needs TESTCONTAINERS_RYUK_DISABLED=true and TESTCONTAINERS_HOST_OVERRIDE=localhost"
+                + " here (set by the failsafe configuration).");
+    }
+
+    /** @return the image the Redis containers use (system property {@code pp.it.redisImage}) */
+    static String redisImage() {
+        return System.getProperty("pp.it.redisImage", "parametric/base:bookworm");
+    }
+
+    /**
+     * Builds the worker image from {@code deploy/Dockerfile} once per test JVM, on the base image
+     * of {@code pp.it.baseImage}, with only the files the Dockerfile copies in its context.
+     *
+     * @return the image name
+     */
+    static synchronized String workerImage() {
+        if (builtImage != null) {
+            return builtImage;
+        }
+        Path dockerfile = Path.of(System.getProperty("pp.it.dockerfile", "../deploy/Dockerfile"));
+        Path jar = Path.of(System.getProperty("pp.it.workerJar", "../worker/target/parametric-worker.jar"));
+        Path liveness = dockerfile.resolveSibling("docker/pp-liveness");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("the runnable worker jar " + jar.toAbsolutePath() + " is missing;"
+                    + " build it in the same reactor run: `mvn verify` (or `mvn -pl testkit -am verify`),"
+                    + " which packages worker before testkit");
+        }
+        builtImage = new ImageFromDockerfile(WORKER_IMAGE, false)
+                .withFileFromPath("deploy/Dockerfile", dockerfile)
+                .withFileFromPath("deploy/docker/pp-liveness", liveness)
+                .withFileFromPath("worker/target/parametric-worker.jar", jar)
+                .withDockerfilePath("deploy/Dockerfile")
+                .withBuildArg("BASE_IMAGE", System.getProperty("pp.it.baseImage", "parametric/base:bookworm"))
+                .get();
+        return builtImage;
+    }
+}

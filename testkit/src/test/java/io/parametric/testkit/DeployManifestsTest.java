@@ -1,0 +1,250 @@
+package io.parametric.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.MissingNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLParser;
+import io.parametric.shared.protocol.FleetKeys;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Checks the deployment files offline, the way a schema validator would plus what matters to a
+ * fleet: every manifest parses and names its kind, the worker's shutdown timeout fits in every
+ * grace period, KEDA watches the backlog key the protocol really uses, Redis keeps its data and
+ * never evicts queued jobs.
+ */
+class DeployManifestsTest {
+
+    private static final Path DEPLOY = Path.of(System.getProperty("pp.deployDir", "../deploy"));
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    /** Docker's stop timeout when neither the run nor compose sets one. */
+    private static final Duration DOCKER_DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
+
+    @Test
+    void everyKubernetesManifestParsesWithAKnownKindAndAName() throws IOException {
+        Map<String, String> apiVersionOfKind = Map.of(
+                "Namespace", "v1",
+                "Service", "v1",
+                "StatefulSet", "apps/v1",
+                "Deployment", "apps/v1",
+                "PodDisruptionBudget", "policy/v1",
+                "ScaledObject", "keda.sh/v1alpha1");
+        List<JsonNode> docs = k8sObjects();
+        assertThat(docs).hasSizeGreaterThanOrEqualTo(6);
+        for (JsonNode doc : docs) {
+            String kind = doc.path("kind").asText();
+            assertThat(apiVersionOfKind).as("kind of %s", doc).containsKey(kind);
+            assertThat(doc.path("apiVersion").asText()).as("apiVersion of %s", kind).isEqualTo(apiVersionOfKind.get(kind));
+            assertThat(doc.at("/metadata/name").asText()).as("name of a %s", kind).isNotBlank();
+            if (!kind.equals("Namespace")) {
+                assertThat(doc.at("/metadata/namespace").asText()).as("namespace of %s", kind).isEqualTo("parametric");
+            }
+        }
+    }
+
+    @Test
+    void kustomizationListsEveryManifest() throws IOException {
+        JsonNode kustomization = YAML.readTree(DEPLOY.resolve("k8s/kustomization.yaml").toFile());
+        List<String> listed = new ArrayList<>();
+        kustomization.path("resources").forEach(r -> listed.add(r.asText()));
+        try (Stream<Path> files = Files.list(DEPLOY.resolve("k8s"))) {
+            List<String> manifests = files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".yaml") && !n.equals("kustomization.yaml"))
+                    .toList();
+            assertThat(listed).containsExactlyInAnyOrderElementsOf(manifests);
+        }
+    }
+
+    @Test
+    void workerDeploymentGivesTheShutdownTimeoutLessThanTheGracePeriod() throws IOException {
+        JsonNode pod = one("Deployment", "parametric-worker").at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        Duration shutdown = duration(env(container, "PP_SHUTDOWN_TIMEOUT"));
+        Duration grace = Duration.ofSeconds(pod.path("terminationGracePeriodSeconds").asLong());
+        // The worker needs time after the running job to hand queued jobs back and deregister.
+        assertThat(grace).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
+    }
+
+    @Test
+    void workerDeploymentHasProbesResourcesAndANonRootUser() throws IOException {
+        JsonNode deployment = one("Deployment", "parametric-worker");
+        JsonNode pod = deployment.at("/spec/template/spec");
+        JsonNode container = pod.at("/containers/0");
+        for (String probe : List.of("startupProbe", "livenessProbe")) {
+            assertThat(container.at("/" + probe + "/exec/command/0").asText()).as(probe)
+                    .isEqualTo("/opt/parametric/bin/pp-liveness");
+        }
+        assertThat(container.at("/resources/requests/cpu").asText()).isNotBlank();
+        assertThat(container.at("/resources/requests/memory").asText()).isNotBlank();
+        assertThat(container.at("/resources/limits/memory").asText()).isNotBlank();
+        assertThat(pod.at("/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(pod.at("/securityContext/runAsUser").asLong()).isEqualTo(10001);
+        assertThat(env(container, "PP_REDIS_URL")).startsWith("redis://redis.parametric.svc");
+        assertThat(env(container, "PP_FLEET")).isNotBlank();
+        // A read-only root needs writable mounts where the JVM and the liveness file write.
+        assertThat(container.at("/securityContext/readOnlyRootFilesystem").asBoolean()).isTrue();
+        List<String> mounts = new ArrayList<>();
+        container.path("volumeMounts").forEach(m -> mounts.add(m.path("mountPath").asText()));
+        assertThat(mounts).contains("/tmp", "/opt/parametric/run");
+        deployment.at("/spec/selector/matchLabels").fields().forEachRemaining(label ->
+                assertThat(deployment.at("/spec/template/metadata/labels").path(label.getKey()))
+                        .as("pod label %s", label.getKey()).isEqualTo(label.getValue()));
+    }
+
+    @Test
+    void disruptionBudgetSelectsTheWorkerPods() throws IOException {
+        JsonNode deployment = one("Deployment", "parametric-worker");
+        JsonNode pdb = one("PodDisruptionBudget", "parametric-worker");
+        assertThat(pdb.at("/spec/selector/matchLabels")).isEqualTo(deployment.at("/spec/selector/matchLabels"));
+        assertThat(pdb.at("/spec/maxUnavailable").isMissingNode() && pdb.at("/spec/minAvailable").isMissingNode())
+                .as("the budget sets maxUnavailable or minAvailable").isFalse();
+    }
+
+    @Test
+    void scaledObjectWatchesTheFleetBacklogOfTheWorkersItScales() throws IOException {
+        JsonNode deployment = one("Deployment", "parametric-worker");
+        JsonNode scaled = one("ScaledObject", "parametric-worker");
+        String fleet = env(deployment.at("/spec/template/spec/containers/0"), "PP_FLEET");
+        assertThat(scaled.at("/spec/scaleTargetRef/name").asText()).isEqualTo("parametric-worker");
+        assertThat(scaled.at("/spec/minReplicaCount").asInt()).isZero();
+        assertThat(scaled.at("/spec/maxReplicaCount").asInt()).isPositive();
+        JsonNode trigger = scaled.at("/spec/triggers/0");
+        assertThat(trigger.path("type").asText()).isEqualTo("redis");
+        assertThat(trigger.at("/metadata/listName").asText()).isEqualTo(new FleetKeys(fleet).backlog());
+        assertThat(Integer.parseInt(trigger.at("/metadata/listLength").asText())).isPositive();
+        // The scaler and the workers must read the same Redis.
+        String workerRedis = env(deployment.at("/spec/template/spec/containers/0"), "PP_REDIS_URL");
+        assertThat(workerRedis).isEqualTo("redis://" + trigger.at("/metadata/address").asText());
+    }
+
+    @Test
+    void redisStatefulSetKeepsAnAppendOnlyFileAndNeverEvicts() throws IOException {
+        JsonNode redis = one("StatefulSet", "redis");
+        JsonNode service = one("Service", "redis");
+        assertThat(redis.at("/spec/serviceName").asText()).isEqualTo(service.at("/metadata/name").asText());
+        assertThat(service.at("/spec/selector")).isEqualTo(redis.at("/spec/selector/matchLabels"));
+        JsonNode container = redis.at("/spec/template/spec/containers/0");
+        assertPinned(container.path("image").asText());
+        String args = String.join(" ", texts(container.path("args")));
+        assertThat(args).contains("--appendonly yes", "--maxmemory-policy noeviction");
+        assertThat(redis.at("/spec/volumeClaimTemplates/0/metadata/name").asText())
+                .isEqualTo(container.at("/volumeMounts/0/name").asText());
+    }
+
+    @Test
+    void composeRunsAPinnedDurableRedisAndAScalableWorker() throws IOException {
+        JsonNode compose = YAML.readTree(DEPLOY.resolve("docker-compose.yml").toFile());
+        JsonNode redis = compose.at("/services/redis");
+        assertPinned(defaultOf(redis.path("image").asText()));
+        String command = String.join(" ", texts(redis.path("command")));
+        assertThat(command).contains("--appendonly yes", "--maxmemory-policy noeviction");
+
+        JsonNode worker = compose.at("/services/worker");
+        // --scale worker=N fails with a fixed container name or a published host port.
+        assertThat(worker.has("container_name")).isFalse();
+        assertThat(worker.has("ports")).isFalse();
+        assertThat(worker.at("/environment/PP_REDIS_URL").asText()).isEqualTo("redis://redis:6379");
+        assertThat(worker.at("/build/dockerfile").asText()).isEqualTo("deploy/Dockerfile");
+        Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
+        Duration grace = duration(worker.path("stop_grace_period").asText());
+        assertThat(grace).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
+    }
+
+    @Test
+    void dockerfileRunsTheJarAsANonRootUserWithALivenessCheck() throws IOException {
+        String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
+        Matcher base = Pattern.compile("(?m)^ARG BASE_IMAGE=(\\S+)$").matcher(dockerfile);
+        assertThat(base.find()).as("ARG BASE_IMAGE with a default").isTrue();
+        assertPinned(base.group(1));
+        assertThat(dockerfile).containsPattern("(?m)^FROM \\$\\{BASE_IMAGE}$");
+        assertThat(dockerfile).doesNotContainPattern("(?m)^FROM .*\\n(?s:.*)^FROM ");
+        assertThat(dockerfile).containsPattern("(?m)^USER pp:pp$");
+        assertThat(dockerfile).containsPattern("(?m)^ENTRYPOINT \\[\"java\".*\"-jar\", \"/opt/parametric/parametric-worker.jar\"]$");
+        assertThat(dockerfile).containsPattern("(?m)^STOPSIGNAL SIGTERM$");
+        assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK .*\\\\\\n\\s+CMD \\[\"/opt/parametric/bin/pp-liveness\"]$");
+        Matcher shutdown = Pattern.compile("PP_SHUTDOWN_TIMEOUT=(\\S+)").matcher(dockerfile);
+        assertThat(shutdown.find()).isTrue();
+        assertThat(duration(shutdown.group(1))).isLessThan(DOCKER_DEFAULT_STOP_TIMEOUT);
+        assertThat(Files.isExecutable(DEPLOY.resolve("docker/pp-liveness"))).isTrue();
+    }
+
+    private static void assertPinned(String image) {
+        assertThat(image).as("image %s has a tag", image).contains(":");
+        String tag = image.substring(image.lastIndexOf(':') + 1);
+        assertThat(tag).as("tag of %s", image).isNotIn("latest", "7", "17", "stable").containsPattern("\\d+\\.\\d+");
+    }
+
+    /** The default of a compose variable such as {@code ${PP_REDIS_IMAGE:-redis:7.4.2}}. */
+    private static String defaultOf(String value) {
+        Matcher m = Pattern.compile("^\\$\\{[A-Z_]+:-(.+)}$").matcher(value);
+        return m.matches() ? m.group(1) : value;
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> out = new ArrayList<>();
+        array.forEach(n -> out.add(n.asText()));
+        return out;
+    }
+
+    private static String env(JsonNode container, String name) {
+        for (JsonNode e : container.path("env")) {
+            if (e.path("name").asText().equals(name)) {
+                return e.path("value").asText();
+            }
+        }
+        throw new AssertionError("container " + container.path("name").asText() + " has no env " + name);
+    }
+
+    private static JsonNode one(String kind, String name) throws IOException {
+        return k8sObjects().stream()
+                .filter(d -> d.path("kind").asText().equals(kind) && d.at("/metadata/name").asText().equals(name))
+                .findFirst()
+                .orElse(MissingNode.getInstance());
+    }
+
+    private static List<JsonNode> k8sObjects() throws IOException {
+        List<JsonNode> docs = new ArrayList<>();
+        try (Stream<Path> files = Files.list(DEPLOY.resolve("k8s"))) {
+            for (Path file : files.filter(p -> p.toString().endsWith(".yaml")).sorted().toList()) {
+                if (file.getFileName().toString().equals("kustomization.yaml")) {
+                    continue;
+                }
+                try (YAMLParser parser = new YAMLFactory().createParser(file.toFile())) {
+                    YAML.readValues(parser, JsonNode.class).readAll().stream()
+                            .filter(d -> d != null && !d.isNull() && !d.isEmpty())
+                            .forEach(docs::add);
+                }
+            }
+        }
+        return docs;
+    }
+
+    /** Reads 25s, 2m, 500ms or ISO-8601 like the worker does. */
+    private static Duration duration(String text) {
+        Matcher m = Pattern.compile("^(\\d+)(ms|s|m|h)$").matcher(text.trim());
+        if (m.matches()) {
+            long n = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            };
+        }
+        return Duration.parse(text.trim());
+    }
+}

@@ -1,0 +1,136 @@
+package io.parametric.testkit;
+
+import static io.parametric.manager.ParametricProcesses.newJob;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.parametric.manager.JobFuture;
+import io.parametric.manager.ProcessJob;
+import io.parametric.manager.ProcessManager;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.testcontainers.containers.output.Slf4jLogConsumer;
+
+/**
+ * A fleet of worker containers built from {@code deploy/Dockerfile}, driven by a manager on the
+ * host through the test kit, the way users run it: every job returns although containers are
+ * killed, stopped and added while it runs. Each test gets a fresh fleet: a Redis container and
+ * three single-slot worker containers.
+ */
+class WorkerContainersIT {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerContainersIT.class);
+    private static final Duration GIVE_UP = Duration.ofMinutes(2);
+    private static Path jobsJar;
+
+    @RegisterExtension
+    final ContainerFleet fleet = ContainerFleet.of(ContainerSupport.workerImage())
+            .withRedisImage(ContainerSupport.redisImage())
+            .withWorkers(3)
+            .withSlots(1)
+            .withJobs(jobsJar)
+            .withWorkerCustomizer(w -> w.withLogConsumer(new Slf4jLogConsumer(log).withPrefix("worker")));
+
+    @BeforeAll
+    static void dockerAndJobCode() {
+        ContainerSupport.requireDocker();
+        jobsJar = JobsJar.of(Path.of("target/it-jobs/square-jobs.jar"), SquareJob.class);
+        ContainerSupport.workerImage();
+    }
+
+    @Test
+    void everyOneOf300DistributedJobsReturnsThoughAWorkerContainerIsKilledMidRun(ProcessManager procs) {
+        List<Long> fleetPids = procs.workerPids();
+        assertThat(fleetPids).hasSize(3);
+        WorkerContainer victim = fleet.workers().get(1);
+        long victimPid = victim.workerPids().get(0);
+
+        List<Long> used = procs.distribute(squares(0, 300, 25));
+        assertThat(used).containsExactlyElementsOf(fleetPids);
+
+        // Kill the container while it still has most of its hundred jobs queued.
+        await().atMost(GIVE_UP).until(() -> ranOn(procs, 300).containsValue(victimPid));
+        victim.kill();
+
+        procs.waitFor(GIVE_UP, fleetPids.stream().mapToLong(Long::longValue).toArray());
+        Map<Integer, Long> ran = ranOn(procs, 300);
+        assertThat(ran).as("jobs with a recorded run").hasSize(300);
+        long onVictim = ran.values().stream().filter(p -> p == victimPid).count();
+        log.info("killed worker {} ran {} of its 100 jobs; the other {} ran elsewhere", victimPid, onVictim, 300 - onVictim);
+        assertThat(onVictim).isLessThan(100);
+        assertThat(ran.values()).as("every job ran on a worker of the fleet").allMatch(fleetPids::contains);
+    }
+
+    @Test
+    void aWorkerContainerStartedMidRunTakesWorkFromTheBacklog(ProcessManager procs) throws Exception {
+        // submit places on an open worker, else on the fleet backlog: with three single-slot
+        // workers nearly all of these wait in the backlog for whichever worker is free first.
+        List<JobFuture<Object>> futures = new ArrayList<>();
+        for (ProcessJob job : squares(0, 300, 60)) {
+            futures.add(procs.submit(job));
+        }
+        await().atMost(GIVE_UP).until(() -> futures.stream().filter(JobFuture::isDone).count() >= 10);
+
+        WorkerContainer late = fleet.addWorker();
+        List<Long> latePids = late.workerPids();
+        assertThat(latePids).hasSize(1);
+        assertThat(procs.workerPids()).containsAll(latePids);
+
+        for (int i = 0; i < futures.size(); i++) {
+            assertThat(futures.get(i).get(GIVE_UP.toSeconds(), TimeUnit.SECONDS)).isEqualTo(i * i);
+        }
+        long onLate = futures.stream().filter(f -> latePids.contains(f.pid())).count();
+        log.info("the container started mid-run ran {} of 300 backlog jobs", onLate);
+        assertThat(onLate).isPositive();
+        assertThat(ranOn(procs, 300)).hasSize(300);
+    }
+
+    @Test
+    void aStoppedWorkerContainerHandsItsQueuedJobsBackAndExitsCleanly(ProcessManager procs) {
+        List<Long> fleetPids = procs.workerPids();
+        WorkerContainer stopped = fleet.workers().get(2);
+        long stoppedPid = stopped.workerPids().get(0);
+
+        procs.distribute(squares(0, 60, 200));
+        await().atMost(GIVE_UP).until(() -> ranOn(procs, 60).containsValue(stoppedPid));
+
+        // docker stop: SIGTERM, then SIGKILL after 30 s; the worker finishes its running job
+        // and moves the rest of its 20 to the backlog well within that.
+        long exitStatus = stopped.stopGracefully(Duration.ofSeconds(30));
+        assertThat(exitStatus).as("exit status after SIGTERM").isZero();
+
+        procs.waitFor(GIVE_UP, fleetPids.stream().mapToLong(Long::longValue).toArray());
+        Map<Integer, Long> ran = ranOn(procs, 60);
+        assertThat(ran).hasSize(60);
+        long onStopped = ran.values().stream().filter(p -> p == stoppedPid).count();
+        log.info("stopped worker {} ran {} of its 20 jobs and handed the other {} back", stoppedPid, onStopped, 20 - onStopped);
+        assertThat(onStopped).isLessThan(20);
+    }
+
+    private static ProcessJob[] squares(int from, int to, int millis) {
+        return IntStream.range(from, to).mapToObj(i -> newJob(SquareJob.NAME, i, millis)).toArray(ProcessJob[]::new);
+    }
+
+    /** Which worker ran each job that has run, by job index, from the values the jobs recorded. */
+    private static Map<Integer, Long> ranOn(ProcessManager procs, int count) {
+        Map<Integer, Long> ran = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            Long pid = procs.fetch(SquareJob.ranKey(i), Long.class);
+            if (pid != null) {
+                ran.put(i, pid);
+            }
+        }
+        return ran;
+    }
+}
