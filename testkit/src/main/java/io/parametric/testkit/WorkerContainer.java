@@ -223,6 +223,17 @@ public class WorkerContainer extends GenericContainer<WorkerContainer> {
     }
 
     /**
+     * Docker's view of the image's {@code HEALTHCHECK} (the worker's heartbeat is recent).
+     *
+     * @return {@code starting}, {@code healthy} or {@code unhealthy}; {@code none} for an image without a health check
+     */
+    public String healthStatus() {
+        InspectContainerResponse.ContainerState state =
+                getDockerClient().inspectContainerCmd(getContainerId()).exec().getState();
+        return state.getHealth() == null ? "none" : state.getHealth().getStatus();
+    }
+
+    /**
      * Kills the worker process at once ({@code docker kill}, SIGKILL): no hand-back, no
      * deregistration, as when a machine dies. The fleet's reaper recovers its jobs once its lease
      * expires. The container is not removed; {@link #stop()} still cleans it up.

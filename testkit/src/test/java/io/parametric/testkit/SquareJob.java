@@ -8,12 +8,16 @@ import java.util.List;
  * The job type the container ITs run on worker containers, shipped to them in a jar built by
  * {@link JobsJar}: {@code newJob("square", index, millis)} works for {@code millis}, records
  * which worker ran it in the fleet-wide value {@code ran:<index>} and returns {@code index²}.
- * Recording is idempotent, so a job that runs twice (at-least-once delivery) is still counted once.
+ * Recording is idempotent, so a job that runs twice (at-least-once delivery) is still counted once;
+ * the fleet-wide counter {@value #RUNS} counts every run, so the difference is the duplicates.
  */
 public final class SquareJob implements JobType {
 
     /** The name jobs use for this type. */
     public static final String NAME = "square";
+
+    /** The shared counter of all runs, duplicates included. */
+    public static final String RUNS = "runs";
 
     /** Creates the job type (ServiceLoader needs a public no-argument constructor). */
     public SquareJob() {}
@@ -35,6 +39,7 @@ public final class SquareJob implements JobType {
         // Stands in for real work, so a run lasts long enough to kill or stop a worker mid-way.
         Thread.sleep(millis);
         ctx.put(ranKey(index), ctx.pid());
+        ctx.increment(RUNS, 1);
         return index * index;
     }
 

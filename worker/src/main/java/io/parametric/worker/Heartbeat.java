@@ -29,6 +29,7 @@ final class Heartbeat implements Runnable {
     private final Runnable onParentGone;
     private final Reaper reaper;
     private final JobWatchdog watchdog;
+    private final LivenessFile liveness = LivenessFile.fromEnvironment();
     private volatile boolean stopped;
 
     Heartbeat(Fleet fleet, Recovery recovery, List<Slot> slots, Duration interval, Long parentPid, Runnable onParentGone,
@@ -51,6 +52,7 @@ final class Heartbeat implements Runnable {
     @Override
     public void run() {
         while (!stopped) {
+            liveness.touch();
             try {
                 if (parentGone()) {
                     log.info("parent process {} is gone; shutting down", parentPid);
@@ -68,6 +70,15 @@ final class Heartbeat implements Runnable {
         }
     }
 
+    /**
+     * Polled while a beat waits out a Redis outage: the thread is alive and waiting, which is not
+     * a reason for an orchestrator to restart the worker, so the liveness file stays fresh.
+     */
+    private boolean shouldStop() {
+        liveness.touch();
+        return stopped || parentGone();
+    }
+
     private boolean parentGone() {
         return parentPid != null && !ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false);
     }
@@ -77,10 +88,10 @@ final class Heartbeat implements Runnable {
         if (live.isEmpty()) {
             return;
         }
-        Set<Long> gone = new HashSet<>(recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), () -> stopped || parentGone()));
+        Set<Long> gone = new HashSet<>(recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), this::shouldStop));
         for (Slot slot : live) {
             long pid = slot.pid();
-            String state = gone.contains(pid) ? null : recovery.call(() -> fleet.workerState(pid), () -> stopped || parentGone());
+            String state = gone.contains(pid) ? null : recovery.call(() -> fleet.workerState(pid), this::shouldStop);
             if (gone.contains(pid) || state == null || state.equals("closing") || state.equals("closed") || state.equals("dead")) {
                 slot.requestResync();
             }

@@ -205,7 +205,11 @@ final class Launcher {
         }
     }
 
-    private static ClassLoader jobLoader(List<Path> jobs) {
+    /**
+     * @param jobs the {@code PP_JOBS} paths: jars, class folders, folders of jars
+     * @return a loader over them, the worker's own loader as parent
+     */
+    static ClassLoader jobLoader(List<Path> jobs) {
         ClassLoader parent = Launcher.class.getClassLoader();
         if (jobs.isEmpty()) {
             return parent;
@@ -215,13 +219,28 @@ final class Launcher {
             if (!Files.exists(p)) {
                 throw new IllegalArgumentException("job path " + p + " (--jobs / PP_JOBS) does not exist");
             }
-            try {
-                urls.add(p.toUri().toURL());
-            } catch (MalformedURLException e) {
-                throw new IllegalArgumentException("job path " + p + " cannot be used: " + e.getMessage(), e);
+            urls.add(url(p));
+            // A folder is a class folder and, as in the worker image's /opt/parametric/jobs, a
+            // place to drop job jars: its jars join too, in name order.
+            if (Files.isDirectory(p)) {
+                try (var entries = Files.list(p)) {
+                    for (Path jar : entries.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                        urls.add(url(jar));
+                    }
+                } catch (java.io.IOException e) {
+                    throw new IllegalArgumentException("job folder " + p + " cannot be listed: " + e.getMessage(), e);
+                }
             }
         }
         return new URLClassLoader("pp-jobs", urls.toArray(URL[]::new), parent);
+    }
+
+    private static URL url(Path p) {
+        try {
+            return p.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("job path " + p + " cannot be used: " + e.getMessage(), e);
+        }
     }
 
     private static String hostName() {
