@@ -60,8 +60,9 @@ public final class Demo {
             System.out.printf(Locale.ROOT, "Fleet: %d %s workers ready in %.1f s, pids %s%n",
                     WORKERS, kind, seconds(start), procs.workerPids());
             summary = play(procs);
-            System.out.printf(Locale.ROOT, "distribute: 30 jobs went to pids %s; %d of them ran (%.2f s)%n",
-                    summary.distributedTo(), summary.distributedRan(), summary.distributeSeconds());
+            System.out.printf(Locale.ROOT, "distribute: 30 jobs went to pids %s; %d of them ran (%.2f s%s)%n",
+                    summary.distributedTo(), summary.distributedRan(), summary.distributeSeconds(),
+                    redis.hasRedis() ? ", most of it each new worker JVM's first-job warm-up" : "");
             System.out.printf(Locale.ROOT, "assign + waitFor: pid %d returned %s (%.2f s, of which the job sleeps 0.20 s)%n",
                     summary.assignedTo(), summary.waited(), summary.assignSeconds());
             System.out.printf(Locale.ROOT, "shared state: put(\"x\", 5), then 20 jobs ran x += 1: x = %d (%.2f s)%n",
