@@ -22,6 +22,17 @@ final class Binding implements ProcessBackend.Context {
         this.backend = backend;
     }
 
+    private volatile boolean released;
+
+    /** Marks the binding closed with its manager: its workers read as closed without asking the backend. */
+    void release() {
+        released = true;
+    }
+
+    boolean released() {
+        return released;
+    }
+
     ProcessBackend backend() {
         return backend;
     }

@@ -168,7 +168,9 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     /**
-     * Adds workers and returns when they are ready.
+     * Adds workers and returns when they are ready. On a closed manager it opens the manager
+     * again (as the seed's {@code add_workers!} after {@code close}): the closed workers stay
+     * listed and new ones get new pids.
      *
      * @param n how many
      * @param kind their kind
@@ -179,11 +181,13 @@ public final class ProcessManager implements AutoCloseable {
      */
     public ProcessManager addWorkers(int n, Class<? extends ProcessKind> kind, String... names) {
         ParametricProcesses.checkCount(n, names);
-        open();
         if (connected) {
             throw new ProcessError(Reason.ILLEGAL_STATE,
                     "a manager made by connect(...) lists the fleet's running workers and does not spawn any; "
                             + "start more worker processes in fleet '" + fleetName + "' or use processes(n)");
+        }
+        synchronized (lock) {
+            closed = false;
         }
         Binding b = binding(kind);
         List<WorkerHandle> made = b.backend().createWorkers(b, n, List.of(names));
@@ -201,7 +205,7 @@ public final class ProcessManager implements AutoCloseable {
      */
     void replaced(Binding b, WorkerHandle replacement) {
         synchronized (lock) {
-            if (!closed) {
+            if (!closed && !b.released()) {
                 members.add(new Worker<>(castKind(b.kind()), replacement, b));
                 members.sort(Comparator.comparingLong(Worker::pid));
                 HIGH_WATER.accumulateAndGet(replacement.pid(), Math::max);
@@ -284,7 +288,9 @@ public final class ProcessManager implements AutoCloseable {
 
     /**
      * Stops every worker this manager spawned or adopted and a private Redis it started.
-     * Workers it only connected to keep running. Idempotent.
+     * Workers it only connected to keep running; jobs still without an outcome fail with
+     * WORKER_LOST. The workers stay listed, closed. Idempotent; {@code addWorkers} opens the
+     * manager again.
      */
     @Override
     public void close() {
@@ -297,7 +303,12 @@ public final class ProcessManager implements AutoCloseable {
             closed = true;
             toClose = new ArrayList<>(bindings.values());
             origins = new ArrayList<>(adopted);
+            // addWorkers may open the manager again (the seed adds workers after close): it then
+            // starts from fresh backends, and the closed workers stay listed.
+            bindings.clear();
+            adopted.clear();
         }
+        toClose.forEach(Binding::release);
         List<RuntimeException> failures = new ArrayList<>();
         for (Binding b : toClose) {
             try {
@@ -314,6 +325,7 @@ public final class ProcessManager implements AutoCloseable {
             }
         }
         FleetConnection c = connection;
+        connection = null;
         if (c != null) {
             c.close();
         }
@@ -698,7 +710,7 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError when its latest job failed, NO_SUCH_WORKER, or BAD_PAYLOAD when it does not convert
      */
     public <T> T getReturn(long pid, Class<T> type) {
-        Outcome latest = get(pid).handle().latest();
+        Outcome latest = get(pid).latest();
         return latest == null ? null : Outcomes.value(latest, type);
     }
 
@@ -786,7 +798,16 @@ public final class ProcessManager implements AutoCloseable {
 
     long newPid() {
         FleetConnection c = connection;
-        long pid = c != null ? c.fleet().newPid() : localPids.incrementAndGet();
+        long pid;
+        if (c != null) {
+            pid = c.fleet().newPid();
+        } else {
+            synchronized (lock) {
+                long listed = members.stream().mapToLong(Worker::pid).max().orElse(0);
+                localPids.accumulateAndGet(listed, Math::max);
+            }
+            pid = localPids.incrementAndGet();
+        }
         HIGH_WATER.accumulateAndGet(pid, Math::max);
         return pid;
     }
@@ -811,7 +832,7 @@ public final class ProcessManager implements AutoCloseable {
 
     private void open() {
         if (closed) {
-            throw new ProcessError(Reason.ILLEGAL_STATE, "this manager is closed; make a new one with processes(n)");
+            throw new ProcessError(Reason.ILLEGAL_STATE, "this manager is closed; add workers with addWorkers(n) to use it again, or make a new one with processes(n)");
         }
     }
 
@@ -826,8 +847,10 @@ public final class ProcessManager implements AutoCloseable {
             if (backend.usesRedis() && connection == null) {
                 RedisLocator.Found found = RedisLocator.locate();
                 FleetConnection c = new FleetConnection(found, fleetName, managerId, JobTracker::deliver);
-                // Pids already given to in-JVM workers (or adopted) must never come out of the fleet counter.
-                long floor = Math.max(localPids.get(), pidFloor);
+                // Pids already given to in-JVM workers, adopted, or listed from before a close must
+                // never come out of the fleet counter (a new private Redis starts it from zero).
+                long listed = members.stream().mapToLong(Worker::pid).max().orElse(0);
+                long floor = Math.max(Math.max(localPids.get(), pidFloor), listed);
                 if (floor > 0) {
                     c.fleet().reservePidsUpTo(floor);
                 }
@@ -899,8 +922,13 @@ public final class ProcessManager implements AutoCloseable {
             return workers.stream().filter(w -> w.pid() == pid).findFirst().orElseThrow().binding();
         }
 
+        /** @return the bindings in use, without those released by a close */
         List<Binding> bindings() {
-            return workers.stream().map(Worker::binding).distinct().toList();
+            return workers.stream().map(Worker::binding).filter(b -> !b.released()).distinct().toList();
+        }
+
+        List<Long> releasedPids() {
+            return workers.stream().filter(w -> w.binding().released()).map(Worker::pid).toList();
         }
 
         Members only(List<Long> pids) {
@@ -921,6 +949,9 @@ public final class ProcessManager implements AutoCloseable {
         List<Load> loads = new ArrayList<>();
         for (Binding b : m.bindings()) {
             loads.addAll(loadsOf(m, b));
+        }
+        for (long pid : m.releasedPids()) {
+            loads.add(new Load(pid, 0, false, java.util.Set.of(), false));
         }
         return loads;
     }

@@ -44,12 +44,12 @@ public final class Worker<P extends ProcessKind> {
 
     /** @return true when running a job or having jobs queued (the seed's {@code active}) */
     public boolean isActive() {
-        return handle.isActive();
+        return !binding.released() && handle.isActive();
     }
 
     /** @return true once the worker is closed or gone */
     public boolean isClosed() {
-        return handle.isClosed();
+        return binding.released() || handle.isClosed();
     }
 
     /**
@@ -57,28 +57,40 @@ public final class Worker<P extends ProcessKind> {
      * @throws io.parametric.shared.ProcessError when its latest job failed
      */
     public Object ret() {
-        Outcome latest = handle.latest();
+        Outcome latest = latest();
         return latest == null ? null : Outcomes.value(latest, Object.class);
     }
 
     /** @return jobs waiting, not counting the running one */
     public int queued() {
-        return handle.queued();
+        return binding.released() ? 0 : handle.queued();
     }
 
     /** @return the host it runs on */
     public String host() {
-        return handle.host();
+        return binding.released() ? "" : handle.host();
     }
 
     /** @return the registered job types it lists */
     public Set<String> jobTypes() {
-        return handle.jobTypes();
+        return binding.released() ? Set.of() : handle.jobTypes();
     }
 
     /** Stops the worker: it finishes its running job and its queued jobs go to the backlog. */
     public void close() {
         handle.close();
+    }
+
+    /** @return the latest outcome, or null; null too once its manager closed and its store is gone */
+    Outcome latest() {
+        if (!binding.released()) {
+            return handle.latest();
+        }
+        try {
+            return handle.latest();
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     ProcessBackend.WorkerHandle handle() {
@@ -92,7 +104,7 @@ public final class Worker<P extends ProcessKind> {
     /** @return the seed's show format, e.g. {@code 3 |Threaded process: render-3 (active)} */
     @Override
     public String toString() {
-        String state = handle.isClosed() ? "closed" : handle.isActive() ? "active" : "inactive";
+        String state = isClosed() ? "closed" : isActive() ? "active" : "inactive";
         return pid() + " |" + kind.getSimpleName() + " process: " + name() + " (" + state + ")";
     }
 }

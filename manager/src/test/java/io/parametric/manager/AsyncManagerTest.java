@@ -248,6 +248,17 @@ class AsyncManagerTest {
     }
 
     @Test
+    void addWorkersAfterCloseOpensTheManagerAgainAsInTheSeed() {
+        procs.close(2);
+        procs.close();
+        assertThat(procs.workers()).allSatisfy(w -> assertThat(w.isClosed()).isTrue());
+        procs.addWorkers(2);
+        assertThat(procs.workerPids()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(procs.distribute(newJob(() -> 1), newJob(() -> 2))).containsExactly(5L, 6L);
+        assertThat(procs.waitFor(5, 6)).containsExactly(1, 2);
+    }
+
+    @Test
     void createdWorkersCanBePushedWithoutPidClashes() {
         List<Worker<?>> made = ParametricProcesses.createWorkers(1, Async.class);
         Worker<?> w = made.get(0);

@@ -78,6 +78,17 @@ class LifecycleIT {
         assertThat(ospids).allSatisfy(p -> assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive)).contains(true));
         procs.close();
         assertThat(ospids).allSatisfy(p -> assertThat(ProcessHandle.of(p).filter(ProcessHandle::isAlive)).isEmpty());
+        assertThat(procs.workers()).allSatisfy(w -> assertThat(w.isClosed()).isTrue());
+
+        // the seed adds workers after close(procs): the manager opens again
+        procs.addWorkers(1);
+        try {
+            assertThat(procs.workerPids()).containsExactly(1L, 2L, 3L);
+            procs.assign(3, newJob(() -> "again"));
+            assertThat(procs.waitFor(Duration.ofSeconds(60), 3)).containsExactly("again");
+        } finally {
+            procs.close();
+        }
     }
 
     @Test
