@@ -42,6 +42,22 @@ class WorkerBenchmarkIT {
             run(manager, pid, "method reference (Jobs::example)", 3000,
                     i -> JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(i, "x")));
         }
+
+        try (TestManager manager = new TestManager(TestRedis.url(), fleet);
+                WorkerProcess w = WorkerProcess.start(TestRedis.url(), fleet, 4)) {
+            int perSlot = 1000;
+            for (int round = 0; round < 2; round++) {
+                long t0 = System.nanoTime();
+                for (long pid : w.pids()) {
+                    manager.placeAll(pid, IntStream.range(0, perSlot).mapToObj(i -> JobPayloads.type("echo", List.of(i))).toList());
+                }
+                List<Outcome> outcomes = manager.next(perSlot * 4, Duration.ofSeconds(60));
+                double seconds = (System.nanoTime() - t0) / 1e9;
+                assertThat(outcomes).allMatch(Outcome::ok);
+                System.out.printf("BENCH one process, 4 slots, echo%s: %d jobs in %.2f s = %.0f jobs/s%n",
+                        round == 0 ? " (warm-up)" : "", perSlot * 4, seconds, perSlot * 4 / seconds);
+            }
+        }
     }
 
     private static void run(TestManager manager, long pid, String what, int n, java.util.function.IntFunction<JobPayload> job) {
