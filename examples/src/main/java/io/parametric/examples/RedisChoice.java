@@ -2,7 +2,6 @@ package io.parametric.examples;
 
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.redis.Redis;
-import java.util.Optional;
 
 /**
  * Which Redis the demo's manager will use, worked out the way the manager finds one: the
@@ -12,8 +11,9 @@ import java.util.Optional;
  *
  * @param source where the Redis comes from
  * @param url the URL, password hidden; null for {@link Source#PRIVATE_SERVER} and {@link Source#NONE}
+ * @param setting for {@link Source#CONFIGURED}, where it is set: {@code pp.redis.url} or {@code PP_REDIS_URL}
  */
-public record RedisChoice(Source source, String url) {
+public record RedisChoice(Source source, String url, String setting) {
 
     /** The URL the manager tries when none is configured. */
     public static final String LOCAL = "redis://127.0.0.1:6379";
@@ -36,19 +36,28 @@ public record RedisChoice(Source source, String url) {
      * @return the choice the manager will make
      */
     public static RedisChoice find() {
-        Optional<String> configured = configured();
-        if (configured.isPresent()) {
-            return new RedisChoice(Source.CONFIGURED, Redis.redact(configured.get()));
+        String property = System.getProperty("pp.redis.url");
+        if (property != null && !property.isBlank()) {
+            return new RedisChoice(Source.CONFIGURED, Redis.redact(property.trim()), "pp.redis.url");
+        }
+        String env = System.getenv("PP_REDIS_URL");
+        if (env != null && !env.isBlank()) {
+            return new RedisChoice(Source.CONFIGURED, Redis.redact(env.trim()), "PP_REDIS_URL");
         }
         try (Redis local = new Redis(LOCAL, 1)) {
             if (local.ping()) {
-                return new RedisChoice(Source.LOCAL_6379, LOCAL);
+                return new RedisChoice(Source.LOCAL_6379, LOCAL, null);
             }
         }
         if (LocalRedisServer.findExecutable().isPresent()) {
-            return new RedisChoice(Source.PRIVATE_SERVER, null);
+            return new RedisChoice(Source.PRIVATE_SERVER, null, null);
         }
-        return new RedisChoice(Source.NONE, null);
+        return none();
+    }
+
+    /** @return the choice when there is no Redis at all */
+    public static RedisChoice none() {
+        return new RedisChoice(Source.NONE, null, null);
     }
 
     /** @return true when Threaded workers can run (there is or will be a Redis) */
@@ -59,7 +68,7 @@ public record RedisChoice(Source source, String url) {
     /** @return a line saying which Redis is used and why (two when there is none) */
     public String describe() {
         return switch (source) {
-            case CONFIGURED -> "Redis: " + url + " (configured by pp.redis.url / PP_REDIS_URL)";
+            case CONFIGURED -> "Redis: " + url + " (configured by " + setting + ")";
             case LOCAL_6379 -> "Redis: " + url + " (none configured; found one running locally)";
             case PRIVATE_SERVER -> "Redis: a private redis-server the manager started on a free loopback port"
                     + " (none configured, nothing on 127.0.0.1:6379; it stops when the demo ends)";
@@ -68,14 +77,5 @@ public record RedisChoice(Source source, String url) {
                     + "  -> running on Async workers (threads in this JVM) instead of worker processes;"
                     + " install redis-server or set PP_REDIS_URL to see those.";
         };
-    }
-
-    private static Optional<String> configured() {
-        String property = System.getProperty("pp.redis.url");
-        if (property != null && !property.isBlank()) {
-            return Optional.of(property);
-        }
-        String env = System.getenv("PP_REDIS_URL");
-        return env == null || env.isBlank() ? Optional.empty() : Optional.of(env);
     }
 }

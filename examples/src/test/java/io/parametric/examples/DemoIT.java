@@ -23,7 +23,7 @@ class DemoIT {
     void withoutRedisTheDemoRunsOnAsyncWorkers() {
         String configured = System.clearProperty("pp.redis.url");
         try {
-            assertRanEverything(Demo.run(new RedisChoice(Source.NONE, null)));
+            assertRanEverything(Demo.run(RedisChoice.none()));
         } finally {
             System.setProperty("pp.redis.url", configured == null ? TestRedis.url() : configured);
         }
