@@ -116,7 +116,7 @@ public final class WorkerSpawner {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions());
         command.add("-cp");
-        command.add(System.getProperty("pp.worker.classpath", System.getProperty("java.class.path")));
+        command.add(classpath());
         command.add("io.parametric.worker.WorkerMain");
         command.addAll(List.of("--fleet", fleet, "--slots", "1", "--allow", "*", "--announce",
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
@@ -138,6 +138,38 @@ public final class WorkerSpawner {
                     "cannot start a worker JVM (" + command.get(0) + "): " + e.getMessage()
                             + "; check java.home and pp.worker.jvmOptions", e);
         }
+    }
+
+    /**
+     * The workers' classpath: {@code pp.worker.classpath} when set, else the class-path entries of
+     * the context class loader's chain (so a manager run by {@code mvn exec:java} or a plugin
+     * host passes on its application classes) followed by {@code java.class.path}.
+     */
+    static String classpath() {
+        String explicit = System.getProperty("pp.worker.classpath");
+        if (explicit != null && !explicit.isBlank()) {
+            return explicit;
+        }
+        java.util.LinkedHashSet<String> entries = new java.util.LinkedHashSet<>();
+        for (ClassLoader l = Thread.currentThread().getContextClassLoader(); l != null; l = l.getParent()) {
+            if (l instanceof java.net.URLClassLoader urls) {
+                for (java.net.URL url : urls.getURLs()) {
+                    if ("file".equals(url.getProtocol())) {
+                        try {
+                            entries.add(Path.of(url.toURI()).toString());
+                        } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+                            // not a plain file entry: the workers cannot use it either
+                        }
+                    }
+                }
+            }
+        }
+        for (String entry : System.getProperty("java.class.path", "").split(java.io.File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                entries.add(entry);
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private static List<String> jvmOptions() {
