@@ -58,6 +58,7 @@ public final class DistributeExample {
             log.info("job completed");
             JobContext.current().increment("completed", 1);
         });
-        return procs.distribute(Collections.nCopies(30, sampleJob));
+        List<Long> pids = procs.distribute(Collections.nCopies(30, sampleJob));
+        return pids;
     }
 }
