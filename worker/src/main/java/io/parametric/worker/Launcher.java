@@ -12,8 +12,11 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -38,6 +41,7 @@ final class Launcher {
     private Fleet fleet;
     private Heartbeat heartbeat;
     private JobWatchdog watchdog;
+    private final Set<Slot> announced = ConcurrentHashMap.newKeySet();
 
     Launcher(WorkerConfig config, PrintStream announceTo) {
         this.config = config;
@@ -122,7 +126,9 @@ final class Launcher {
     static final int EXIT_STUCK_JOB = 70;
 
     private void registered(Slot slot) {
-        if (config.announce()) {
+        // One PP_READY per slot: a slot that registers again (Redis lost its data, or it rejoined
+        // after being declared dead) is not a new worker for whoever started the process.
+        if (config.announce() && announced.add(slot)) {
             synchronized (announceTo) {
                 announceTo.println("PP_READY " + slot.pid() + " " + slot.name());
                 announceTo.flush();
@@ -145,9 +151,9 @@ final class Launcher {
         }
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         // A final grace for the Redis calls that deregister, past the job deadline.
-        long lastCall = deadline + java.time.Duration.ofSeconds(5).toNanos();
+        long lastCall = deadline + Duration.ofSeconds(5).toNanos();
         Thread watchdog = new Thread(() -> {
-            sleepUntil(lastCall + java.time.Duration.ofSeconds(5).toNanos());
+            sleepUntil(lastCall + Duration.ofSeconds(5).toNanos());
             Runtime.getRuntime().halt(0);
         }, "pp-shutdown-watchdog");
         watchdog.setDaemon(true);

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -123,7 +124,7 @@ final class Slot implements Runnable {
      * @param why for the job messages
      * @param giveUp when to stop waiting for Redis
      */
-    synchronized void deregister(String why, java.util.function.BooleanSupplier giveUp) {
+    synchronized void deregister(String why, BooleanSupplier giveUp) {
         if (!registered || deregistered) {
             return;
         }
@@ -139,7 +140,7 @@ final class Slot implements Runnable {
      *
      * @param giveUp when to stop waiting for Redis
      */
-    synchronized void handOffQueued(java.util.function.BooleanSupplier giveUp) {
+    synchronized void handOffQueued(BooleanSupplier giveUp) {
         if (!registered || deregistered) {
             return;
         }
