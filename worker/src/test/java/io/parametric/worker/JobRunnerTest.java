@@ -80,6 +80,16 @@ class JobRunnerTest {
     }
 
     @Test
+    void jdkMethodReferenceRunsOnlyWhereEverythingIsAllowed() {
+        JobPayload max = JobPayloads.lambda((Calls.Call2<Integer, Integer, Integer>) Math::max, List.of(3, 7));
+        assertThat(max.className()).isEqualTo("java.lang.Math");
+        assertThat(new JobRunner(Allowlist.everything()).run(max.placed("j", "m"), ctx, 7, 1).value().asInt()).isEqualTo(7);
+        assertThat(run(max).reason()).isEqualTo("NOT_ALLOWED");
+        JobPayload concat = JobPayloads.lambda((Calls.Call1<String, String>) "ab"::concat, List.of("cd"));
+        assertThat(new JobRunner(Allowlist.everything()).run(concat.placed("j", "m"), ctx, 7, 1).value().asText()).isEqualTo("abcd");
+    }
+
+    @Test
     void voidLambdaReturnsNull() {
         Outcome o = run(JobPayloads.lambda(Jobs.nothing(), List.of()));
         assertThat(o.ok()).isTrue();
