@@ -73,6 +73,8 @@ public final class ProcessManager implements AutoCloseable {
     private final SharedValues memoryValues = SharedValues.inMemory();
     private volatile FleetConnection connection;
     private volatile boolean closed;
+    /** The kind the manager was made with; guarded by lock. */
+    private Class<? extends ProcessKind> firstKind;
 
     ProcessManager(String fleetName, boolean connected, long pidFloor) {
         this.fleetName = fleetName;
@@ -162,7 +164,7 @@ public final class ProcessManager implements AutoCloseable {
     public ProcessManager addWorkers(int n) {
         Class<? extends ProcessKind> kind;
         synchronized (lock) {
-            kind = bindings.isEmpty() ? Threaded.class : bindings.keySet().iterator().next();
+            kind = firstKind != null ? firstKind : Threaded.class;
         }
         return addWorkers(n, kind);
     }
@@ -858,6 +860,9 @@ public final class ProcessManager implements AutoCloseable {
             }
             b = new Binding(this, backend);
             bindings.put(kind, b);
+            if (firstKind == null) {
+                firstKind = kind;
+            }
             return b;
         }
     }

@@ -254,6 +254,7 @@ class AsyncManagerTest {
         assertThat(procs.workers()).allSatisfy(w -> assertThat(w.isClosed()).isTrue());
         procs.addWorkers(2);
         assertThat(procs.workerPids()).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
+        assertThat(procs.workerPids(Async.class)).containsExactly(1L, 2L, 3L, 4L, 5L, 6L);
         assertThat(procs.distribute(newJob(() -> 1), newJob(() -> 2))).containsExactly(5L, 6L);
         assertThat(procs.waitFor(5, 6)).containsExactly(1, 2);
     }
