@@ -37,9 +37,9 @@ public final class WaitForExample {
      */
     public static void main(String[] args) {
         try (ProcessManager pm = processes(4)) {
-            long worker2 = pm.workerPids().get(1);
-            Object returned = assignAndWait(pm, worker2);
-            System.out.println("worker " + worker2 + " completed, it returned: " + returned);
+            long pid = pm.workerPids().get(1);
+            Object returned = assignAndWait(pm, pid);
+            System.out.println("worker " + pid + " completed, it returned: " + returned);
         }
     }
 

@@ -12,7 +12,7 @@ import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
-/** Keeps README-snippets.md honest: every line of its Java snippets is a line of compiled example code. */
+/** Keeps the README honest: every line of its Java snippets is a line of compiled example code. */
 class ReadmeSnippetsTest {
 
     private static final Set<String> PUNCTUATION = Set.of("}", "});", "}));", "...");
@@ -26,7 +26,7 @@ class ReadmeSnippetsTest {
             }
         }
 
-        List<String> snippetLines = snippetLines(Files.readAllLines(Path.of("README-snippets.md")));
+        List<String> snippetLines = snippetLines(Files.readAllLines(Path.of("..", "README.md")));
 
         assertThat(snippetLines).isNotEmpty();
         assertThat(snippetLines)
