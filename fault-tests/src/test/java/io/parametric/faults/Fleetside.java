@@ -110,6 +110,30 @@ final class Fleetside implements AutoCloseable {
         return runs;
     }
 
+    /**
+     * Waits for every future; when some never complete, fails naming them with their job hashes.
+     *
+     * @param futures the jobs
+     * @param timeout how long to wait for all
+     */
+    void awaitAll(List<? extends io.parametric.manager.JobFuture<?>> futures, java.time.Duration timeout) {
+        try {
+            java.util.concurrent.CompletableFuture.allOf(futures.toArray(java.util.concurrent.CompletableFuture[]::new))
+                    .get(timeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            List<String> stuck = new ArrayList<>();
+            futures.stream().filter(f -> !f.isDone()).limit(10)
+                    .forEach(f -> stuck.add(f.jobId() + " " + redis.hgetAll(keys.job(f.jobId()))));
+            throw new AssertionError(futures.stream().filter(f -> !f.isDone()).count() + " of " + futures.size()
+                    + " jobs never completed within " + timeout + "; first ones: " + String.join("\n", stuck), e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            // a failed job: the caller asserts on each future
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
+    }
+
     /** Records a figure for RELIABILITY.md. */
     void figure(String name, Object value) {
         figures.put(name, value);

@@ -47,7 +47,7 @@ class RedisRestartIT {
             await().pollDelay(WorkerProcess.HEARTBEAT.multipliedBy(3)).until(() -> true);
             server.restart();
 
-            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(4, TimeUnit.MINUTES);
+            side.awaitAll(futures, Duration.ofMinutes(2));
             for (int i = 0; i < JOBS; i++) {
                 assertThat(((Number) futures.get(i).get()).longValue()).isEqualTo((long) i * i);
             }

@@ -64,6 +64,11 @@ final class JobTracker {
         UNFINISHED.remove(future.jobId(), future);
     }
 
+    /** @return the ids of every job in this JVM still waiting for an outcome */
+    static java.util.List<String> unfinishedIds() {
+        return java.util.List.copyOf(UNFINISHED.keySet());
+    }
+
     static JobFuture<?> find(String jobId) {
         return UNFINISHED.get(jobId);
     }

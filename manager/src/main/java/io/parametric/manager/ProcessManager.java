@@ -88,7 +88,7 @@ public final class ProcessManager implements AutoCloseable {
         ProcessManager m = new ProcessManager(fleet, true, 0);
         m.connection = new FleetConnection(
                 new RedisLocator.Found(RedisLocator.answering(url, "connect(...)"), url, null, "connect(...)"),
-                fleet, m.managerId, JobTracker::deliver);
+                fleet, m.managerId, JobTracker::deliver, JobTracker::unfinishedIds);
         m.binding(Threaded.class);
         return m;
     }
@@ -848,7 +848,7 @@ public final class ProcessManager implements AutoCloseable {
             ProcessBackend backend = backendFor(kind);
             if (backend.usesRedis() && connection == null) {
                 RedisLocator.Found found = RedisLocator.locate();
-                FleetConnection c = new FleetConnection(found, fleetName, managerId, JobTracker::deliver);
+                FleetConnection c = new FleetConnection(found, fleetName, managerId, JobTracker::deliver, JobTracker::unfinishedIds);
                 // Pids already given to in-JVM workers, adopted, or listed from before a close must
                 // never come out of the fleet counter (a new private Redis starts it from zero).
                 long listed = members.stream().mapToLong(Worker::pid).max().orElse(0);

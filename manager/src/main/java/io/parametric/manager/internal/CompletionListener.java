@@ -5,14 +5,18 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import java.time.Duration;
+import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one thread per manager that block-pops the manager's completion list and hands each
  * outcome on. It never polls job state: workers push every outcome here. It refreshes the
- * list's TTL so the list outlives quiet periods but expires once its manager is gone.
+ * list's TTL so the list outlives quiet periods but expires once its manager is gone. After a
+ * Redis outage it catches up once: an outcome the blocking pop took just before Redis died never
+ * reached the manager, but it is in its job hash, so every job still waited for is looked up there.
  */
 public final class CompletionListener implements AutoCloseable {
 
@@ -27,6 +31,7 @@ public final class CompletionListener implements AutoCloseable {
     private final Fleet fleet;
     private final String key;
     private final Consumer<Outcome> sink;
+    private final Supplier<List<String>> waitedFor;
     private final Thread thread;
     private volatile boolean stopped;
 
@@ -38,6 +43,19 @@ public final class CompletionListener implements AutoCloseable {
      * @param sink receives each outcome, on the listener thread
      */
     public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink) {
+        this(fleet, managerId, sink, List::of);
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @param fleet the fleet
+     * @param managerId the manager whose completion list to pop
+     * @param sink receives each outcome, on the listener thread
+     * @param waitedFor the ids of jobs still waited for, looked up in their job hashes after an outage
+     */
+    public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink, Supplier<List<String>> waitedFor) {
+        this.waitedFor = waitedFor;
         this.fleet = fleet;
         this.key = fleet.keys().completions(managerId);
         this.sink = sink;
@@ -59,6 +77,7 @@ public final class CompletionListener implements AutoCloseable {
                 if (redisDown) {
                     LOG.info("Redis answers again; completions of {} flow again", key);
                     redisDown = false;
+                    catchUp();
                 }
                 if (entry == null || STOP.equals(entry)) {
                     continue;
@@ -81,6 +100,14 @@ public final class CompletionListener implements AutoCloseable {
                 pause();
             }
         }
+    }
+
+    private void catchUp() {
+        var found = fleet.storedOutcomes(waitedFor.get());
+        if (!found.isEmpty()) {
+            LOG.info("caught up with {} outcome(s) stored while Redis was away", found.size());
+        }
+        found.values().forEach(sink);
     }
 
     private void deliver(String entry) {

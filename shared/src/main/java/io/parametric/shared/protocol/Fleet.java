@@ -491,6 +491,32 @@ public final class Fleet {
         redis.hdel(keys.worker(pid), "cancel");
     }
 
+    /**
+     * Reads the stored outcomes of jobs in one round trip, for a manager catching up after an
+     * outage (an outcome popped from its completion list just before Redis died is lost to the
+     * list, never to the job hash).
+     *
+     * @param jobIds the jobs
+     * @return the outcomes found, by job id (jobs without one, or unknown here, are left out)
+     */
+    public Map<String, Outcome> storedOutcomes(List<String> jobIds) {
+        Map<String, Outcome> found = new java.util.LinkedHashMap<>();
+        for (int from = 0; from < jobIds.size(); from += CHUNK) {
+            List<String> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + CHUNK));
+            List<Object> replies = redis.batch(b -> chunk.forEach(id -> b.hget(keys.job(id), "outcome")));
+            for (int i = 0; i < chunk.size(); i++) {
+                if (replies.get(i) instanceof String json) {
+                    try {
+                        found.put(chunk.get(i), Json.read(json, Outcome.class));
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("job {} has an unreadable outcome: {}", chunk.get(i), e.getMessage());
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     /** @return the dead-letter list: JSON entries with {@code reason}, {@code entry} and, when known, {@code jobId} */
     public List<String> deadLetters() {
         return redis.lrange(keys.deadLetter());

@@ -279,6 +279,13 @@ public final class Redis implements AutoCloseable {
             }
         }
 
+        /** @param key a hash @param field a field */
+        public void hget(String key, String field) {
+            if (pipe != null) {
+                responses.add(pipe.hget(key, field));
+            }
+        }
+
         /** @param keys keys to delete */
         public void del(String... keys) {
             if (pipe != null) {
