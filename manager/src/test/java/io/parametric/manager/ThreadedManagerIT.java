@@ -220,6 +220,42 @@ class ThreadedManagerIT {
     }
 
     @Test
+    void manyJobsFromManyThreadsRunExactlyOnceLeavingNothingInFlight() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        List<JobFuture<Object>> futures = java.util.Collections.synchronizedList(new ArrayList<>());
+        for (int t = 0; t < 4; t++) {
+            int base = t * 50;
+            threads.add(new Thread(() -> {
+                List<ProcessJob> jobs = new ArrayList<>();
+                for (int i = 0; i < 25; i++) {
+                    jobs.add(newJob(ThreadedManagerIT::countOnce, "once-" + (base + i)));
+                }
+                procs.distribute(jobs);
+                for (int i = 25; i < 50; i++) {
+                    futures.add(procs.submit(newJob(ThreadedManagerIT::countOnce, "once-" + (base + i))));
+                }
+            }));
+        }
+        threads.forEach(Thread::start);
+        for (Thread t : threads) {
+            t.join();
+        }
+        futures.forEach(JobFuture::join);
+        procs.waitFor(Duration.ofSeconds(60));
+        for (int i = 0; i < 200; i++) {
+            assertThat(procs.fetch("once-" + i, Integer.class)).as("job %d ran exactly once", i).isEqualTo(1);
+        }
+        var fleet = procs.fleetIfConnected().orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(procs.workerPids())
+                .allSatisfy(pid -> assertThat(fleet.inFlight(pid)).isEmpty()));
+    }
+
+    /** Counts one run of a job under its own name. */
+    static long countOnce(String name) {
+        return JobContext.current().increment(name, 1);
+    }
+
+    @Test
     void workersShowActiveWhileBusy() {
         procs.assign(1, newJob(Work::sleep, 1500));
         await().atMost(Duration.ofSeconds(10)).until(() -> procs.get(1).isActive());
