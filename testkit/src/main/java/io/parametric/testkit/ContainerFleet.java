@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Future;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -64,6 +65,7 @@ public final class ContainerFleet
         implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback, ParameterResolver {
 
     private final DockerImageName workerImage;
+    private final Future<String> workerImageBuild;
     private DockerImageName redisImage = RedisContainer.DEFAULT_IMAGE;
     private String fleetName = "it-" + UUID.randomUUID().toString().substring(0, 8);
     private int workerCount = 1;
@@ -77,8 +79,9 @@ public final class ContainerFleet
     private ProcessManager manager;
     private boolean startedForOneTest;
 
-    private ContainerFleet(DockerImageName workerImage) {
-        this.workerImage = Objects.requireNonNull(workerImage, "workerImage");
+    private ContainerFleet(DockerImageName workerImage, Future<String> workerImageBuild) {
+        this.workerImage = workerImage;
+        this.workerImageBuild = workerImageBuild;
     }
 
     /**
@@ -88,7 +91,7 @@ public final class ContainerFleet
      * @return the extension, to configure further
      */
     public static ContainerFleet of(String workerImage) {
-        return new ContainerFleet(DockerImageName.parse(workerImage));
+        return of(DockerImageName.parse(workerImage));
     }
 
     /**
@@ -98,7 +101,24 @@ public final class ContainerFleet
      * @return the extension, to configure further
      */
     public static ContainerFleet of(DockerImageName workerImage) {
-        return new ContainerFleet(workerImage);
+        return new ContainerFleet(Objects.requireNonNull(workerImage, "workerImage"), null);
+    }
+
+    /**
+     * A fleet of worker containers of an image built when the fleet starts, for example your job
+     * code layered on the worker image:
+     * <pre>{@code
+     * static final ContainerFleet fleet = ContainerFleet.of(new ImageFromDockerfile("acme/render-worker", false)
+     *         .withDockerfileFromBuilder(b -> b.from("registry.example.com/parametric-worker:1.4")
+     *                 .copy("render-jobs.jar", "/opt/parametric/jobs/").build())
+     *         .withFileFromPath("render-jobs.jar", Path.of("target/render-jobs.jar")));
+     * }</pre>
+     *
+     * @param workerImage the image being built (built once, shared by every worker container)
+     * @return the extension, to configure further
+     */
+    public static ContainerFleet of(Future<String> workerImage) {
+        return new ContainerFleet(null, Objects.requireNonNull(workerImage, "workerImage"));
     }
 
     /**
@@ -264,7 +284,7 @@ public final class ContainerFleet
     }
 
     private WorkerContainer newWorker() {
-        WorkerContainer worker = new WorkerContainer(workerImage)
+        WorkerContainer worker = (workerImage != null ? new WorkerContainer(workerImage) : new WorkerContainer(workerImageBuild))
                 .withRedis(redis)
                 .withFleet(fleetName)
                 .withSlots(slots);

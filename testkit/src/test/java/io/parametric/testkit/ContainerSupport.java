@@ -2,6 +2,9 @@ package io.parametric.testkit;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Future;
+import com.github.dockerjava.api.exception.NotFoundException;
 import org.junit.jupiter.api.Assumptions;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.images.builder.ImageFromDockerfile;
@@ -15,7 +18,7 @@ final class ContainerSupport {
     /** Tag of the worker image the ITs build; kept between runs so Docker's layer cache applies. */
     static final String WORKER_IMAGE = "parametric/worker:it";
 
-    private static String builtImage;
+    private static Future<String> workerImage;
 
     private ContainerSupport() {}
 
@@ -51,30 +54,53 @@ final class ContainerSupport {
     }
 
     /**
-     * Builds the worker image from {@code deploy/Dockerfile} once per test JVM, on the base image
-     * of {@code pp.it.baseImage}, with only the files the Dockerfile copies in its context.
+     * The worker image built from {@code deploy/Dockerfile} on the base image of
+     * {@code pp.it.baseImage}, with only the files the Dockerfile copies in its context. Nothing
+     * is built until a container first needs it; the build then happens once per test JVM.
      *
-     * @return the image name
+     * @return the image being built, as Testcontainers' containers take it
      */
-    static synchronized String workerImage() {
-        if (builtImage != null) {
-            return builtImage;
+    static synchronized Future<String> workerImage() {
+        if (workerImage == null) {
+            workerImage = new ImageFromDockerfile(WORKER_IMAGE, false)
+                    .withFileFromPath("deploy/Dockerfile", dockerfile())
+                    .withFileFromPath("deploy/docker/pp-liveness", dockerfile().resolveSibling("docker/pp-liveness"))
+                    .withFileFromPath("worker/target/parametric-worker.jar", workerJar())
+                    .withDockerfilePath("deploy/Dockerfile")
+                    .withBuildArg("BASE_IMAGE", baseImage());
         }
-        Path dockerfile = Path.of(System.getProperty("pp.it.dockerfile", "../deploy/Dockerfile"));
-        Path jar = Path.of(System.getProperty("pp.it.workerJar", "../worker/target/parametric-worker.jar"));
-        Path liveness = dockerfile.resolveSibling("docker/pp-liveness");
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("the runnable worker jar " + jar.toAbsolutePath() + " is missing;"
+        return workerImage;
+    }
+
+    /**
+     * Fails, saying what to run, when the worker jar or a local image the ITs need is missing.
+     */
+    static void requireInputs() {
+        if (!Files.isRegularFile(workerJar())) {
+            throw new IllegalStateException("the runnable worker jar " + workerJar().toAbsolutePath() + " is missing;"
                     + " build it in the same reactor run: `mvn verify` (or `mvn -pl testkit -am verify`),"
                     + " which packages worker before testkit");
         }
-        builtImage = new ImageFromDockerfile(WORKER_IMAGE, false)
-                .withFileFromPath("deploy/Dockerfile", dockerfile)
-                .withFileFromPath("deploy/docker/pp-liveness", liveness)
-                .withFileFromPath("worker/target/parametric-worker.jar", jar)
-                .withDockerfilePath("deploy/Dockerfile")
-                .withBuildArg("BASE_IMAGE", System.getProperty("pp.it.baseImage", "parametric/base:bookworm"))
-                .get();
-        return builtImage;
+        for (String image : List.of(baseImage(), redisImage())) {
+            try {
+                DockerClientFactory.instance().client().inspectImageCmd(image).exec();
+            } catch (NotFoundException e) {
+                throw new IllegalStateException("image " + image + " is not on this Docker engine and cannot be pulled"
+                        + " here; build it with `deploy/base-image.sh " + image + "` (or `bash deploy/ci-docker.sh`),"
+                        + " or point -Dpp.it.baseImage / -Dpp.it.redisImage at images you have");
+            }
+        }
+    }
+
+    private static String baseImage() {
+        return System.getProperty("pp.it.baseImage", "parametric/base:bookworm");
+    }
+
+    private static Path dockerfile() {
+        return Path.of(System.getProperty("pp.it.dockerfile", "../deploy/Dockerfile"));
+    }
+
+    private static Path workerJar() {
+        return Path.of(System.getProperty("pp.it.workerJar", "../worker/target/parametric-worker.jar"));
     }
 }

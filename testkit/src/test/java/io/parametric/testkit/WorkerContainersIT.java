@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +31,7 @@ import org.testcontainers.containers.output.Slf4jLogConsumer;
  * killed, stopped and added while it runs. Each test gets a fresh fleet: a Redis container and
  * three single-slot worker containers.
  */
+@ExtendWith(RequiresDocker.class)
 class WorkerContainersIT {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerContainersIT.class);
@@ -45,10 +47,8 @@ class WorkerContainersIT {
             .withWorkerCustomizer(w -> w.withLogConsumer(workerLog()));
 
     @BeforeAll
-    static void dockerAndJobCode() {
-        ContainerSupport.requireDocker();
+    static void jobCode() {
         jobsJar = JobsJar.of(Path.of("target/it-jobs/square-jobs.jar"), SquareJob.class);
-        ContainerSupport.workerImage();
     }
 
     @Test
