@@ -37,15 +37,15 @@ class WorkerBenchmarkIT {
         try (TestManager manager = new TestManager(TestRedis.url(), fleet);
                 WorkerProcess w = WorkerProcess.start(TestRedis.url(), fleet, 1, "--allow", "io.parametric.worker.testjobs")) {
             long pid = w.pid();
-            run(manager, pid, "warm-up", 1000, i -> JobPayloads.type("echo", List.of(i)));
-            run(manager, pid, "registered type (echo)", 3000, i -> JobPayloads.type("echo", List.of(i)));
-            run(manager, pid, "method reference (Jobs::example)", 3000,
+            run(manager, pid, "warm-up", 500, i -> JobPayloads.type("echo", List.of(i)));
+            run(manager, pid, "registered type (echo)", 2000, i -> JobPayloads.type("echo", List.of(i)));
+            run(manager, pid, "method reference (Jobs::example)", 2000,
                     i -> JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(i, "x")));
         }
 
         try (TestManager manager = new TestManager(TestRedis.url(), fleet);
                 WorkerProcess w = WorkerProcess.start(TestRedis.url(), fleet, 4)) {
-            int perSlot = 1000;
+            int perSlot = 500;
             for (int round = 0; round < 2; round++) {
                 long t0 = System.nanoTime();
                 for (long pid : w.pids()) {
