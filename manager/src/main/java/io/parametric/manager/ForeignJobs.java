@@ -36,7 +36,7 @@ final class ForeignJobs {
                 Map<String, String> info = fleet.jobInfo(future.jobId());
                 String outcome = info.get("outcome");
                 if (outcome != null) {
-                    future.complete(Json.read(outcome, Outcome.class));
+                    future.completeWith(Json.read(outcome, Outcome.class));
                 } else if (info.isEmpty()) {
                     future.completeExceptionally(new io.parametric.shared.ProcessError(
                             io.parametric.shared.ProcessError.Reason.ILLEGAL_STATE,

@@ -97,7 +97,7 @@ public final class JobFuture<R> extends CompletableFuture<R> {
     }
 
     /** Completes from an outcome; a later duplicate (at-least-once delivery) is ignored. */
-    void complete(Outcome outcome) {
+    void completeWith(Outcome outcome) {
         if (outcome.pid() > 0) {
             pid = outcome.pid();
         }

@@ -44,7 +44,7 @@ final class JobTracker {
         if (future != null) {
             // Dependent stages run where a future completes: never on the completion listener or a
             // worker thread, so a callback that blocks (even on waitFor) stalls nothing else.
-            COMPLETER.execute(() -> future.complete(outcome));
+            COMPLETER.execute(() -> future.completeWith(outcome));
         }
     }
 

@@ -554,7 +554,7 @@ public final class ProcessManager implements AutoCloseable {
         }
         String outcome = info.get("outcome");
         if (outcome != null) {
-            f.complete(Json.read(outcome, Outcome.class));
+            f.completeWith(Json.read(outcome, Outcome.class));
         } else if (!managerId.equals(info.get("manager"))) {
             ForeignJobs.watch(redisBinding.fleet().orElseThrow(), f);
         }
