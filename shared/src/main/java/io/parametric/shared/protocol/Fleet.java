@@ -309,6 +309,10 @@ public final class Fleet {
                         managerId == null || managerId.isEmpty() ? "" : "1",
                         keys.prefix()));
         long code = (Long) reply.get(0);
+        if (code == -3) {
+            LOG.info("job {} on worker {}: its outcome was already stored (the call was repeated after Redis went away)", jobId, pid);
+            return new Finish(true, null);
+        }
         if (code == -1) {
             long refused = redis.incrBy(keys.staleFinishes(), 1);
             LOG.warn("refused a late completion of job {} from worker {}: the job was re-homed after the worker"

@@ -31,9 +31,17 @@
     {1, payload}  finished; payload was taken from the backlog into in-flight
     {2}           the job failed and will be retried (in the delayed-jobs set); as {1} otherwise
     {2, payload}  as {1, payload}, after scheduling a retry
+    {-3}          this worker's outcome for the job is already stored (a repeated call): nothing written
     {-1}          stale: the entry is no longer in this worker's in-flight list (re-homed), nothing written
 ]]
 if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+  -- A call repeated after its reply was lost (Redis died right after running it) finds its own
+  -- outcome already stored under this pid: not a late completion of a re-homed job.
+  local st = redis.call('HGET', KEYS[7], 'state')
+  if ARGV[3] ~= '' and redis.call('HGET', KEYS[7], 'pid') == ARGV[2]
+      and (st == 'done' or st == 'failed' or st == 'cancelled' or st == 'delayed') then
+    return {-3}
+  end
   return {-1}
 end
 if ARGV[5] ~= '' then
@@ -62,7 +70,7 @@ if outcome ~= '' and job_state == 'failed' then
         local delay = 1000 * math.pow(2, attempts)
         redis.call('ZADD', ARGV[8] .. 'delayed', now_ms() + delay, ARGV[1])
         redis.call('HSET', KEYS[7], 'state', 'delayed', 'attempts', attempts + 1, 'deliveries', 0,
-          'lastError', outcome, 'due', now_ms() + delay, 'pid', '')
+          'lastError', outcome, 'due', now_ms() + delay)
         outcome = ''
         code = 2
       end

@@ -322,4 +322,18 @@ class ReaperIT {
             assertThat(new Fleet(r, keys, Fleet.DEFAULT_JOB_TTL).durabilityWarnings()).isEmpty();
         }
     }
+
+    @Test
+    void repeatedFinishOfTheSameWorkerIsNotCountedAsALateCompletion() {
+        long pid = register();
+        fleet.place(List.of(Placement.onWorker("twice", payload("twice"), "", "m1", pid)), null);
+        String e = fetchAndStart(pid, "twice");
+        Outcome o = Outcome.success("twice", pid, Json.tree(2), 1);
+        assertThat(fleet.finish(pid, e, o, "m1", null).accepted()).isTrue();
+
+        assertThat(fleet.finish(pid, e, o, "m1", null).accepted()).isTrue();
+
+        assertThat(fleet.staleFinishes()).isZero();
+        assertThat(completions()).hasSize(1);
+    }
 }
