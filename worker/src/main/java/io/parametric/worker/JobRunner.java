@@ -15,7 +15,9 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Runs one job in any of its three forms and turns whatever happens into an {@link Outcome}:
@@ -32,8 +34,20 @@ import java.util.Optional;
  */
 public final class JobRunner {
 
+    /** A loaded class's bytecode does not change: hash it once, not once per job. */
+    private static final ClassValue<String> FINGERPRINTS = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return ClassFingerprint.of(type);
+        }
+    };
+
     private final Allowlist allowlist;
     private final ClassLoader loader;
+    /** Methods already found, so a lambda's method is looked up once per runner. */
+    private final Map<MethodKey, LambdaMethod> methods = new ConcurrentHashMap<>();
+
+    private record MethodKey(Class<?> owner, String name, String descriptor, int refKind) {}
 
     /**
      * A runner loading job classes from the class loader that loaded the worker runtime.
@@ -171,7 +185,7 @@ public final class JobRunner {
 
     private Prepared prepareLambda(JobPayload p) {
         Class<?> c = load(p.className(), "lambda");
-        String here = ClassFingerprint.of(c);
+        String here = FINGERPRINTS.get(c);
         if (!here.equals(p.fingerprint())) {
             throw new Refusal(Reason.BAD_PAYLOAD, "class " + c.getName() + " on this worker differs from the manager's"
                     + " (bytecode fingerprint " + abbreviate(here) + " here, " + abbreviate(p.fingerprint())
@@ -182,7 +196,8 @@ public final class JobRunner {
         }
         LambdaMethod method;
         try {
-            method = LambdaMethod.find(c, p.method(), p.descriptor(), p.refKind());
+            method = methods.computeIfAbsent(new MethodKey(c, p.method(), p.descriptor(), p.refKind()),
+                    k -> LambdaMethod.find(k.owner(), k.name(), k.descriptor(), k.refKind()));
         } catch (IllegalArgumentException e) {
             throw new Refusal(Reason.BAD_PAYLOAD, e.getMessage() + "; run the same build on the manager and the workers");
         }
