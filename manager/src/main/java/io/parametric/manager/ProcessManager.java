@@ -56,6 +56,14 @@ import java.util.stream.Collectors;
  */
 public final class ProcessManager implements AutoCloseable {
 
+    /** Holds delayed jobs of in-JVM kinds until they are due. */
+    private static final java.util.concurrent.ScheduledExecutorService DELAYED =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "pp-delayed");
+                t.setDaemon(true);
+                return t;
+            });
+
     /** Highest pid handed out in this JVM, so fleets made by {@code createWorkers} start above it. */
     static final AtomicLong HIGH_WATER = new AtomicLong();
 
@@ -1007,6 +1015,19 @@ public final class ProcessManager implements AutoCloseable {
                         // the first open worker or the backlog.
                         JobPayload payload = assignments.get(k).payload();
                         later.add(new Fleet.Scheduled(payload.id(), Json.write(payload), b.managerId(), p.job().delay()));
+                        pids[e.getValue().get(k)] = 0L;
+                    } else if (!p.job().delay().isZero()) {
+                        // In-JVM kinds: held by a timer, then placed like submit (first open worker, else backlog).
+                        Assignment a = assignments.get(k);
+                        JobFuture<?> f = futures.get(e.getValue().get(k));
+                        Collection<Long> open = connected ? null : candidates(b);
+                        DELAYED.schedule(() -> {
+                            try {
+                                b.backend().assign(b, List.of(new Assignment(a.payload(), a.jobType(), Target.OPEN_OR_BACKLOG, 0)), open);
+                            } catch (RuntimeException failure) {
+                                f.completeExceptionally(failure);
+                            }
+                        }, p.job().delay().toMillis(), TimeUnit.MILLISECONDS);
                         pids[e.getValue().get(k)] = 0L;
                     } else {
                         now.add(e.getValue().get(k));

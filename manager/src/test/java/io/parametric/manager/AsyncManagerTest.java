@@ -259,6 +259,30 @@ class AsyncManagerTest {
         assertThat(procs.waitFor(5, 6)).containsExactly(1, 2);
     }
 
+    static int flaky(String name) {
+        if (JobContext.current().increment(name, 1) < 3) {
+            throw new IllegalStateException("not yet");
+        }
+        return JobContext.current().attempt();
+    }
+
+    static String slow() throws InterruptedException {
+        Thread.sleep(10_000);
+        return "too late";
+    }
+
+    @Test
+    void asyncJobsHonourTimeoutRetriesAndDelay() throws Exception {
+        JobFuture<Object> timedOut = procs.submit(newJob(AsyncManagerTest::slow).withTimeout(Duration.ofMillis(100)));
+        assertThatThrownBy(() -> timedOut.get(10, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(ProcessError.class)
+                .satisfies(e -> assertThat(((ProcessError) e.getCause()).reason()).isEqualTo(Reason.JOB_TIMEOUT));
+        JobFuture<Object> retried = procs.submit(newJob(AsyncManagerTest::flaky, "tries").withRetries(2));
+        assertThat(retried.get(20, TimeUnit.SECONDS)).isEqualTo(3);
+        JobFuture<Object> delayed = procs.submit(newJob(() -> "later").withDelay(Duration.ofMillis(200)));
+        assertThat(delayed.get(10, TimeUnit.SECONDS)).isEqualTo("later");
+    }
+
     @Test
     void createdWorkersCanBePushedWithoutPidClashes() {
         List<Worker<?>> made = ParametricProcesses.createWorkers(1, Async.class);

@@ -10,6 +10,10 @@ import io.parametric.shared.protocol.Outcome;
 import io.parametric.worker.Allowlist;
 import io.parametric.worker.JobRegistry;
 import io.parametric.worker.JobRunner;
+import io.parametric.worker.JobWatchdog;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +36,16 @@ public final class AsyncBackend implements ProcessBackend {
     private final Deque<JobPayload> backlog = new ArrayDeque<>();
     private final Map<String, Progress> progress = new ConcurrentHashMap<>();
     private final JobRunner runner = new JobRunner(Allowlist.everything());
+    /** Failed runs so far, per job with retries left. */
+    private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pp-async-retry");
+        t.setDaemon(true);
+        return t;
+    });
+    /** A job that ignores its timeout's interrupt still gets its JOB_TIMEOUT outcome at the end of the grace. */
+    private final JobWatchdog watchdog = new JobWatchdog(JobWatchdog.DEFAULT_GRACE, stuck -> finish(stuck.outcome()));
+    private volatile boolean closed;
     private Context context;
 
     /** Made by {@link java.util.ServiceLoader}. */
@@ -137,7 +151,7 @@ public final class AsyncBackend implements ProcessBackend {
         synchronized (lock) {
             for (AsyncWorker w : workers.values()) {
                 if (w.running != null && w.running.id().equals(jobId)) {
-                    w.thread.interrupt();
+                    watchdog.cancel(jobId);
                     return false;
                 }
                 removed = removeById(w.queue, jobId);
@@ -195,15 +209,35 @@ public final class AsyncBackend implements ProcessBackend {
 
     /** Runs one job on the calling worker thread and reports its outcome. */
     void run(AsyncWorker w, JobPayload job) {
-        Outcome outcome = runner.run(job, context.jobContext(w.pid(), w.name(), job.id(), 1,
-                fraction -> progress.put(job.id(), new Progress(w.pid(), fraction))), w.pid(), 1);
+        int attempt = attempts.getOrDefault(job.id(), 0) + 1;
+        Outcome outcome = watchdog.run(job, w.pid(), attempt, () -> runner.run(job,
+                context.jobContext(w.pid(), w.name(), job.id(), attempt,
+                        fraction -> progress.put(job.id(), new Progress(w.pid(), fraction))),
+                w.pid(), attempt));
+        Thread.interrupted();
+        boolean retry = !outcome.ok() && "JOB_FAILED".equals(outcome.reason()) && attempt <= job.retries() && !closed;
         synchronized (lock) {
             w.running = null;
-            w.latest = outcome;
+            if (!retry) {
+                w.latest = outcome;
+            }
             lock.notifyAll();
         }
+        if (retry) {
+            attempts.put(job.id(), attempt);
+            long delay = 1000L << Math.min(20, attempt - 1);
+            retryTimer.schedule(() -> {
+                synchronized (lock) {
+                    if (!closed) {
+                        backlog.addLast(job);
+                        lock.notifyAll();
+                    }
+                }
+            }, delay, TimeUnit.MILLISECONDS);
+            return;
+        }
+        attempts.remove(job.id());
         finish(outcome);
-        Thread.interrupted();
     }
 
     private void finish(Outcome outcome) {
@@ -237,8 +271,10 @@ public final class AsyncBackend implements ProcessBackend {
     public void close() {
         List<AsyncWorker> all;
         synchronized (lock) {
+            closed = true;
             all = new ArrayList<>(workers.values());
         }
+        retryTimer.shutdownNow();
         all.forEach(this::close);
         List<Outcome> lost = new ArrayList<>();
         synchronized (lock) {
@@ -248,6 +284,7 @@ public final class AsyncBackend implements ProcessBackend {
         }
         lost.forEach(this::finish);
         all.forEach(AsyncWorker::join);
+        watchdog.close();
     }
 
     boolean isActive(AsyncWorker w) {
