@@ -7,6 +7,7 @@ import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -222,6 +223,13 @@ final class Slot implements Runnable {
         }
     }
 
+    /** @return " N ms after the process started", or "" when the OS does not say */
+    private static String sinceStart() {
+        return ProcessHandle.current().info().startInstant()
+                .map(t -> " " + Duration.between(t, Instant.now()).toMillis() + " ms after the process started")
+                .orElse("");
+    }
+
     /** Registers under a pid; returns a backlog job the registration took, or null. */
     private String register(long newPid) {
         pid = newPid;
@@ -237,8 +245,8 @@ final class Slot implements Runnable {
         String next = recovery.call(() -> fleet.register(newPid, fields), () -> stopRequested);
         registered = true;
         deregistered = false;
-        log.info("worker {} ({}) registered in fleet '{}'{}", pid, name, fleet.keys().fleet(),
-                next != null ? ", took a job from the backlog" : "");
+        log.info("worker {} ({}) registered in fleet '{}'{}{}", pid, name, fleet.keys().fleet(), sinceStart(),
+                next != null ? "; took a job from the backlog" : "");
         onRegistered.accept(this);
         return next;
     }
