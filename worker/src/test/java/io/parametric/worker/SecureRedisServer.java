@@ -26,8 +26,10 @@ final class SecureRedisServer implements AutoCloseable {
     private final int port;
     private final int tlsPort;
     private final Path trustStore;
+    private final Path dir;
 
     private SecureRedisServer(Process process, int port, int tlsPort, Path trustStore) {
+        this.dir = trustStore.getParent();
         this.process = process;
         this.port = port;
         this.tlsPort = tlsPort;
@@ -92,6 +94,11 @@ final class SecureRedisServer implements AutoCloseable {
             process.waitFor(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException e) {
+            // a temp folder; the OS cleans it eventually
         }
     }
 

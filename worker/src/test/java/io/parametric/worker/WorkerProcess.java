@@ -192,5 +192,10 @@ final class WorkerProcess implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        try {
+            Files.deleteIfExists(log);
+        } catch (IOException e) {
+            // a temp file; the OS cleans it eventually
+        }
     }
 }
