@@ -64,6 +64,16 @@ class SpawnedWorkersIT {
             await().atMost(Duration.ofMinutes(1)).until(() -> procs.workers().stream().filter(w -> !w.isClosed()).count() == 2);
             assertThat(procs.workers()).hasSize(3);
             assertThat(procs.get(victim.pid()).isClosed()).isTrue();
+            try (Fleetside side = new Fleetside("h-spawned-sigkill", TestRedis.url(), fleet)) {
+                var runs = side.runs(java.util.stream.IntStream.range(0, 200).mapToObj(Integer::toString).toList());
+                assertThat(side.inFlightEverywhere()).isEmpty();
+                side.figure("jobsPlaced", 200);
+                side.figure("spawnedWorkersKilled", 1);
+                side.figure("replacedByManager", 1);
+                side.figure("duplicates", runs.values().stream().mapToLong(n -> n - 1).sum());
+                side.figure("lost", runs.values().stream().filter(n -> n == 0).count());
+                side.report();
+            }
         }
     }
 
