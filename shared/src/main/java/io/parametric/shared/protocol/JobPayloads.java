@@ -215,8 +215,18 @@ public final class JobPayloads {
         if (value.getClass().isArray()) {
             return arraysEqual(value, back);
         }
-        // Same class, no useful equals (a plain bean): equal when both write the same JSON.
+        // Same class, no useful equals: a plain bean of the application is equal when both write
+        // the same JSON. A JDK type without value equality (Thread, AtomicInteger, a stream) or
+        // anything that holds a resource never travels: the worker would get an unshared copy.
+        if (isJdkType(value.getClass()) || value instanceof AutoCloseable) {
+            return false;
+        }
         return Json.tree(back).equals(Json.tree(value));
+    }
+
+    private static boolean isJdkType(Class<?> type) {
+        String name = type.getName();
+        return name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.") || name.startsWith("sun.");
     }
 
     private static boolean arraysEqual(Object a, Object b) {

@@ -95,6 +95,15 @@ class JobPayloadsTest {
     }
 
     @Test
+    void capturedJdkObjectWithoutValueEqualityIsRefusedEvenWhenItsJsonMatches() {
+        java.util.concurrent.atomic.AtomicInteger counter = new java.util.concurrent.atomic.AtomicInteger(3);
+        assertThatThrownBy(() -> JobPayloads.lambda((Call0<Integer>) () -> counter.incrementAndGet(), List.of()))
+                .isInstanceOf(ProcessError.class)
+                .satisfies(e -> assertThat(reasonOf(e)).isEqualTo(ProcessError.Reason.BAD_PAYLOAD))
+                .hasMessageContaining("AtomicInteger");
+    }
+
+    @Test
     void argumentMustReadBackAsTheDeclaredType() {
         assertThatThrownBy(() -> JobPayloads.lambda((Call1<Object, Object>) x -> x, List.of(5L)))
                 .isInstanceOf(ProcessError.class)
