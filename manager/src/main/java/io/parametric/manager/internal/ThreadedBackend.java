@@ -67,28 +67,45 @@ public final class ThreadedBackend implements ProcessBackend {
             if (closed || w.stopRequested() || status == 0) {
                 return;
             }
+            Fleet fleet = fleet(context);
             try {
-                Fleet fleet = fleet(context);
                 Fleet.Rehomed r = fleet.rehome(w.pid(), true, "dead", "its process exited with status " + status);
                 LOG.warn("spawned worker {} ({}) died with status {}: {} job(s) handed to the fleet, {} failed (pinned); starting a replacement",
                         w.pid(), w.name(), status, r.moved(), r.failed());
-                if (closed) {
-                    return;
-                }
-                WorkerSpawner.Spawned s = WorkerSpawner.spawn(context.redisUrl().orElseThrow(), fleet.keys().fleet(), 1, List.of()).get(0);
-                ThreadedWorker fresh = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
-                spawned.add(fresh);
-                if (closed) {
-                    fresh.requestStop();
-                    return;
-                }
-                replaceWhenDead(context, fresh);
-                context.replaced(w, fresh);
             } catch (RuntimeException e) {
-                LOG.error("spawned worker {} ({}) died with status {} and could not be replaced: {}",
-                        w.pid(), w.name(), status, e.toString());
+                // Redis is away: the reapers hand its jobs on once Redis is back and its lease ran out.
+                LOG.warn("spawned worker {} ({}) died with status {}; its jobs will be handed on by the reaper ({}); starting a replacement",
+                        w.pid(), w.name(), status, e.getMessage());
             }
-        });
+            long backoffMs = 1000;
+            for (int attempt = 1; !closed; attempt++) {
+                try {
+                    WorkerSpawner.Spawned s = WorkerSpawner.spawn(context.redisUrl().orElseThrow(), fleet.keys().fleet(), 1, List.of()).get(0);
+                    ThreadedWorker fresh = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
+                    spawned.add(fresh);
+                    if (closed) {
+                        fresh.requestStop();
+                        return;
+                    }
+                    replaceWhenDead(context, fresh);
+                    context.replaced(w, fresh);
+                    return;
+                } catch (RuntimeException e) {
+                    if (attempt >= REPLACE_ATTEMPTS) {
+                        LOG.error("spawned worker {} ({}) could not be replaced after {} attempts: {}", w.pid(), w.name(), attempt, e.toString());
+                        return;
+                    }
+                    LOG.warn("replacement for spawned worker {} did not start ({}); trying again in {} ms", w.pid(), e.getMessage(), backoffMs);
+                    try {
+                        Thread.sleep(backoffMs); // a retry backoff (Redis may be restarting), not a wait for a condition
+                    } catch (InterruptedException ie) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                    backoffMs = Math.min(backoffMs * 2, 10_000);
+                }
+            }
+        }, REPLACER);
     }
 
     /**
@@ -104,6 +121,15 @@ public final class ThreadedBackend implements ProcessBackend {
         }
         return live;
     }
+
+    /** How many times a replacement is tried (with backoff up to 10 s) before giving up. */
+    private static final int REPLACE_ATTEMPTS = 30;
+
+    private static final java.util.concurrent.ExecutorService REPLACER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "pp-replace-worker");
+        t.setDaemon(true);
+        return t;
+    });
 
     @Override
     public List<Long> assign(Context context, List<Assignment> assignments, Collection<Long> candidates) {
