@@ -619,10 +619,15 @@ public final class ProcessManager implements AutoCloseable {
      * outcome (wherever it finally ran), and returns the outcome of the last such job — or the
      * worker's latest return when this manager placed none there.
      *
+     * <p>A worker that has left the fleet since (killed, its container stopped) can still be
+     * waited for by its pid when this manager placed jobs there: they were re-homed, and the
+     * returned outcome is from wherever the last one finally ran.
+     *
      * @param pids the workers; none for all of this manager's workers
      * @return the returns, in argument order
      * @throws ProcessError the failure of a returned outcome (JOB_FAILED with the remote class,
      *     message and stack trace; JOB_TIMEOUT, CANCELLED, WORKER_LOST, POISON), or NO_SUCH_WORKER
+     *     for a pid that is not a worker here and where this manager never placed a job
      */
     public List<Object> waitFor(long... pids) {
         return await(null, pids);
@@ -643,8 +648,14 @@ public final class ProcessManager implements AutoCloseable {
     private List<Object> await(Duration timeout, long[] pids) {
         List<Worker<?>> all = workers();
         List<Long> targets = pids.length == 0 ? pidsOf(all) : Arrays.stream(pids).boxed().toList();
-        List<Worker<?>> workers = targets.stream().<Worker<?>>map(pid -> find(all, pid)).toList();
         List<JobTracker.Snapshot> snapshots = targets.stream().map(tracker::snapshot).toList();
+        // A pid this manager placed jobs on stays waitable after its worker left the fleet (killed,
+        // container stopped): its jobs were re-homed and their outcomes still come here. Only a
+        // pid without such jobs needs the worker itself, for its latest return.
+        List<Worker<?>> workers = new ArrayList<>(targets.size());
+        for (int i = 0; i < targets.size(); i++) {
+            workers.add(snapshots.get(i).last() != null ? null : find(all, targets.get(i)));
+        }
         CompletableFuture<?>[] pending = snapshots.stream().flatMap(s -> s.unfinished().stream()).toArray(CompletableFuture[]::new);
         try {
             if (timeout == null) {
