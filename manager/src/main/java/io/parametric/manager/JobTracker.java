@@ -24,7 +24,11 @@ final class JobTracker {
     private final Map<Long, Set<JobFuture<?>>> outstanding = new HashMap<>();
     /** Per pid: the last job this manager placed there. */
     private final Map<Long, JobFuture<?>> last = new HashMap<>();
-    /** The latest finished jobs, so {@code job(id)} finds in-JVM jobs that no Redis remembers. */
+    /**
+     * The latest finished jobs, so {@code job(id)} finds in-JVM jobs that no Redis remembers.
+     * A job moves here from {@link #unfinished} under this tracker's lock, so a lookup always
+     * finds a job of this manager in one of the two.
+     */
     private final Map<String, JobFuture<?>> recent = new java.util.LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, JobFuture<?>> eldest) {
@@ -73,33 +77,39 @@ final class JobTracker {
         return UNFINISHED.get(jobId);
     }
 
-    /** This manager's jobs without an outcome yet, so closing the manager can end their waits. */
-    private final Set<JobFuture<?>> unfinished = new java.util.HashSet<>();
+    /**
+     * This manager's jobs whose futures have not completed yet, by id: so closing the manager can
+     * end their waits, and {@code job(id)} finds a job whose outcome has been delivered (it left
+     * {@link #UNFINISHED}) but whose future is still being completed.
+     */
+    private final Map<String, JobFuture<?>> unfinished = new HashMap<>();
 
     /** Remembers every job this manager placed until it is among the {@value #RECENT} latest finished. */
     void track(JobFuture<?> future) {
         synchronized (this) {
-            unfinished.add(future);
+            unfinished.put(future.jobId(), future);
         }
         future.whenComplete((r, e) -> {
             synchronized (this) {
-                unfinished.remove(future);
                 recent.put(future.jobId(), future);
+                unfinished.remove(future.jobId(), future);
             }
         });
     }
 
     /** @return this manager's jobs that have no outcome yet */
     synchronized List<JobFuture<?>> unfinished() {
-        return new ArrayList<>(unfinished);
+        return new ArrayList<>(unfinished.values());
     }
 
     /**
      * @param jobId a job
-     * @return the future of a job this manager placed and that finished lately, or null
+     * @return the future of a job this manager placed, still running or among the latest
+     *     finished, or null
      */
-    synchronized JobFuture<?> finished(String jobId) {
-        return recent.get(jobId);
+    synchronized JobFuture<?> placedJob(String jobId) {
+        JobFuture<?> future = unfinished.get(jobId);
+        return future != null ? future : recent.get(jobId);
     }
 
     /** Records that a job of this manager went to a worker. */

@@ -540,8 +540,7 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public JobFuture<Object> job(String jobId) {
-        JobFuture<?> unfinished = JobTracker.find(jobId);
-        JobFuture<?> known = unfinished != null ? unfinished : tracker.finished(jobId);
+        JobFuture<?> known = known(jobId);
         if (known != null && known.returnType() == Object.class) {
             return (JobFuture<Object>) known;
         }
@@ -598,8 +597,19 @@ public final class ProcessManager implements AutoCloseable {
         }
     }
 
+    /**
+     * @param jobId a job
+     * @return its future when this manager placed it (looked up first: its own record never has a
+     *     gap between the outcome's delivery and the future's completion), or when another
+     *     manager of this JVM waits for it; else null
+     */
+    private JobFuture<?> known(String jobId) {
+        JobFuture<?> own = tracker.placedJob(jobId);
+        return own != null ? own : JobTracker.find(jobId);
+    }
+
     private void cancelInFleet(String jobId) {
-        JobFuture<?> f = JobTracker.find(jobId);
+        JobFuture<?> f = known(jobId);
         Binding b = f != null ? f.binding() : redisBinding();
         if (b != null) {
             b.backend().cancel(b, jobId);
@@ -607,7 +617,7 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     private ProcessBackend.Progress probe(String jobId) {
-        JobFuture<?> f = JobTracker.find(jobId);
+        JobFuture<?> f = known(jobId);
         Binding b = f != null ? f.binding() : redisBinding();
         return b == null ? new ProcessBackend.Progress(null, 0) : b.backend().progress(b, jobId);
     }

@@ -194,6 +194,8 @@ class ThreadedManagerIT {
     @Test
     void cancellingAQueuedJobRemovesItFromItsWorker() {
         procs.assign(2, newJob(Work::sleep, 1500));
+        // Only once the worker took the sleeper is "never" the one job left in its queue.
+        await().atMost(Duration.ofSeconds(30)).until(() -> procs.get(2).queued() == 0);
         JobFuture<Object> queued = procs.submit(2, newJob(() -> "never"));
         assertThat(queued.cancel(true)).isTrue();
         assertThatThrownBy(queued::join).isInstanceOf(CancellationException.class);
