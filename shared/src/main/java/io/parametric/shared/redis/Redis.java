@@ -321,24 +321,25 @@ public final class Redis implements AutoCloseable {
     }
 
     private <T> T call(Supplier<T> command) {
-        try {
-            return command.get();
-        } catch (JedisConnectionException first) {
-            // A pooled connection left over from before a Redis restart fails once, and the pool
-            // drops it; one retry on a fresh connection tells a stale socket from a Redis that is away.
-        }
-        try {
-            return command.get();
-        } catch (JedisConnectionException e) {
-            throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                    "Redis at " + safeUrl + " does not answer (" + rootMessage(e)
-                            + "); check that it runs and the URL (pp.redis.url / PP_REDIS_URL) is right", e);
-        } catch (JedisDataException e) {
-            if (isTransient(e.getMessage())) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return command.get();
+            } catch (JedisConnectionException e) {
+                if (attempt == 1) {
+                    // A pooled connection left over from before a Redis restart fails once, and the pool
+                    // drops it; one retry on a fresh connection tells a stale socket from a Redis that is away.
+                    continue;
+                }
                 throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                        "Redis at " + safeUrl + " is not ready (" + e.getMessage() + "); it is starting or failing over, try again", e);
+                        "Redis at " + safeUrl + " does not answer (" + rootMessage(e)
+                                + "); check that it runs and the URL (pp.redis.url / PP_REDIS_URL) is right", e);
+            } catch (JedisDataException e) {
+                if (isTransient(e.getMessage())) {
+                    throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                            "Redis at " + safeUrl + " is not ready (" + e.getMessage() + "); it is starting or failing over, try again", e);
+                }
+                throw e;
             }
-            throw e;
         }
     }
 
