@@ -162,16 +162,13 @@ public final class InlineBackend implements ProcessBackend {
     }
 
     /** One Inline worker: a name and a latest outcome; its jobs run on the placing thread. */
-    private final class InlineWorker implements WorkerHandle {
-        private final long pid;
-        private final String name;
+    private final class InlineWorker extends AbstractWorkerHandle {
         private volatile Outcome latest;
         private volatile boolean running;
         private volatile boolean closed;
 
         InlineWorker(long pid, String name) {
-            this.pid = pid;
-            this.name = name;
+            super(pid, name);
         }
 
         // Jobs of one worker run one at a time, as on every other kind.
@@ -179,21 +176,11 @@ public final class InlineBackend implements ProcessBackend {
             String jobId = assignment.payload().id();
             running = true;
             try {
-                latest = runner.run(assignment.payload(), context.jobContext(pid, name, jobId, 1, fraction -> {}), pid, 1);
+                latest = runner.run(assignment.payload(), context.jobContext(pid(), name(), jobId, 1, fraction -> {}), pid(), 1);
                 return latest;
             } finally {
                 running = false;
             }
-        }
-
-        @Override
-        public long pid() {
-            return pid;
-        }
-
-        @Override
-        public String name() {
-            return name;
         }
 
         @Override

@@ -189,6 +189,42 @@ public interface ProcessBackend extends AutoCloseable {
         void close();
     }
 
+    /**
+     * The part of a {@link WorkerHandle} that never changes, its pid and name, so a backend's
+     * handle implements only the state it reads.
+     *
+     * <pre>{@code
+     * final class InlineWorker extends ProcessBackend.AbstractWorkerHandle {
+     *     InlineWorker(long pid, String name) { super(pid, name); }
+     *     public boolean isActive() { return running; }
+     *     ...
+     * }
+     * }</pre>
+     */
+    abstract class AbstractWorkerHandle implements WorkerHandle {
+        private final long pid;
+        private final String name;
+
+        /**
+         * @param pid the worker's pid
+         * @param name the worker's name
+         */
+        protected AbstractWorkerHandle(long pid, String name) {
+            this.pid = pid;
+            this.name = name;
+        }
+
+        @Override
+        public final long pid() {
+            return pid;
+        }
+
+        @Override
+        public final String name() {
+            return name;
+        }
+    }
+
     /** What the manager gives a backend. */
     interface Context {
         /** @return the id of the manager placing jobs (its completion list) */

@@ -11,11 +11,9 @@ import java.util.Deque;
 import java.util.Set;
 
 /** One {@code Async} worker: a daemon thread of the manager's JVM with its own queue. */
-final class AsyncWorker implements ProcessBackend.WorkerHandle {
+final class AsyncWorker extends ProcessBackend.AbstractWorkerHandle {
 
     private final AsyncBackend backend;
-    private final long pid;
-    private final String name;
     final Thread thread;
     /** Guarded by the backend's lock. */
     final Deque<JobPayload> queue = new ArrayDeque<>();
@@ -24,9 +22,8 @@ final class AsyncWorker implements ProcessBackend.WorkerHandle {
     volatile boolean closed;
 
     AsyncWorker(AsyncBackend backend, long pid, String name) {
+        super(pid, name);
         this.backend = backend;
-        this.pid = pid;
-        this.name = name;
         this.thread = new Thread(this::loop, "pp-async-" + pid);
         thread.setDaemon(true);
     }
@@ -57,16 +54,6 @@ final class AsyncWorker implements ProcessBackend.WorkerHandle {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    @Override
-    public long pid() {
-        return pid;
-    }
-
-    @Override
-    public String name() {
-        return name;
     }
 
     @Override

@@ -1,18 +1,14 @@
 package io.parametric.manager.internal;
 
-import io.parametric.shared.JobContext;
 import io.parametric.shared.protocol.Json;
+import io.parametric.worker.AbstractJobContext;
 import java.util.function.DoubleConsumer;
 import java.util.function.Supplier;
 
 /** The context of a job running in the manager's JVM, reading and writing the manager's shared values. */
-public final class LocalJobContext implements JobContext {
+public final class LocalJobContext extends AbstractJobContext {
 
     private final Supplier<SharedValues> values;
-    private final long pid;
-    private final String workerName;
-    private final String jobId;
-    private final int attempt;
     private final DoubleConsumer progress;
 
     /**
@@ -25,18 +21,14 @@ public final class LocalJobContext implements JobContext {
      */
     public LocalJobContext(Supplier<SharedValues> values, long pid, String workerName, String jobId, int attempt,
             DoubleConsumer progress) {
+        super(pid, workerName, jobId, attempt);
         this.values = values;
-        this.pid = pid;
-        this.workerName = workerName;
-        this.jobId = jobId;
-        this.attempt = attempt;
         this.progress = progress;
     }
 
     @Override
-    public <T> T fetch(String name, Class<T> type) {
-        String json = values.get().get(pid, name);
-        return json == null ? null : Json.read(json, type);
+    protected String valueJson(String name) {
+        return values.get().get(pid(), name);
     }
 
     @Override
@@ -47,26 +39,6 @@ public final class LocalJobContext implements JobContext {
     @Override
     public long increment(String name, long delta) {
         return values.get().increment(name, delta);
-    }
-
-    @Override
-    public long pid() {
-        return pid;
-    }
-
-    @Override
-    public String workerName() {
-        return workerName;
-    }
-
-    @Override
-    public String jobId() {
-        return jobId;
-    }
-
-    @Override
-    public int attempt() {
-        return attempt;
     }
 
     @Override

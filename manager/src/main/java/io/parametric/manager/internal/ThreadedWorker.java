@@ -16,14 +16,12 @@ import java.util.stream.Collectors;
  * A worker slot in a Redis fleet, spawned by this manager (then it owns the JVM) or found in
  * the fleet. Every state read goes to Redis, so it is never stale.
  */
-public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
+public final class ThreadedWorker extends ProcessBackend.AbstractWorkerHandle {
 
     /** How long close waits for a spawned worker to finish its job and exit before killing it. */
     static final Duration EXIT_WAIT = Duration.ofSeconds(Long.getLong("pp.worker.closeTimeout", 40));
 
     private final Fleet fleet;
-    private final long pid;
-    private final String name;
     private final Process process;
     private volatile boolean stopRequested;
 
@@ -34,30 +32,19 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
      * @param process the JVM this manager spawned for it, or null
      */
     public ThreadedWorker(Fleet fleet, long pid, String name, Process process) {
+        super(pid, name);
         this.fleet = fleet;
-        this.pid = pid;
-        this.name = name;
         this.process = process;
     }
 
     @Override
-    public long pid() {
-        return pid;
-    }
-
-    @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public String host() {
-        return fleet.workerInfo(pid).getOrDefault("host", "");
+        return fleet.workerInfo(pid()).getOrDefault("host", "");
     }
 
     @Override
     public Set<String> jobTypes() {
-        return types(fleet.workerInfo(pid));
+        return types(fleet.workerInfo(pid()));
     }
 
     static Set<String> types(Map<String, String> hash) {
@@ -68,7 +55,7 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
 
     @Override
     public boolean isActive() {
-        Fleet.WorkerLoad load = fleet.loads(List.of(pid)).get(0);
+        Fleet.WorkerLoad load = fleet.loads(List.of(pid())).get(0);
         return !closed(load) && (load.pending() > 0 || load.inFlight() > 0 || load.hash().get("job") != null);
     }
 
@@ -78,7 +65,7 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
             return true;
         }
         try {
-            return closed(fleet.loads(List.of(pid)).get(0));
+            return closed(fleet.loads(List.of(pid())).get(0));
         } catch (RuntimeException e) {
             // The manager's connection is closed (or Redis is gone): its spawned workers were stopped with it.
             if (process != null) {
@@ -98,13 +85,13 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
 
     @Override
     public Outcome latest() {
-        String ret = fleet.redis().hget(fleet.keys().worker(pid), "ret");
+        String ret = fleet.redis().hget(fleet.keys().worker(pid()), "ret");
         return ret == null ? null : Json.read(ret, Outcome.class);
     }
 
     @Override
     public int queued() {
-        return (int) fleet.redis().llen(fleet.keys().pending(pid));
+        return (int) fleet.redis().llen(fleet.keys().pending(pid()));
     }
 
     /**
@@ -118,7 +105,7 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
             requestStop();
             awaitExit();
         } else if (!isClosed()) {
-            fleet.rehome(pid, false, "closed", "closed by its manager");
+            fleet.rehome(pid(), false, "closed", "closed by its manager");
         }
     }
 
@@ -149,7 +136,7 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
             if (!process.waitFor(EXIT_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 process.waitFor(5, TimeUnit.SECONDS);
-                fleet.rehome(pid, true, "dead", "killed by its manager after it did not stop");
+                fleet.rehome(pid(), true, "dead", "killed by its manager after it did not stop");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,17 +1,20 @@
-package io.parametric.manager;
+package io.parametric.examples;
 
 import static io.parametric.manager.ParametricProcesses.newJob;
 import static io.parametric.manager.ParametricProcesses.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.parametric.manager.extension.Inline;
+import io.parametric.manager.ProcessManager;
 import io.parametric.shared.Async;
 import io.parametric.shared.JobContext;
 import java.util.Collections;
 import org.junit.jupiter.api.Test;
 
-/** The seed's extension story: a new kind of process from a ProcessKind and a ProcessBackend found by ServiceLoader. */
-class ExtensionKindTest {
+/**
+ * API.md's "a test adds a third kind": {@link Inline}, found through {@link java.util.ServiceLoader}
+ * from this module's {@code META-INF/services}, runs the seed's essentials with no Redis.
+ */
+class InlineKindTest {
 
     @Test
     void aThirdKindAddedThroughServiceLoaderRunsTheSeedsEssentials() {
