@@ -172,6 +172,10 @@ final class Slot implements Runnable {
                 }
                 String entry = next != null ? next : recovery.call(() -> fleet.fetch(pid, FETCH_TIMEOUT), () -> stopRequested);
                 next = null;
+                if (entry == null && !stopRequested) {
+                    // Idle for a fetch timeout: take a backlog job no one offered this worker.
+                    entry = recovery.call(() -> fleet.takeBacklog(pid), () -> stopRequested);
+                }
                 if (entry == null) {
                     continue;
                 }

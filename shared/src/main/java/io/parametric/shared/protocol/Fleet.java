@@ -36,6 +36,7 @@ public final class Fleet {
     private static final LuaScript CANCEL = LuaScript.load("cancel-1.lua");
     private static final LuaScript SCHEDULE = LuaScript.load("schedule-1.lua");
     private static final LuaScript REQUEUE = LuaScript.load("requeue-2.lua");
+    private static final LuaScript TAKE = LuaScript.load("take-6.lua");
     private static final LuaScript PROGRESS = LuaScript.load("progress-1.lua");
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
@@ -248,6 +249,21 @@ public final class Fleet {
      */
     public void progress(String jobId, double fraction) {
         redis.eval(PROGRESS, List.of(keys.job(jobId)), List.of(Double.toString(fraction)));
+    }
+
+    /**
+     * Lets an idle worker take the next backlog job (see {@code take-6.lua}): a worker calls it
+     * when a fetch timed out, so a backlog job never waits for some worker to finish one.
+     *
+     * @param pid the worker
+     * @return the payload now in its in-flight list, or null
+     */
+    public String takeBacklog(long pid) {
+        Object job = redis.eval(TAKE,
+                List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(), keys.backlog(),
+                        keys.workers()),
+                List.of(Long.toString(pid)));
+        return job instanceof String s ? s : null;
     }
 
     /**

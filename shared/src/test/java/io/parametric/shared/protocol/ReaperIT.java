@@ -336,4 +336,19 @@ class ReaperIT {
         assertThat(fleet.staleFinishes()).isZero();
         assertThat(completions()).hasSize(1);
     }
+
+    @Test
+    void idleWorkerTakesABacklogJobNobodyOfferedIt() {
+        long idle = register();
+        // A placement limited to other workers left the job in the backlog while this one idles.
+        fleet.place(List.of(new Placement("b", payload("b"), "", "m1", Placement.OPEN, Placement.BACKLOG)), List.of(999L));
+        assertThat(redis.lrange(keys.backlog())).hasSize(1);
+
+        String taken = fleet.takeBacklog(idle);
+
+        assertThat(taken).contains("\"id\":\"b\"");
+        assertThat(redis.lrange(keys.inFlight(idle))).containsExactly(taken);
+        assertThat(redis.lrange(keys.openWorkers())).isEmpty();
+        assertThat(fleet.takeBacklog(idle)).as("busy now").isNull();
+    }
 }
