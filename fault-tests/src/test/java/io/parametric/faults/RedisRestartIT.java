@@ -71,4 +71,34 @@ class RedisRestartIT {
             side.report();
         }
     }
+
+    @Test
+    void waitersRaiseInsteadOfHangingWhenRedisRestartsWithoutItsData() throws Exception {
+        try (LocalRedisServer server = LocalRedisServer.start(false);
+                Fleetside side = new Fleetside("b2-redis-restart-no-aof", server.url(), "amnesia");
+                ProcessManager procs = connect(server.url(), "amnesia")) {
+            WorkerProcess w = side.startWorkers(1).get(0);
+            JobFuture<Object> running = procs.submit(w.pid(), newJob(FaultJobs::slow, "running", 5000L));
+            JobFuture<Object> queued = procs.submit(w.pid(), newJob(FaultJobs::slow, "queued", 10L));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.redis.hget(side.keys.job(running.jobId()), "state")));
+
+            server.kill();
+            server.restart(); // empty: no AOF
+
+            for (JobFuture<Object> f : List.of(running, queued)) {
+                assertThatThrownBy(() -> f.get(60, TimeUnit.SECONDS)).isInstanceOf(java.util.concurrent.ExecutionException.class)
+                        .cause().satisfies(e -> {
+                            assertThat(((ProcessError) e).reason()).isEqualTo(ProcessError.Reason.REDIS_UNAVAILABLE);
+                            assertThat(e.getMessage()).contains("appendonly yes");
+                        });
+            }
+            // The worker registers again and serves new jobs.
+            await().atMost(Duration.ofSeconds(60)).until(() -> !side.redis.zrange(side.keys.workers()).isEmpty());
+            assertThat(procs.submit(newJob(FaultJobs::slow, "after", 10L)).get(60, TimeUnit.SECONDS)).isEqualTo("after");
+            side.figure("jobsPlaced", 3);
+            side.figure("jobsLostWithRedisData", 2);
+            side.figure("waitersHung", 0);
+            side.report();
+        }
+    }
 }

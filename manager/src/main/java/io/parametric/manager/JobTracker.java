@@ -73,6 +73,17 @@ final class JobTracker {
         return java.util.List.copyOf(UNFINISHED.keySet());
     }
 
+    /**
+     * @param manager a manager
+     * @return the ids of that manager's jobs on Redis-backed workers still waiting for an outcome
+     */
+    static java.util.List<String> unfinishedRedisJobs(ProcessManager manager) {
+        return UNFINISHED.values().stream()
+                .filter(f -> f.binding() != null && f.binding().manager() == manager && f.binding().backend().usesRedis())
+                .map(JobFuture::jobId)
+                .toList();
+    }
+
     static JobFuture<?> find(String jobId) {
         return UNFINISHED.get(jobId);
     }

@@ -96,7 +96,7 @@ public final class ProcessManager implements AutoCloseable {
         ProcessManager m = new ProcessManager(fleet, true, 0);
         m.connection = new FleetConnection(
                 new RedisLocator.Found(RedisLocator.answering(url, "connect(...)"), url, null, "connect(...)"),
-                fleet, m.managerId, JobTracker::deliver, JobTracker::unfinishedIds);
+                fleet, m.managerId, JobTracker::deliver, () -> JobTracker.unfinishedRedisJobs(m));
         m.binding(Threaded.class);
         return m;
     }
@@ -877,7 +877,7 @@ public final class ProcessManager implements AutoCloseable {
             ProcessBackend backend = backendFor(kind);
             if (backend.usesRedis() && connection == null) {
                 RedisLocator.Found found = RedisLocator.locate();
-                FleetConnection c = new FleetConnection(found, fleetName, managerId, JobTracker::deliver, JobTracker::unfinishedIds);
+                FleetConnection c = new FleetConnection(found, fleetName, managerId, JobTracker::deliver, () -> JobTracker.unfinishedRedisJobs(this));
                 // Pids already given to in-JVM workers, adopted, or listed from before a close must
                 // never come out of the fleet counter (a new private Redis starts it from zero).
                 long listed = members.stream().mapToLong(Worker::pid).max().orElse(0);

@@ -17,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * list's TTL so the list outlives quiet periods but expires once its manager is gone. After a
  * Redis outage it catches up once: an outcome the blocking pop took just before Redis died never
  * reached the manager, but it is in its job hash, so every job still waited for is looked up there.
+ * A job that was waited for before the outage and has no job hash after it was lost with Redis's
+ * data (a Redis restarted without persistence): its waiters get REDIS_UNAVAILABLE instead of
+ * waiting forever.
  */
 public final class CompletionListener implements AutoCloseable {
 
@@ -34,6 +37,8 @@ public final class CompletionListener implements AutoCloseable {
     private final Supplier<List<String>> waitedFor;
     private final Thread thread;
     private volatile boolean stopped;
+    /** The jobs waited for when the outage began: only they can have been lost by it. */
+    private java.util.Set<String> waitedBeforeOutage = java.util.Set.of();
 
     /**
      * Starts listening.
@@ -90,6 +95,7 @@ public final class CompletionListener implements AutoCloseable {
                 if (!redisDown) {
                     LOG.warn("completion listener lost Redis ({}); retrying", e.getMessage());
                     redisDown = true;
+                    waitedBeforeOutage = new java.util.HashSet<>(waitedFor.get());
                 }
                 pause();
             } catch (RuntimeException e) {
@@ -103,11 +109,24 @@ public final class CompletionListener implements AutoCloseable {
     }
 
     private void catchUp() {
-        var found = fleet.storedOutcomes(waitedFor.get());
+        List<String> waiting = waitedFor.get();
+        var found = fleet.storedOutcomes(waiting);
         if (!found.isEmpty()) {
             LOG.info("caught up with {} outcome(s) stored while Redis was away", found.size());
         }
         found.values().forEach(sink);
+        List<String> before = waiting.stream().filter(waitedBeforeOutage::contains).toList();
+        waitedBeforeOutage = java.util.Set.of();
+        List<String> lost = fleet.missingJobs(before);
+        if (!lost.isEmpty()) {
+            LOG.error("{} job(s) placed before the Redis outage are gone from Redis: it restarted without its data"
+                    + " (set appendonly yes); their waiters get REDIS_UNAVAILABLE", lost.size());
+        }
+        for (String id : lost) {
+            sink.accept(Outcome.failure(id, 0, ProcessError.Reason.REDIS_UNAVAILABLE.name(),
+                    "job " + id + " is gone from Redis: Redis came back from an outage without it (it restarted without"
+                            + " persistence); run Redis with appendonly yes, and place the job again", 0));
+        }
     }
 
     private void deliver(String entry) {

@@ -537,6 +537,25 @@ public final class Fleet {
         return found;
     }
 
+    /**
+     * @param jobIds jobs
+     * @return those without a job hash in this fleet (never placed here, expired, or lost by a
+     *     Redis that restarted without its data)
+     */
+    public List<String> missingJobs(List<String> jobIds) {
+        List<String> missing = new ArrayList<>();
+        for (int from = 0; from < jobIds.size(); from += CHUNK) {
+            List<String> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + CHUNK));
+            List<Object> replies = redis.batch(b -> chunk.forEach(id -> b.exists(keys.job(id))));
+            for (int i = 0; i < chunk.size(); i++) {
+                if (Boolean.FALSE.equals(replies.get(i)) || Long.valueOf(0).equals(replies.get(i))) {
+                    missing.add(chunk.get(i));
+                }
+            }
+        }
+        return missing;
+    }
+
     /** @return the dead-letter list: JSON entries with {@code reason}, {@code entry} and, when known, {@code jobId} */
     public List<String> deadLetters() {
         return redis.lrange(keys.deadLetter());

@@ -279,6 +279,13 @@ public final class Redis implements AutoCloseable {
             }
         }
 
+        /** @param key a key */
+        public void exists(String key) {
+            if (pipe != null) {
+                responses.add(pipe.exists(key));
+            }
+        }
+
         /** @param key a hash @param field a field */
         public void hget(String key, String field) {
             if (pipe != null) {
