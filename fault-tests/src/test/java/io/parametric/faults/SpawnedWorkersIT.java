@@ -90,6 +90,32 @@ class SpawnedWorkersIT {
         }
     }
 
+    @Test
+    void spawnedWorkerFrozenPastItsLeaseIsReplacedByItsManager() throws Exception {
+        try (ProcessManager procs = processes(1)) {
+            long first = procs.workerPids().get(0);
+            long osPid = Long.parseLong(workerField(first, "ospid"));
+            JobFuture<Object> job = procs.submit(newJob(FaultJobs::slow, "frozen-spawned", 2000L));
+            await().atMost(Duration.ofSeconds(30)).until(() -> workerField(first, "job") != null);
+            signal("STOP", osPid);
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> "dead".equals(workerField(first, "state")));
+            } finally {
+                signal("CONT", osPid);
+            }
+
+            // Thawed, it finds it was reaped and exits; its manager lists a fresh worker instead.
+            assertThat(job.get(90, TimeUnit.SECONDS)).isEqualTo("frozen-spawned");
+            await().atMost(Duration.ofMinutes(1)).until(() -> procs.workers().stream().anyMatch(w -> w.pid() != first && !w.isClosed()));
+            assertThat(ProcessHandle.of(osPid).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(procs.submit(newJob(FaultJobs::slow, "after", 10L)).get(60, TimeUnit.SECONDS)).isEqualTo("after");
+        }
+    }
+
+    private static void signal(String name, long osPid) throws Exception {
+        new ProcessBuilder("kill", "-" + name, Long.toString(osPid)).start().waitFor(10, TimeUnit.SECONDS);
+    }
+
     private String workerField(long pid, String field) {
         try (Redis redis = new Redis(TestRedis.url(), 1)) {
             return redis.hget(new FleetKeys(fleet).worker(pid), field);

@@ -31,6 +31,9 @@ final class Slot implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(Slot.class);
 
+    /** Exit status of a spawned one-slot worker that finds it was reaped: its manager replaces it. */
+    static final int EXIT_REAPED = 75;
+
     /** How long one fetch blocks, so a stop request is noticed within about this time. */
     static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
 
@@ -277,6 +280,14 @@ final class Slot implements Runnable {
                 return next;
             }
             case "dead" -> {
+                if (config.parentPid() != null && config.slots() == 1) {
+                    // A spawned worker belongs to its manager's list under this pid: rather than
+                    // re-join under one the manager does not know, exit so it starts a replacement.
+                    log.warn("worker {} ({}) was declared dead (missed heartbeats) and its jobs moved on; exiting with status {}"
+                            + " so the manager that spawned it starts a fresh worker", pid, name, EXIT_REAPED);
+                    System.out.flush();
+                    Runtime.getRuntime().halt(EXIT_REAPED);
+                }
                 log.warn("worker {} ({}) was declared dead (missed heartbeats) and its jobs moved on; joining again under a new pid", pid, name);
                 return register(recovery.call(fleet::newPid, () -> stopRequested));
             }
