@@ -553,17 +553,13 @@ public final class ProcessManager implements AutoCloseable {
         if (redisBinding == null) {
             throw unknownJob(jobId);
         }
+        // Armed before asking, so an outcome that arrives between the two is never missed.
         JobTracker.register(f);
-        Map<String, String> info = redisBinding.fleet().orElseThrow().jobInfo(jobId);
-        if (info.isEmpty()) {
+        try {
+            redisBinding.fleet().orElseThrow().watch(jobId, managerId).ifPresent(f::completeWith);
+        } catch (ProcessError e) {
             JobTracker.forget(f);
-            throw unknownJob(jobId);
-        }
-        String outcome = info.get("outcome");
-        if (outcome != null) {
-            f.completeWith(Json.read(outcome, Outcome.class));
-        } else if (!managerId.equals(info.get("manager"))) {
-            ForeignJobs.watch(redisBinding.fleet().orElseThrow(), f);
+            throw e;
         }
         return f;
     }

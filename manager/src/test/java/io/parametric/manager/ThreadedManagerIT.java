@@ -183,6 +183,24 @@ class ThreadedManagerIT {
     }
 
     @Test
+    void anotherManagerReattachesToARunningJobAndHearsItsOutcomePushed() throws Exception {
+        procs.put("gate", 0);
+        JobFuture<Object> running = procs.submit(newJob(() -> {
+            while (JobContext.current().fetch("gate", Integer.class) == 0) {
+                Thread.sleep(20);
+            }
+            return "opened";
+        }));
+        try (ProcessManager other = ParametricProcesses.connect(TestRedis.url(), procs.fleetName())) {
+            JobFuture<Object> attached = other.job(running.jobId());
+            assertThat(attached).isNotDone();
+            procs.put("gate", 1);
+            assertThat(attached.get(30, TimeUnit.SECONDS)).isEqualTo("opened");
+            assertThat(running.get(30, TimeUnit.SECONDS)).isEqualTo("opened");
+        }
+    }
+
+    @Test
     void submitsBeyondTheOpenWorkersWaitOnTheBacklogAndAllRun() {
         List<JobFuture<Object>> futures = new ArrayList<>();
         for (int i = 0; i < 8; i++) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,7 @@ public final class Fleet {
     private static final LuaScript REQUEUE = LuaScript.load("requeue-2.lua");
     private static final LuaScript TAKE = LuaScript.load("take-6.lua");
     private static final LuaScript PROGRESS = LuaScript.load("progress-1.lua");
+    private static final LuaScript WATCH = LuaScript.load("watch-1.lua");
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
@@ -699,6 +701,27 @@ public final class Fleet {
             throw new ProcessError(Reason.BAD_PAYLOAD,
                     "shared value '" + name + "' is not an integer, so it cannot be incremented; put a number first", e);
         }
+    }
+
+    /**
+     * Re-attaches a manager to a job another manager placed: from now on the job's outcome is
+     * pushed to this manager's completion list too, unless it is already stored.
+     *
+     * @param jobId the job
+     * @param managerId the re-attaching manager
+     * @return the stored outcome when the job already has one, else empty (it will arrive on the completion list)
+     * @throws ProcessError ILLEGAL_STATE when the fleet does not know the job (never placed, or its record expired)
+     */
+    public Optional<Outcome> watch(String jobId, String managerId) {
+        List<?> reply = (List<?>) redis.eval(WATCH, List.of(keys.job(jobId)), List.of(managerId));
+        long code = (Long) reply.get(0);
+        if (code == -1) {
+            throw new ProcessError(Reason.ILLEGAL_STATE,
+                    "no job " + jobId + " in fleet '" + keys.fleet() + "'; it was never placed here or its record expired "
+                            + "(kept for the job TTL after its outcome, PP_JOB_TTL / pp.job.ttl)",
+                    null, jobId, null, null, null);
+        }
+        return code == 1 ? Optional.of(Json.read((String) reply.get(1), Outcome.class)) : Optional.empty();
     }
 
     /**

@@ -1,6 +1,6 @@
 --[[
   Finishes a job: stores its outcome in the job hash and the worker hash, removes it from the
-  worker's in-flight list, notifies the placing manager, then takes the next backlog job when the
+  worker's in-flight list, notifies the placing manager (and any watchers), then takes the next backlog job when the
   worker's own list is empty, else puts the worker on the open-worker list. Also used to drop an
   entry that cannot be read as a job (with a dead-letter entry instead of, or beside, an outcome).
   Retries: a JOB_FAILED outcome of a job whose payload asks for retries (field retries) and has
@@ -25,7 +25,8 @@
     ARGV[5] dead-letter entry, or ''
     ARGV[6] job hash TTL after the outcome, seconds
     ARGV[7] '1' to notify the manager, else ''
-    ARGV[8] fleet prefix (to reach the delayed-jobs set; see lib.lua)
+    ARGV[8] fleet prefix (to reach the delayed-jobs set and the completion lists of the job's
+            watchers, managers that re-attached with job(id); see lib.lua)
   Output:
     {1}           finished; the worker is open or has jobs queued
     {1, payload}  finished; payload was taken from the backlog into in-flight
@@ -85,6 +86,9 @@ if outcome ~= '' then
   if ARGV[7] == '1' then
     redis.call('RPUSH', KEYS[8], outcome)
     if redis.call('TTL', KEYS[8]) < 0 then redis.call('EXPIRE', KEYS[8], 3600) end
+  end
+  if (ARGV[8] or '') ~= '' then
+    notify_watchers(ARGV[8], KEYS[7], outcome)
   end
 end
 redis.call('HDEL', KEYS[3], 'job')

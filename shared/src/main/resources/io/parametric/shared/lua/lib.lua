@@ -80,7 +80,20 @@ local function place_open_or_backlog(prefix, jobid, payload, jobtype, candidates
   return 0
 end
 
--- Record a failure outcome for a job no worker will run, and tell its manager.
+-- Push an outcome to the completion list of every manager that re-attached to the job with
+-- job(id) (field 'watchers' of the job hash, ",m1,m2,"; see watch-1.lua). Their completion-list
+-- keys are built from the fleet prefix, like wkey().
+local function notify_watchers(prefix, jkey, outcome)
+  local watchers = redis.call('HGET', jkey, 'watchers')
+  if not watchers then return end
+  for manager in string.gmatch(watchers, '[^,]+') do
+    local done = prefix .. 'done:' .. manager
+    redis.call('RPUSH', done, outcome)
+    if redis.call('TTL', done) < 0 then redis.call('EXPIRE', done, 3600) end
+  end
+end
+
+-- Record a failure outcome for a job no worker will run, and tell its manager and watchers.
 local function fail_job(prefix, jobid, manager, outcome, ttl)
   local jkey = prefix .. 'job:' .. jobid
   redis.call('HSET', jkey, 'state', 'failed', 'outcome', outcome, 'finished', now_ms())
@@ -90,6 +103,7 @@ local function fail_job(prefix, jobid, manager, outcome, ttl)
     redis.call('RPUSH', done, outcome)
     if redis.call('TTL', done) < 0 then redis.call('EXPIRE', done, 3600) end
   end
+  notify_watchers(prefix, jkey, outcome)
 end
 
 -- The delivery limit a payload carries (maxDeliveries, the first delivery included); 3 when absent.

@@ -1,0 +1,25 @@
+--[[
+  Re-attaches a manager to a job it did not place: adds the manager to the job's watchers, so
+  the script that stores the outcome pushes it to that manager's completion list too — or, when
+  the outcome is already stored, returns it. Checking and adding in one script means an outcome
+  is never missed between the two.
+  Input:
+    KEYS[1] job hash
+    ARGV[1] the manager's id
+  Output:
+    {1, outcome}  the job already has this outcome
+    {0}           watching: the outcome will arrive on the manager's completion list
+    {-1}          no such job (never placed, or its record expired)
+]]
+if redis.call('EXISTS', KEYS[1]) == 0 then
+  return {-1}
+end
+local outcome = redis.call('HGET', KEYS[1], 'outcome')
+if outcome then
+  return {1, outcome}
+end
+local watchers = redis.call('HGET', KEYS[1], 'watchers') or ','
+if not string.find(watchers, ',' .. ARGV[1] .. ',', 1, true) then
+  redis.call('HSET', KEYS[1], 'watchers', watchers .. ARGV[1] .. ',')
+end
+return {0}
