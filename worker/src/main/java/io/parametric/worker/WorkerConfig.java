@@ -2,9 +2,7 @@ package io.parametric.worker;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The settings of one worker process, from {@code PP_*} environment variables and flags.
@@ -58,39 +56,5 @@ public record WorkerConfig(
         }
         allow = List.copyOf(allow);
         jobs = List.copyOf(jobs);
-    }
-
-    /**
-     * Reads a duration as people write it: {@code 25s}, {@code 2m}, {@code 500ms}, {@code 1h},
-     * a plain number of seconds, or ISO-8601 ({@code PT25S}).
-     *
-     * @param text the text
-     * @return the duration
-     * @throws IllegalArgumentException when the text is none of these
-     */
-    public static Duration parseDuration(String text) {
-        String t = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            if (t.startsWith("pt") || t.startsWith("p")) {
-                return Duration.parse(text.trim().toUpperCase(Locale.ROOT));
-            }
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2).trim()));
-            }
-            char unit = t.charAt(t.length() - 1);
-            if (Character.isDigit(unit)) {
-                return Duration.ofMillis(Math.round(Double.parseDouble(t) * 1000));
-            }
-            double n = Double.parseDouble(t.substring(0, t.length() - 1).trim());
-            return switch (unit) {
-                case 's' -> Duration.ofMillis(Math.round(n * 1000));
-                case 'm' -> Duration.ofMillis(Math.round(n * 60_000));
-                case 'h' -> Duration.ofMillis(Math.round(n * 3_600_000));
-                default -> throw new NumberFormatException();
-            };
-        } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
-            throw new IllegalArgumentException(
-                    "'" + text + "' is not a duration; write 25s, 2m, 500ms, 1h or ISO-8601 like PT25S");
-        }
     }
 }

@@ -1,6 +1,7 @@
 package io.parametric.worker;
 
 import io.parametric.shared.ProcessError;
+import io.parametric.shared.protocol.Durations;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -120,9 +121,9 @@ public final class WorkerMain implements Callable<Integer> {
                 blank(exactName) ? null : exactName.trim(),
                 split(allow, ","),
                 split(jobs, ",|" + java.util.regex.Pattern.quote(java.io.File.pathSeparator)).stream().map(Path::of).toList(),
-                WorkerConfig.parseDuration(shutdownTimeout),
-                WorkerConfig.parseDuration(heartbeat),
-                WorkerConfig.parseDuration(lease),
+                Durations.parse(shutdownTimeout),
+                Durations.parse(heartbeat),
+                Durations.parse(lease),
                 parentPid,
                 announce);
     }

@@ -10,20 +10,6 @@ import picocli.CommandLine;
 
 class WorkerConfigTest {
 
-    @Test
-    void durationsReadAsPeopleWriteThem() {
-        assertThat(WorkerConfig.parseDuration("25s")).isEqualTo(Duration.ofSeconds(25));
-        assertThat(WorkerConfig.parseDuration("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(WorkerConfig.parseDuration("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(WorkerConfig.parseDuration("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(WorkerConfig.parseDuration("1.5s")).isEqualTo(Duration.ofMillis(1500));
-        assertThat(WorkerConfig.parseDuration("10")).isEqualTo(Duration.ofSeconds(10));
-        assertThat(WorkerConfig.parseDuration("PT25S")).isEqualTo(Duration.ofSeconds(25));
-        assertThat(WorkerConfig.parseDuration("pt1m")).isEqualTo(Duration.ofMinutes(1));
-        assertThatThrownBy(() -> WorkerConfig.parseDuration("soon")).hasMessageContaining("25s, 2m");
-        assertThatThrownBy(() -> WorkerConfig.parseDuration("5x")).isInstanceOf(IllegalArgumentException.class);
-    }
-
     private static WorkerConfig parse(String... args) {
         WorkerMain main = new WorkerMain();
         new CommandLine(main).parseArgs(args);

@@ -10,7 +10,8 @@ public final class Durations {
     private Durations() {}
 
     /**
-     * {@code Durations.parse("2m")} is two minutes; a bare number is seconds.
+     * {@code Durations.parse("2m")} is two minutes; a bare number is seconds; {@code 1.5s} is
+     * 1,500 ms.
      *
      * @param text the duration
      * @return the duration
@@ -27,19 +28,20 @@ public final class Durations {
             }
             char unit = t.isEmpty() ? ' ' : t.charAt(t.length() - 1);
             String number = Character.isDigit(unit) ? t : t.substring(0, t.length() - 1).trim();
-            long n = Long.parseLong(number);
-            return switch (unit) {
-                case 's' -> Duration.ofSeconds(n);
-                case 'm' -> Duration.ofMinutes(n);
-                case 'h' -> Duration.ofHours(n);
-                case 'd' -> Duration.ofDays(n);
+            double n = Double.parseDouble(number);
+            long unitMillis = switch (unit) {
+                case 's' -> 1_000L;
+                case 'm' -> 60_000L;
+                case 'h' -> 3_600_000L;
+                case 'd' -> 86_400_000L;
                 default -> {
                     if (!Character.isDigit(unit)) {
                         throw new NumberFormatException();
                     }
-                    yield Duration.ofSeconds(n);
+                    yield 1_000L;
                 }
             };
+            return Duration.ofMillis(Math.round(n * unitMillis));
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 500ms, 25s, 2m, 24h, 7d or PT30S", e);
         }

@@ -17,11 +17,15 @@ class DurationsTest {
         assertThat(Durations.parse("7d")).isEqualTo(Duration.ofDays(7));
         assertThat(Durations.parse("30")).isEqualTo(Duration.ofSeconds(30));
         assertThat(Durations.parse("PT1M30S")).isEqualTo(Duration.ofSeconds(90));
+        assertThat(Durations.parse("pt1m")).isEqualTo(Duration.ofMinutes(1));
+        assertThat(Durations.parse("1.5s")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Durations.parse("0.5")).isEqualTo(Duration.ofMillis(500));
     }
 
     @Test
     void rejectsTextThatIsNoDurationNamingTheForms() {
         assertThatThrownBy(() -> Durations.parse("soon")).hasMessageContaining("25s");
         assertThatThrownBy(() -> Durations.parse("")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> Durations.parse("5x")).isInstanceOf(IllegalArgumentException.class);
     }
 }
