@@ -6,13 +6,15 @@ import io.parametric.examples.Demo.Row;
 import io.parametric.examples.Demo.Summary;
 import io.parametric.examples.RedisChoice.Source;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.UsesTestRedis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(UsesTestRedis.class)
 class DemoIT {
 
     @Test
     void onWorkerProcessesTheDemoRunsEveryJobAndReportsEachWorker() {
-        ExamplesRedis.configure();
         RedisChoice redis = RedisChoice.find();
         assertThat(redis.source()).isEqualTo(Source.CONFIGURED);
 

@@ -4,16 +4,13 @@ import static io.parametric.manager.ParametricProcesses.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.manager.ProcessManager;
+import io.parametric.shared.testing.UsesTestRedis;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(UsesTestRedis.class)
 class DistributeExampleIT {
-
-    @BeforeAll
-    static void useTestRedis() {
-        ExamplesRedis.configure();
-    }
 
     @Test
     void thirtyDistributedJobsAllRunSpreadOverAllFourWorkerProcesses() {

@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.examples.GetReturnExample.Returns;
 import io.parametric.manager.ProcessManager;
+import io.parametric.shared.testing.UsesTestRedis;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(UsesTestRedis.class)
 class GetReturnExampleIT {
-
-    @BeforeAll
-    static void useTestRedis() {
-        ExamplesRedis.configure();
-    }
 
     @Test
     void theWorkerKeepsItsLatestReturnAndGetReturnReadsItWithoutClearingIt() {

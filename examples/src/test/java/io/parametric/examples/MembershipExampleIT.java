@@ -6,15 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parametric.examples.MembershipExample.Steps;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.Threaded;
-import org.junit.jupiter.api.BeforeAll;
+import io.parametric.shared.testing.UsesTestRedis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(UsesTestRedis.class)
 class MembershipExampleIT {
-
-    @BeforeAll
-    static void useTestRedis() {
-        ExamplesRedis.configure();
-    }
 
     @Test
     void closeKeepsTheWorkerListedAddWorkersAddsDeleteRemovesAndPushAdopts() {

@@ -4,18 +4,20 @@ import static io.parametric.manager.ParametricProcesses.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.manager.ProcessManager;
+import io.parametric.shared.testing.UsesTestRedis;
 import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(UsesTestRedis.class)
 class NewJobExampleIT {
 
     private static ProcessManager procs;
 
     @BeforeAll
     static void startFleet() {
-        ExamplesRedis.configure();
         procs = processes(4);
     }
 

@@ -6,17 +6,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.testing.UsesTestRedis;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(UsesTestRedis.class)
 class ProcessErrorExampleIT {
 
     private static ProcessManager procs;
 
     @BeforeAll
     static void startFleet() {
-        ExamplesRedis.configure();
         procs = processes(2);
     }
 

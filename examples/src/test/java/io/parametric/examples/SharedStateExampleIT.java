@@ -4,15 +4,12 @@ import static io.parametric.manager.ParametricProcesses.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.manager.ProcessManager;
-import org.junit.jupiter.api.BeforeAll;
+import io.parametric.shared.testing.UsesTestRedis;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
+@ExtendWith(UsesTestRedis.class)
 class SharedStateExampleIT {
-
-    @BeforeAll
-    static void useTestRedis() {
-        ExamplesRedis.configure();
-    }
 
     @Test
     void twentyIncrementJobsTakeTheSharedXFromFiveTo25() {

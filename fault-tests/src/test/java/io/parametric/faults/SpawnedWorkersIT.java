@@ -13,6 +13,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.UsesTestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,19 +21,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Workers spawned by {@code processes(n)}: the manager replaces one that dies. */
+@ExtendWith(UsesTestRedis.class)
 class SpawnedWorkersIT {
 
     private String fleet;
-
-    @BeforeAll
-    static void redis() {
-        System.setProperty("pp.redis.url", TestRedis.url());
-    }
 
     @BeforeEach
     void ownFleet() {

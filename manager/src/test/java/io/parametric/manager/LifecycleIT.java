@@ -10,25 +10,16 @@ import io.parametric.manager.testjobs.Work;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.UsesTestRedis;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Workers come and go as the seed says: close, delete, addWorkers, createWorkers and push. */
+@ExtendWith(UsesTestRedis.class)
 class LifecycleIT {
-
-    @BeforeAll
-    static void redis() {
-        System.setProperty("pp.redis.url", TestRedis.url());
-    }
-
-    @AfterAll
-    static void unset() {
-        System.clearProperty("pp.redis.url");
-    }
 
     @Test
     void closeDeleteAndAddWorkersChangeTheWorkerPidsAsTheSeedSays() {

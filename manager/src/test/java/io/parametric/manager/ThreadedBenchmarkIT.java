@@ -5,31 +5,21 @@ import static io.parametric.manager.ParametricProcesses.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.shared.Async;
-import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.UsesTestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Measures and prints (never asserts) what a user feels: how long processes(4) takes to have four
  * worker JVMs ready, the round trip of one assign + waitFor, and 1,000 trivial jobs distributed
  * over four workers end to end.
  */
+@ExtendWith(UsesTestRedis.class)
 class ThreadedBenchmarkIT {
-
-    @BeforeAll
-    static void redis() {
-        System.setProperty("pp.redis.url", TestRedis.url());
-    }
-
-    @AfterAll
-    static void unset() {
-        System.clearProperty("pp.redis.url");
-    }
 
     @Test
     void printsStartupRoundTripAndThroughput() {

@@ -12,6 +12,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.UsesTestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,15 +23,16 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The manager over four real worker JVMs, sharing one fleet for the whole class. */
+@ExtendWith(UsesTestRedis.class)
 class ThreadedManagerIT {
 
     private static ProcessManager procs;
 
     @BeforeAll
     static void start() {
-        System.setProperty("pp.redis.url", TestRedis.url());
         procs = processes(4);
     }
 
@@ -39,7 +41,6 @@ class ThreadedManagerIT {
         if (procs != null) {
             procs.close();
         }
-        System.clearProperty("pp.redis.url");
     }
 
     /** Each test starts on an idle fleet, whatever the last one left failing. */
