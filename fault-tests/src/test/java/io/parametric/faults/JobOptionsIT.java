@@ -88,7 +88,8 @@ class JobOptionsIT {
         assertThatThrownBy(() -> flaky.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
                 .satisfies(e -> {
                     assertThat(((ProcessError) e).reason()).isEqualTo(ProcessError.Reason.JOB_FAILED);
-                    assertThat(e.getMessage()).contains("run 2 of r2");
+                    assertThat(e.getMessage()).contains("run 2 of r2").contains("after 2 attempts")
+                            .doesNotContain("\n");
                 });
         assertThat(side.runs(List.of("r2")).get("r2")).isEqualTo(2);
     }

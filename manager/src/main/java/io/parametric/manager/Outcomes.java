@@ -54,8 +54,8 @@ final class Outcomes {
         Reason reason = reasonOf(outcome.reason());
         String where = "job " + outcome.jobId() + (outcome.pid() > 0 ? " on worker " + outcome.pid() : "");
         String message = switch (reason) {
-            case JOB_FAILED -> where + " failed: " + outcome.errorClass() + ": " + outcome.message()
-                    + " (the remote stack trace is in remoteStackTrace())\n" + nullToEmpty(outcome.stackTrace());
+            case JOB_FAILED -> where + " failed" + afterAttempts(outcome) + ": " + outcome.errorClass() + ": "
+                    + outcome.message() + " (the worker's stack trace: remoteStackTrace())";
             case JOB_TIMEOUT -> where + " ran past its timeout and was interrupted: " + outcome.message()
                     + "; raise withTimeout(...) or make the job faster";
             case CANCELLED -> where + " was cancelled" + suffix(outcome.message());
@@ -87,7 +87,8 @@ final class Outcomes {
         return message == null || message.isBlank() ? "" : ": " + message;
     }
 
-    private static String nullToEmpty(String s) {
-        return s == null ? "" : s;
+    /** A job that ran more than once (retries, or a redelivery after its worker died) says how often. */
+    private static String afterAttempts(Outcome outcome) {
+        return outcome.attempt() > 1 ? " after " + outcome.attempt() + " attempts" : "";
     }
 }

@@ -284,6 +284,19 @@ class AsyncManagerTest {
     }
 
     @Test
+    void jobOutOfRetriesSaysHowOftenItRanInOneLine() {
+        JobFuture<Object> failing = procs.submit(newJob(() -> {
+            throw new IllegalStateException("disk full");
+        }).withRetries(1));
+        assertThatThrownBy(() -> failing.get(20, TimeUnit.SECONDS)).cause().isInstanceOf(ProcessError.class)
+                .satisfies(e -> {
+                    assertThat(e.getMessage()).contains("failed after 2 attempts: java.lang.IllegalStateException: disk full")
+                            .contains("remoteStackTrace()").doesNotContain("\n");
+                    assertThat(((ProcessError) e).remoteStackTrace()).contains("IllegalStateException");
+                });
+    }
+
+    @Test
     void createdWorkersCanBePushedWithoutPidClashes() {
         List<Worker<?>> made = ParametricProcesses.createWorkers(1, Async.class);
         Worker<?> w = made.get(0);

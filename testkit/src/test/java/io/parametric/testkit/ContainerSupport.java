@@ -72,7 +72,7 @@ final class ContainerSupport {
         if (workerImage == null) {
             workerImage = new ImageFromDockerfile(WORKER_IMAGE, false)
                     .withFileFromPath("deploy/Dockerfile", dockerfile())
-                    .withFileFromPath("deploy/docker/pp-liveness", dockerfile().resolveSibling("docker/pp-liveness"))
+                    .withFileFromPath("deploy/docker/pp-probe", dockerfile().resolveSibling("docker/pp-probe"))
                     .withFileFromPath("worker/target/parametric-worker.jar", workerJar())
                     .withDockerfilePath("deploy/Dockerfile")
                     .withBuildArg("BASE_IMAGE", baseImage());

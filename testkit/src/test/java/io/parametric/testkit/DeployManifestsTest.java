@@ -84,9 +84,11 @@ class DeployManifestsTest {
         JsonNode deployment = one("Deployment", "parametric-worker");
         JsonNode pod = deployment.at("/spec/template/spec");
         JsonNode container = pod.at("/containers/0");
-        for (String probe : List.of("startupProbe", "livenessProbe")) {
+        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
             assertThat(container.at("/" + probe + "/exec/command/0").asText()).as(probe)
-                    .isEqualTo("/opt/parametric/bin/pp-liveness");
+                    .isEqualTo("/opt/parametric/bin/pp-probe");
+            assertThat(container.at("/" + probe + "/exec/command/1").asText()).as(probe)
+                    .isEqualTo(probe.equals("readinessProbe") ? "ready" : "live");
         }
         assertThat(container.at("/resources/requests/cpu").asText()).isNotBlank();
         assertThat(container.at("/resources/requests/memory").asText()).isNotBlank();
@@ -165,7 +167,7 @@ class DeployManifestsTest {
     }
 
     @Test
-    void dockerfileRunsTheJarAsANonRootUserWithALivenessCheck() throws IOException {
+    void dockerfileRunsTheJarAsANonRootUserWithAReadinessHealthCheckAndNoRedisDefault() throws IOException {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
         Matcher base = Pattern.compile("(?m)^ARG BASE_IMAGE=(\\S+)$").matcher(dockerfile);
         assertThat(base.find()).as("ARG BASE_IMAGE with a default").isTrue();
@@ -175,11 +177,12 @@ class DeployManifestsTest {
         assertThat(dockerfile).containsPattern("(?m)^USER pp:pp$");
         assertThat(dockerfile).containsPattern("(?m)^ENTRYPOINT \\[\"java\".*\"-jar\", \"/opt/parametric/parametric-worker.jar\"]$");
         assertThat(dockerfile).containsPattern("(?m)^STOPSIGNAL SIGTERM$");
-        assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK .*\\\\\\n\\s+CMD \\[\"/opt/parametric/bin/pp-liveness\"]$");
+        assertThat(dockerfile).containsPattern("(?m)^HEALTHCHECK .*\\\\\\n\\s+CMD \\[\"/opt/parametric/bin/pp-probe\", \"ready\"]$");
+        assertThat(dockerfile).doesNotContainPattern("(?m)^\\s*PP_REDIS_URL=");
         Matcher shutdown = Pattern.compile("PP_SHUTDOWN_TIMEOUT=(\\S+)").matcher(dockerfile);
         assertThat(shutdown.find()).isTrue();
         assertThat(duration(shutdown.group(1))).isLessThan(DOCKER_DEFAULT_STOP_TIMEOUT);
-        assertThat(Files.isExecutable(DEPLOY.resolve("docker/pp-liveness"))).isTrue();
+        assertThat(Files.isExecutable(DEPLOY.resolve("docker/pp-probe"))).isTrue();
     }
 
     private static void assertPinned(String image) {

@@ -96,8 +96,11 @@ class WorkerContainersIT {
         WorkerContainer late = fleet.addWorker();
         List<Long> latePids = late.workerPids();
         assertThat(latePids).hasSize(1);
-        assertThat(late.execInContainer("/opt/parametric/bin/pp-liveness").getExitCode())
+        assertThat(late.execInContainer("/opt/parametric/bin/pp-probe", "live").getExitCode())
                 .as("liveness check of a worker that just joined").isZero();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(late.execInContainer("/opt/parametric/bin/pp-probe", "ready").getExitCode())
+                        .as("readiness check of a worker that just joined").isZero());
         assertThat(procs.workerPids()).containsAll(latePids);
 
         for (int i = 0; i < futures.size(); i++) {

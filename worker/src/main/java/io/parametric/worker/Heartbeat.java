@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
  * manager closed it, and watches the parent process given with {@code --parent-pid}. Each beat it
  * also runs a {@link Reaper} tick (the fleet reaps at most once per half lease, whoever runs it;
  * the tick also promotes due delayed jobs and retries) and hands cancel requests for running jobs
- * to the {@link JobWatchdog}.
+ * to the {@link JobWatchdog}. It keeps the {@link ProbeFile}s of container probes fresh.
  */
 final class Heartbeat implements Runnable {
 
@@ -29,7 +29,8 @@ final class Heartbeat implements Runnable {
     private final Runnable onParentGone;
     private final Reaper reaper;
     private final JobWatchdog watchdog;
-    private final LivenessFile liveness = LivenessFile.fromEnvironment();
+    private final ProbeFile liveness = ProbeFile.liveness();
+    private final ProbeFile readiness = ProbeFile.readiness();
     private volatile boolean stopped;
 
     Heartbeat(Fleet fleet, Recovery recovery, List<Slot> slots, Duration interval, Long parentPid, Runnable onParentGone,
@@ -60,10 +61,16 @@ final class Heartbeat implements Runnable {
                     onParentGone.run();
                     return;
                 }
-                beat();
+                if (beat()) {
+                    readiness.touch();
+                } else {
+                    readiness.remove();
+                }
             } catch (Recovery.GaveUp e) {
+                readiness.remove();
                 continue;
             } catch (RuntimeException e) {
+                readiness.remove();
                 log.warn("heartbeat failed, trying again next beat: {}", e.toString());
             }
             sleep();
@@ -72,10 +79,12 @@ final class Heartbeat implements Runnable {
 
     /**
      * Polled while a beat waits out a Redis outage: the thread is alive and waiting, which is not
-     * a reason for an orchestrator to restart the worker, so the liveness file stays fresh.
+     * a reason for an orchestrator to restart the worker, so the liveness file stays fresh; the
+     * worker cannot take jobs, so it is not ready.
      */
     private boolean shouldStop() {
         liveness.touch();
+        readiness.remove();
         return stopped || parentGone();
     }
 
@@ -83,10 +92,11 @@ final class Heartbeat implements Runnable {
         return parentPid != null && !ProcessHandle.of(parentPid).map(ProcessHandle::isAlive).orElse(false);
     }
 
-    private void beat() {
+    /** @return true when Redis took the heartbeat of at least one registered slot (the worker is ready) */
+    private boolean beat() {
         List<Slot> live = slots.stream().filter(Slot::isLive).toList();
         if (live.isEmpty()) {
-            return;
+            return false;
         }
         Set<Long> gone = new HashSet<>(recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), this::shouldStop));
         for (Slot slot : live) {
@@ -105,6 +115,7 @@ final class Heartbeat implements Runnable {
         }
         // After this process's own heartbeats, so it never reaps itself for its own slowness.
         reaper.tick();
+        return true;
     }
 
     private void sleep() {

@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The worker's one place that decides what a failure means. A connection error (Redis gone,
  * restarting, failing over) is waited out: logged once when Redis goes, retried with backoff
- * (100 ms doubling to 5 s), logged once when it is back. Anything else is a data error and goes
+ * (100 ms doubling to 5 s), logged again each minute it lasts and once when it is back. Anything else is a data error and goes
  * back to the caller, which fails that job and goes on. Shared by every thread of a worker
  * process, so an outage is logged once, not once per slot.
  *
@@ -26,8 +26,12 @@ public final class Recovery {
     static final Duration FIRST_BACKOFF = Duration.ofMillis(100);
     static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
 
+    /** How often an outage that goes on is logged again, so a waiting worker is never silent for long. */
+    static final Duration REMINDER = Duration.ofMinutes(1);
+
     private boolean down;
     private long downSince;
+    private long lastReport;
     private long outages;
 
     /** Thrown by {@link #call(Supplier, BooleanSupplier)} when the caller gave up waiting for Redis. */
@@ -103,10 +107,16 @@ public final class Recovery {
     }
 
     private synchronized void markDown(ProcessError e) {
+        long now = System.nanoTime();
         if (!down) {
             down = true;
-            downSince = System.nanoTime();
-            log.warn("Redis is gone: {} — retrying with backoff up to {} s", e.getMessage(), MAX_BACKOFF.toSeconds());
+            downSince = now;
+            lastReport = now;
+            log.warn("Redis is gone: {} (the worker's Redis is PP_REDIS_URL or --redis) — retrying with backoff up to {} s",
+                    e.getMessage(), MAX_BACKOFF.toSeconds());
+        } else if (now - lastReport >= REMINDER.toNanos()) {
+            lastReport = now;
+            log.warn("still no Redis after {} s: {} — still retrying", (now - downSince) / 1_000_000_000L, e.getMessage());
         }
     }
 

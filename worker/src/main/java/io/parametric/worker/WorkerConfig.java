@@ -49,12 +49,16 @@ public record WorkerConfig(
         if (fleet == null || !fleet.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("fleet (--fleet / PP_FLEET) '" + fleet + "' must be letters, digits, '.', '_' or '-'");
         }
-        for (Duration d : List.of(shutdownTimeout, heartbeat, lease)) {
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException("durations must be positive, got " + d);
-            }
-        }
+        positive(shutdownTimeout, "shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT)");
+        positive(heartbeat, "heartbeat (--heartbeat / PP_HEARTBEAT)");
+        positive(lease, "lease (--lease / PP_LEASE)");
         allow = List.copyOf(allow);
         jobs = List.copyOf(jobs);
+    }
+
+    private static void positive(Duration d, String setting) {
+        if (d.isNegative() || d.isZero()) {
+            throw new IllegalArgumentException(setting + " must be positive, got " + d.toMillis() + " ms");
+        }
     }
 }

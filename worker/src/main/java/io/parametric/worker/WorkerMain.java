@@ -2,10 +2,12 @@ package io.parametric.worker;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Durations;
+import io.parametric.shared.redis.Redis;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -21,14 +23,18 @@ import picocli.CommandLine.Option;
  * }</pre>
  */
 @Command(name = "parametric-worker", mixinStandardHelpOptions = true, sortOptions = false,
+        abbreviateSynopsis = true, usageHelpWidth = 100, usageHelpAutoWidth = true,
         version = "parametric-worker 0.1",
-        description = {"Runs ParametricProcesses worker slots against a Redis: each slot registers in the fleet,",
-            "takes jobs from its own queue and the fleet backlog, and runs them one at a time, in order.",
-            "Every option also reads the PP_* environment variable in brackets; a flag wins over it."})
+        description = {"Runs ParametricProcesses worker slots against a Redis: each slot registers in the fleet, takes"
+                + " jobs from its own queue and the fleet backlog, and runs them one at a time, in order.",
+            "Each option can also be set by the PP_* environment variable in brackets; a flag wins over it.", ""},
+        footer = {"", "Example:",
+            "  java -jar parametric-worker.jar --redis redis://127.0.0.1:6379 --allow com.example.jobs"})
 public final class WorkerMain implements Callable<Integer> {
 
-    @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:PP_REDIS_URL:-redis://127.0.0.1:6379}",
-            description = "Redis URL, redis://[user:password@]host:port[/db] or rediss:// for TLS [PP_REDIS_URL] (default: ${DEFAULT-VALUE})")
+    @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:PP_REDIS_URL}",
+            description = "Redis URL, redis://[user:password@]host:port[/db] or rediss:// for TLS [PP_REDIS_URL]"
+                    + " (required: a worker has no default Redis)")
     String redis;
 
     @Option(names = "--fleet", paramLabel = "NAME", defaultValue = "${env:PP_FLEET:-default}",
@@ -90,10 +96,15 @@ public final class WorkerMain implements Callable<Integer> {
             // line per event on stderr, Jedis quiet — stdout stays free for PP_READY lines.
             System.setProperty("logback.configurationFile", "io/parametric/worker/logback-worker.xml");
         }
-        int code = new CommandLine(new WorkerMain()).execute(args);
+        int code = commandLine().execute(args);
         if (code != 0) {
             System.exit(code);
         }
+    }
+
+    /** @return the command line of a new worker, with room for the long option names in {@code --help} */
+    static CommandLine commandLine() {
+        return new CommandLine(new WorkerMain()).setUsageHelpLongOptionsMaxWidth(28);
     }
 
     /**
@@ -104,7 +115,9 @@ public final class WorkerMain implements Callable<Integer> {
     @Override
     public Integer call() {
         try {
-            new Launcher(config(), System.out).start();
+            WorkerConfig config = config();
+            warnIfLoopbackInContainer(config.redisUrl());
+            new Launcher(config, System.out).start();
             return 0;
         } catch (IllegalArgumentException | ProcessError e) {
             System.err.println("parametric-worker: " + e.getMessage() + " (see --help)");
@@ -116,7 +129,11 @@ public final class WorkerMain implements Callable<Integer> {
     static final int EXIT_USAGE = 2;
 
     WorkerConfig config() {
-        return new WorkerConfig(redis, fleet, slots,
+        if (blank(redis)) {
+            throw new IllegalArgumentException("no Redis URL: set PP_REDIS_URL or pass --redis, for example"
+                    + " --redis redis://127.0.0.1:6379; a worker has no default Redis");
+        }
+        return new WorkerConfig(redis.trim(), fleet, slots,
                 blank(name) ? defaultName() : name.trim(),
                 blank(exactName) ? null : exactName.trim(),
                 split(allow, ","),
@@ -126,6 +143,36 @@ public final class WorkerMain implements Callable<Integer> {
                 Durations.parse(lease),
                 parentPid,
                 announce);
+    }
+
+    /**
+     * In a container, 127.0.0.1 is the container itself, not the machine running Docker: when such
+     * a Redis URL does not answer, say so once at start (the worker then waits for it as usual).
+     */
+    private static void warnIfLoopbackInContainer(String url) {
+        String host;
+        try {
+            host = java.net.URI.create(url).getHost();
+        } catch (IllegalArgumentException e) {
+            return; // the Launcher reports a URL that is not one
+        }
+        boolean loopback = host != null && (host.startsWith("127.") || host.equals("localhost") || host.equals("[::1]"));
+        boolean inContainer = java.nio.file.Files.exists(Path.of("/.dockerenv"))
+                || java.nio.file.Files.exists(Path.of("/run/.containerenv")) || System.getenv("KUBERNETES_SERVICE_HOST") != null;
+        if (!loopback || !inContainer) {
+            return;
+        }
+        try (Redis probe = new Redis(url, 1)) {
+            if (!probe.ping()) {
+                // Not a static logger: main() chooses the logging configuration before logging starts.
+                LoggerFactory.getLogger(WorkerMain.class).warn("PP_REDIS_URL names {}, which in a container is the container itself, and no Redis answers"
+                        + " there: for a Redis on the Docker host run the container with --network host, or use"
+                        + " redis://host.docker.internal:6379 with --add-host=host.docker.internal:host-gateway"
+                        + " (deploy/README.md)", host);
+            }
+        } catch (RuntimeException e) {
+            // the Launcher reports it
+        }
     }
 
     private static boolean blank(String s) {

@@ -7,9 +7,14 @@ import io.parametric.shared.protocol.JobPayloads;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.testing.TestRedis;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Redis killed and restarted under a running worker: it waits, reconnects and resumes. */
 class RedisRestartIT {
@@ -41,6 +46,28 @@ class RedisRestartIT {
                 assertThat(after.fleet.workerInfo(pid)).containsEntry("state", "idle");
             }
             assertThat(worker.log()).contains("Redis is back after");
+        }
+    }
+
+    @Test
+    void workerIsNotReadyWhileRedisIsAwayButStaysLive(@TempDir Path run) throws Exception {
+        String fleet = TestRedis.uniqueFleet("restart-probes");
+        Path alive = run.resolve("alive");
+        Path ready = run.resolve("ready");
+        try (LocalRedisServer redis = LocalRedisServer.start(true);
+                WorkerProcess worker = WorkerProcess.start(redis.url(), fleet, 1, List.of(),
+                        Map.of("PP_LIVENESS_FILE", alive.toString(), "PP_READINESS_FILE", ready.toString()))) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(ready));
+
+            redis.kill();
+            await().atMost(Duration.ofSeconds(10)).until(() -> !Files.exists(ready));
+            FileTime during = Files.getLastModifiedTime(alive);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.getLastModifiedTime(alive).compareTo(during) > 0);
+            assertThat(ready).doesNotExist();
+
+            redis.restart();
+            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(ready));
+            assertThat(worker.log()).contains("Redis is gone").contains("PP_REDIS_URL").doesNotContain("pp.redis.url");
         }
     }
 

@@ -37,7 +37,7 @@ class WorkerConfigTest {
     @Test
     void defaultsFollowTheApiWhenNoEnvironmentIsSet() {
         // The build sets no PP_* variables; if a developer's shell does, the env wins as documented.
-        WorkerConfig c = parse();
+        WorkerConfig c = parse("--redis", "redis://h:1");
         if (System.getenv("PP_FLEET") == null) {
             assertThat(c.fleet()).isEqualTo("default");
         }
@@ -55,19 +55,30 @@ class WorkerConfigTest {
 
     @Test
     void impossibleSettingsAreRefusedNamingTheSetting() {
-        assertThatThrownBy(() -> parse("--slots", "0")).hasMessageContaining("--slots");
-        assertThatThrownBy(() -> parse("--slots", "2", "--exact-name", "a")).hasMessageContaining("--exact-name");
-        assertThatThrownBy(() -> parse("--fleet", "a b")).hasMessageContaining("fleet");
+        assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--slots", "0")).hasMessageContaining("--slots");
+        assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--slots", "2", "--exact-name", "a"))
+                .hasMessageContaining("--exact-name");
+        assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--fleet", "a b")).hasMessageContaining("fleet");
         assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", 1, "p", null, List.of(), List.of(),
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false))
-                .hasMessageContaining("positive");
+                .hasMessageContaining("shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT) must be positive");
+    }
+
+    @Test
+    void aWorkerWithoutARedisUrlIsRefusedNamingPpRedisUrl() {
+        if (System.getenv("PP_REDIS_URL") == null) {
+            assertThatThrownBy(() -> parse("--fleet", "f")).hasMessageContaining("PP_REDIS_URL")
+                    .hasMessageContaining("--redis").hasMessageNotContaining("pp.redis.url");
+            assertThat(WorkerMain.commandLine().execute("--fleet", "f")).isEqualTo(WorkerMain.EXIT_USAGE);
+        }
     }
 
     @Test
     void helpExitsZeroAndBadSettingsExitTwo() {
         java.io.StringWriter help = new java.io.StringWriter();
-        assertThat(new CommandLine(new WorkerMain()).setOut(new java.io.PrintWriter(help)).execute("--help")).isZero();
+        assertThat(WorkerMain.commandLine().setOut(new java.io.PrintWriter(help)).execute("--help")).isZero();
         assertThat(help.toString()).contains("PP_REDIS_URL", "PP_FLEET", "PP_SLOTS", "PP_ALLOW", "--parent-pid", "--announce");
-        assertThat(new CommandLine(new WorkerMain()).execute("--slots", "0")).isEqualTo(WorkerMain.EXIT_USAGE);
+        assertThat(help.toString().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
+        assertThat(WorkerMain.commandLine().execute("--slots", "0")).isEqualTo(WorkerMain.EXIT_USAGE);
     }
 }

@@ -66,6 +66,22 @@ final class WorkerProcess implements AutoCloseable {
      * @return the running worker
      */
     static WorkerProcess start(String redisUrl, String fleet, int slots, List<String> jvmOptions, String... flags) {
+        return start(redisUrl, fleet, slots, jvmOptions, Map.of(), flags);
+    }
+
+    /**
+     * Starts a worker JVM with extra JVM options and environment, and waits until its slots announced themselves.
+     *
+     * @param redisUrl the Redis
+     * @param fleet the fleet
+     * @param slots how many slots
+     * @param jvmOptions options before the main class
+     * @param environment PP_* variables to set (every other PP_* variable is removed)
+     * @param flags more flags
+     * @return the running worker
+     */
+    static WorkerProcess start(String redisUrl, String fleet, int slots, List<String> jvmOptions,
+                               Map<String, String> environment, String... flags) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.addAll(jvmOptions);
         cmd.addAll(List.of(
@@ -80,6 +96,7 @@ final class WorkerProcess implements AutoCloseable {
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("PP_"));
             env.put("PP_WORKER", "1");
+            env.putAll(environment);
             WorkerProcess w = new WorkerProcess(pb.start(), log);
             w.awaitReady(slots, Duration.ofSeconds(30));
             return w;

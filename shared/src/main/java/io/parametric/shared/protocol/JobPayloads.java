@@ -199,6 +199,12 @@ public final class JobPayloads {
                     + ": " + rootMessage(e) + "; pass a value that survives a JSON round trip", e);
         }
         if (!sameValue(value, back)) {
+            if (describe(back).equals(describe(value))) {
+                // It reads back looking the same: the class has no value equality (identity equals, a resource).
+                throw bad(what + " (" + describe(value) + ") is a " + value.getClass().getName()
+                        + ", which has no value equality: the worker would work on an unshared copy and changes"
+                        + " made there never come back; pass its value instead (a String, a number, a record)", null);
+            }
             throw bad(what + " (" + describe(value) + ") does not read back equal from JSON as "
                     + declared.getTypeName() + " (it reads back as " + describe(back)
                     + "); pass a value that survives a JSON round trip, or declare the parameter with its exact type", null);

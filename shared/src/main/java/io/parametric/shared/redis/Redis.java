@@ -339,7 +339,7 @@ public final class Redis implements AutoCloseable {
                 }
                 throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
                         "Redis at " + safeUrl + " does not answer (" + rootMessage(e)
-                                + "); check that it runs and the URL (pp.redis.url / PP_REDIS_URL) is right", e);
+                                + "); check that it runs and that the URL is right", e);
             } catch (JedisDataException e) {
                 if (isTransient(e.getMessage())) {
                     throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,

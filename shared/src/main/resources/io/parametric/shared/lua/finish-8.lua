@@ -5,7 +5,8 @@
   entry that cannot be read as a job (with a dead-letter entry instead of, or beside, an outcome).
   Retries: a JOB_FAILED outcome of a job whose payload asks for retries (field retries) and has
   attempts left is not stored: the job goes to the delayed-jobs set, due after 1 s, 2 s, 4 s ...
-  (Redis time), its deliveries reset, 'attempts' counted and the failure kept in 'lastError'.
+  (Redis time), its deliveries reset, 'attempts' counted and the failure kept in 'lastError'; the
+  outcome stored when no retry is left has 'attempt' = every run (1 + retries).
   Cancellation: a failure of a job being cancelled (state 'cancelling') is stored as CANCELLED.
   Fencing: the in-flight entry is the lease; a worker whose job was re-homed no longer has it
   and its late completion is refused (-1) without writing anything.
@@ -74,6 +75,10 @@ if outcome ~= '' and job_state == 'failed' then
           'lastError', outcome, 'due', now_ms() + delay)
         outcome = ''
         code = 2
+      elseif retries > 0 then
+        -- Out of retries: the stored outcome's 'attempt' counts every run, so the error can say how many.
+        o.attempt = attempts + 1
+        outcome = cjson.encode(o)
       end
     end
   end

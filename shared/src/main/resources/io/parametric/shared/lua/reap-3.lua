@@ -18,6 +18,7 @@
   Output:
     {0, promoted}                                            another reaper reaped within the lock period
     {2, promoted, workers}                                   Redis restarted: workers given a lease of grace
+                                                             (workers 0 on a fleet's first tick: no run id seen before)
     {1, promoted, reaped, moved, failed, dead_lettered, poisoned, pid1, pid2, ...}  reaped those pids
 ]]
 local prefix = ARGV[1]
@@ -29,12 +30,15 @@ if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', tonumber(ARGV[4])) then
 end
 
 local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or ''
-if redis.call('GET', KEYS[3]) ~= run_id then
+local seen = redis.call('GET', KEYS[3])
+if seen ~= run_id then
   redis.call('SET', KEYS[3], run_id)
   local live = redis.call('ZRANGE', KEYS[1], 0, -1)
   for _, pid in ipairs(live) do
     redis.call('ZADD', KEYS[1], 'XX', now, pid)
   end
+  -- A fleet's first tick (no run id recorded yet) re-scores likewise but reports 0: nothing restarted.
+  if not seen then return {2, promoted, 0} end
   return {2, promoted, #live}
 end
 

@@ -104,6 +104,17 @@ class JobPayloadsTest {
     }
 
     @Test
+    void capturedStringBuilderIsRefusedNamingWhyNotShowingTwoEqualValues() {
+        StringBuilder text = new StringBuilder("abc");
+        assertThatThrownBy(() -> JobPayloads.lambda((Call0<Integer>) () -> text.length(), List.of()))
+                .isInstanceOf(ProcessError.class)
+                .hasMessageContaining("captured value #1")
+                .hasMessageContaining("java.lang.StringBuilder, which has no value equality")
+                .hasMessageContaining("pass its value instead")
+                .hasMessageNotContaining("reads back as");
+    }
+
+    @Test
     void argumentMustReadBackAsTheDeclaredType() {
         assertThatThrownBy(() -> JobPayloads.lambda((Call1<Object, Object>) x -> x, List.of(5L)))
                 .isInstanceOf(ProcessError.class)

@@ -206,6 +206,20 @@ class ReaperIT {
     }
 
     @Test
+    void firstTickOfABrandNewFleetIsNoRestart() {
+        long pid = register();
+        redis.del(keys.redisRunId());
+
+        Fleet.Reaped first = new Reaper(fleet, LEASE, Duration.ofMillis(1), "test").tick();
+
+        // graced 0: the Reaper logs "Redis ... restarted" only for a run id it saw change.
+        assertThat(first.kind()).isEqualTo(Fleet.Reaped.Kind.GRACE);
+        assertThat(first.graced()).isZero();
+        assertThat(redis.get(keys.redisRunId())).isNotBlank();
+        assertThat(fleet.livePids()).containsExactly(pid);
+    }
+
+    @Test
     void workersWithOldHeartbeatsSurviveARedisRestartWithAof() {
         try (LocalRedisServer server = LocalRedisServer.start(true); Redis r = new Redis(server.url(), 4)) {
             Fleet f = new Fleet(r, keys, Fleet.DEFAULT_JOB_TTL);

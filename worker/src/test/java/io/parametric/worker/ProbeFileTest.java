@@ -10,7 +10,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class LivenessFileTest {
+class ProbeFileTest {
 
     @TempDir
     Path dir;
@@ -18,7 +18,7 @@ class LivenessFileTest {
     @Test
     void touchCreatesTheFileThenRefreshesItsModificationTime() throws Exception {
         Path file = dir.resolve("alive");
-        LivenessFile liveness = new LivenessFile(file);
+        ProbeFile liveness = new ProbeFile(file, "PP_LIVENESS_FILE");
 
         liveness.touch();
         assertThat(file).exists();
@@ -29,14 +29,27 @@ class LivenessFileTest {
     }
 
     @Test
+    void removeDeletesTheFileSoItsProbeFailsAtOnce() {
+        Path file = dir.resolve("ready");
+        ProbeFile readiness = new ProbeFile(file, "PP_READINESS_FILE");
+        readiness.touch();
+
+        readiness.remove();
+        assertThat(file).doesNotExist();
+        assertThatCode(readiness::remove).doesNotThrowAnyException();
+    }
+
+    @Test
     void touchNeverThrowsWhenTheFileCannotBeWritten() {
-        LivenessFile liveness = new LivenessFile(dir.resolve("missing-folder/alive"));
+        ProbeFile liveness = new ProbeFile(dir.resolve("missing-folder/alive"), "PP_LIVENESS_FILE");
         assertThatCode(liveness::touch).doesNotThrowAnyException();
         assertThatCode(liveness::touch).doesNotThrowAnyException();
     }
 
     @Test
-    void withoutAPathTouchDoesNothing() {
-        assertThatCode(new LivenessFile(null)::touch).doesNotThrowAnyException();
+    void withoutAPathTouchAndRemoveDoNothing() {
+        ProbeFile none = new ProbeFile(null, "PP_READINESS_FILE");
+        assertThatCode(none::touch).doesNotThrowAnyException();
+        assertThatCode(none::remove).doesNotThrowAnyException();
     }
 }
