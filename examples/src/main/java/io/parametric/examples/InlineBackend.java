@@ -26,7 +26,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
  */
 public final class InlineBackend implements ProcessBackend {
 
-    private final JobRunner runner = new JobRunner(Allowlist.everything());
+    private final JobRunner runner = new JobRunner(Allowlist.inProcess());
     private final Map<Long, InlineWorker> workers = new ConcurrentSkipListMap<>();
     private final Map<String, Long> ranOn = new ConcurrentHashMap<>();
 

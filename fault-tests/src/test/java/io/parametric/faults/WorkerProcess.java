@@ -36,6 +36,9 @@ final class WorkerProcess implements AutoCloseable {
         this.log = log;
     }
 
+    /** The fault tests' own package: their jobs run, nothing else. */
+    static final String ALLOW = "io.parametric.faults";
+
     /**
      * Starts a one-slot worker and waits until it announced its pid.
      *
@@ -51,7 +54,7 @@ final class WorkerProcess implements AutoCloseable {
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"),
                 "io.parametric.worker.WorkerMain",
-                "--redis", redisUrl, "--fleet", fleet, "--slots", "1", "--name", name, "--allow", "*",
+                "--redis", redisUrl, "--fleet", fleet, "--slots", "1", "--name", name, "--allow", ALLOW,
                 "--heartbeat", HEARTBEAT.toMillis() + "ms", "--lease", LEASE.toSeconds() + "s",
                 "--shutdown-timeout", "10s", "--announce"));
         cmd.addAll(List.of(extraFlags));

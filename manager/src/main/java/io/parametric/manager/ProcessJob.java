@@ -123,6 +123,6 @@ public final class ProcessJob {
         JobPayload p = payload;
         return new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
                 p.descriptor(), p.refKind(), p.fingerprint(), p.captured(), p.args(), p.value(), timeoutMs, retries,
-                p.maxDeliveries(), pinned);
+                p.maxDeliveries(), pinned, p.capturing());
     }
 }

@@ -11,6 +11,7 @@ import io.parametric.shared.JobContext;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.Threaded;
+import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.testing.TestRedis;
 import io.parametric.shared.testing.UsesTestRedis;
 import java.time.Duration;
@@ -173,6 +174,23 @@ class ThreadedManagerIT {
                 });
         assertThatThrownBy(() -> procs.get("render-9"))
                 .isInstanceOfSatisfying(ProcessError.class, e -> assertThat(e.getMessage()).contains("render-9"));
+    }
+
+    @Test
+    void spawnedWorkersRunOnlyTheLambdasTheApplicationWroteNeverAnotherMemberOrTheJdk() {
+        // A method reference this class really makes, but to System: not a pure JDK function.
+        assertThatThrownBy(() -> procs.submit(newJob((Fn.Call1<String, String>) System::getenv, "PATH")).get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOfSatisfying(ProcessError.class, e -> assertThat(e.reason()).isEqualTo(Reason.NOT_ALLOWED));
+        // What a Redis writer would forge: a public method of an admitted class no lambda of it names.
+        JobPayload real = newJob(Work::example, 1, "x").payload();
+        JobPayload forged = new JobPayload(real.v(), null, null, real.form(), null, Work.class.getName(), "sleep",
+                "(Ljava/lang/Integer;)Ljava/lang/Integer;", real.refKind(), real.fingerprint(), List.of(),
+                List.of(io.parametric.shared.protocol.Json.tree(1)), null, null, 0, 3, false, Work.class.getName());
+        assertThatThrownBy(() -> procs.submit(new ProcessJob(forged)).get(30, TimeUnit.SECONDS))
+                .cause().isInstanceOfSatisfying(ProcessError.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.NOT_ALLOWED);
+                    assertThat(e.getMessage()).contains("does not declare as a serializable lambda");
+                });
     }
 
     @Test

@@ -22,10 +22,13 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Runs one job in any of its three forms and turns whatever happens into an {@link Outcome}:
  * a registered type (arguments converted to its parameter types), a record implementing
- * {@link Job} (rebuilt from its JSON components), or a lambda / method reference (its class
- * loaded, its bytecode fingerprint checked, its method found by name and descriptor, captured
- * values and arguments converted to the declared parameter types). Classes come only through the
- * {@link Allowlist}; never Java serialization, never Jackson default typing.
+ * {@link Job} (rebuilt from its JSON components through its canonical constructor), or a lambda /
+ * method reference: it runs only when its capturing class lists the implementing method as a
+ * serializable lambda target ({@link LambdaTargets}), never {@code main}; its class's bytecode
+ * fingerprint is checked, its method found by name and descriptor, captured values and arguments
+ * converted to the declared parameter types. JDK methods run only from the short list of
+ * {@link JdkFunctions}. Classes come only through the {@link Allowlist}; never Java
+ * serialization, never Jackson default typing.
  *
  * <pre>{@code
  * JobRunner runner = new JobRunner(Allowlist.of(List.of("com.acme")));
@@ -172,8 +175,9 @@ public final class JobRunner {
 
     private Prepared prepareRecord(JobPayload p) {
         Class<?> c = load(p.className(), "record");
-        if (!Job.class.isAssignableFrom(c)) {
-            throw new Refusal(Reason.BAD_PAYLOAD, "class " + c.getName() + " does not implement io.parametric.shared.Job"
+        if (!c.isRecord() || !Job.class.isAssignableFrom(c)) {
+            // Only a record is rebuilt through its canonical constructor, so its checks run.
+            throw new Refusal(Reason.NOT_ALLOWED, "class " + c.getName() + " is not a record implementing io.parametric.shared.Job"
                     + "; only Job records can be sent as records");
         }
         Job<?> job = (Job<?>) convert(p.value(), c, "record " + c.getName());
@@ -184,15 +188,29 @@ public final class JobRunner {
     }
 
     private Prepared prepareLambda(JobPayload p) {
-        Class<?> c = load(p.className(), "lambda");
-        String here = FINGERPRINTS.get(c);
-        if (!here.equals(p.fingerprint())) {
-            throw new Refusal(Reason.BAD_PAYLOAD, "class " + c.getName() + " on this worker differs from the manager's"
-                    + " (bytecode fingerprint " + abbreviate(here) + " here, " + abbreviate(p.fingerprint())
-                    + " in the job), so the lambda could run different code; run the same build on the manager and the workers");
+        if (p.className() == null || p.method() == null || p.descriptor() == null || p.refKind() == null) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "lambda job names no implementing class, method, descriptor or reference kind");
         }
-        if (p.refKind() == null) {
-            throw new Refusal(Reason.BAD_PAYLOAD, "lambda job names no reference kind");
+        String target = p.className() + "." + p.method() + p.descriptor();
+        if ("main".equals(p.method())) {
+            throw new Refusal(Reason.NOT_ALLOWED, "lambda job names " + target + "; a main method never runs as a job");
+        }
+        boolean jdk = JdkFunctions.isJdk(p.className());
+        if (jdk && !JdkFunctions.allows(p.className(), p.method(), p.descriptor())) {
+            throw new Refusal(Reason.NOT_ALLOWED, "lambda job names the JDK method " + target
+                    + ", which is not one of the pure functions (Math, Integer, Long, Double, Boolean, String) a job may reference;"
+                    + " wrap it in a method of your own");
+        }
+        Class<?> capturing = load(p.capturingClass(), "lambda");
+        LambdaTargets.Target wanted = new LambdaTargets.Target(p.refKind(), p.className().replace('.', '/'), p.method(), p.descriptor());
+        if (!LambdaTargets.of(capturing).contains(wanted)) {
+            throw new Refusal(Reason.NOT_ALLOWED, "lambda job names " + target + ", which class " + capturing.getName()
+                    + " does not declare as a serializable lambda or method reference; only lambdas and method references"
+                    + " written in that class (its $deserializeLambda$) run, never another member");
+        }
+        Class<?> c = jdk ? loadJdk(p.className()) : p.className().equals(capturing.getName()) ? capturing : load(p.className(), "lambda");
+        if (!jdk) {
+            checkFingerprint(c, p.fingerprint());
         }
         LambdaMethod method;
         try {
@@ -222,13 +240,32 @@ public final class JobRunner {
         return ctx -> method.invoke(values);
     }
 
+    /** A worker whose copy of the implementing class differs would run different code: refuse it. */
+    private static void checkFingerprint(Class<?> c, String fingerprint) {
+        String here = FINGERPRINTS.get(c);
+        if (!here.equals(fingerprint)) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "class " + c.getName() + " on this worker differs from the manager's"
+                    + " (bytecode fingerprint " + abbreviate(here) + " here, " + abbreviate(fingerprint)
+                    + " in the job), so the lambda could run different code; run the same build on the manager and the workers");
+        }
+    }
+
+    private Class<?> loadJdk(String className) {
+        try {
+            return Class.forName(className, false, loader);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "JDK class " + className + " is not in this worker's JDK (" + e + ")");
+        }
+    }
+
     private Class<?> load(String className, String form) {
         if (className == null || className.isBlank()) {
             throw new Refusal(Reason.BAD_PAYLOAD, form + " job names no class");
         }
         if (!allowlist.admits(className)) {
             throw new Refusal(Reason.NOT_ALLOWED, "class " + className + " is not admitted by this worker's allowlist ("
-                    + allowlist + "); start the worker with --allow / PP_ALLOW naming its package, or use a registered job type");
+                    + allowlist + "); start the worker with --allow / PP_ALLOW naming its package (workers of processes(n):"
+                    + " -Dpp.worker.allow on the manager), or use a registered job type");
         }
         try {
             // Not initialised: a class is only loaded here; its static code runs when the job does.

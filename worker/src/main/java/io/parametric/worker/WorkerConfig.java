@@ -12,7 +12,7 @@ import java.util.List;
  * @param slots workers in this process, each with its own pid and queue ({@code PP_SLOTS}, default 1)
  * @param namePrefix slots are named {@code <prefix>-<pid>} ({@code PP_NAME}, default the host name)
  * @param exactName the exact name of the only slot, or null
- * @param allow package prefixes whose classes jobs may run ({@code PP_ALLOW}; {@code *} for every class)
+ * @param allow package prefixes whose classes jobs may run ({@code PP_ALLOW}; never {@code *})
  * @param jobs extra jars or folders of job code ({@code PP_JOBS})
  * @param shutdownTimeout how long SIGTERM waits for running jobs ({@code PP_SHUTDOWN_TIMEOUT}, default 25 s)
  * @param heartbeat heartbeat interval ({@code PP_HEARTBEAT}, default 2 s)

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
  * <pre>{@code
  * PP_REDIS_URL=redis://redis:6379 PP_FLEET=render PP_SLOTS=4 PP_ALLOW=com.acme.jobs \
  *     java -jar worker/target/parametric-worker.jar
- * java -cp app.jar io.parametric.worker.WorkerMain --redis redis://127.0.0.1:6379 --fleet render --allow '*'
+ * java -cp app.jar io.parametric.worker.WorkerMain --redis redis://127.0.0.1:6379 --fleet render --allow com.acme.jobs
  * }</pre>
  */
 @Command(name = "parametric-worker", mixinStandardHelpOptions = true, sortOptions = false,
@@ -54,7 +54,7 @@ public final class WorkerMain implements Callable<Integer> {
     String exactName;
 
     @Option(names = "--allow", paramLabel = "PREFIXES", defaultValue = "${env:PP_ALLOW}",
-            description = "comma-separated package prefixes whose classes jobs may run; * for every class [PP_ALLOW]"
+            description = "comma-separated package prefixes whose classes jobs may run; never * nor a JDK package [PP_ALLOW]"
                     + " (default: none, only registered job types)")
     String allow;
 

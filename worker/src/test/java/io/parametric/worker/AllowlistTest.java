@@ -1,6 +1,7 @@
 package io.parametric.worker;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,9 +20,22 @@ class AllowlistTest {
     }
 
     @Test
-    void starAdmitsEverythingAndEmptyAdmitsNothing() {
-        assertThat(Allowlist.of(List.of("*")).admits("java.lang.Runtime")).isTrue();
-        assertThat(Allowlist.everything().admits("x.Y")).isTrue();
+    void starAndJdkPackagesAreRefusedWithTheReason() {
+        assertThatThrownBy(() -> Allowlist.of(List.of("com.acme", "*")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("'*' is refused")
+                .hasMessageContaining("--allow com.acme.jobs");
+        assertThatThrownBy(() -> Allowlist.of(List.of("com.acme.*"))).isInstanceOf(IllegalArgumentException.class);
+        for (String jdk : List.of("java", "java.lang", "javax.script", "jdk.internal", "sun.misc", "com.sun")) {
+            assertThatThrownBy(() -> Allowlist.of(List.of(jdk))).as(jdk)
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("JDK classes are never admitted");
+        }
+    }
+
+    @Test
+    void inProcessAdmitsApplicationClassesButNoJdkClassAndEmptyAdmitsNothing() {
+        assertThat(Allowlist.inProcess().admits("x.Y")).isTrue();
+        assertThat(Allowlist.inProcess().admits("java.lang.Runtime")).isFalse();
+        assertThat(Allowlist.inProcess().admits("com.sun.jndi.X")).isFalse();
         assertThat(Allowlist.of(List.of(" ", "")).admits("x.Y")).isFalse();
         assertThat(Allowlist.nothing().prefixes()).isEmpty();
     }

@@ -10,7 +10,6 @@ import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
 import io.parametric.worker.outside.Outside;
-import io.parametric.worker.testjobs.Calls;
 import io.parametric.worker.testjobs.Jobs;
 import java.time.Duration;
 import java.util.List;
@@ -78,14 +77,14 @@ class BadInputIT {
         Outcome wrongCount = manager.next();
         assertThat(wrongCount.reason()).isEqualTo("BAD_PAYLOAD");
         assertThat(wrongCount.message()).contains("takes 2 argument(s)").contains("has 1");
-        JobPayload lambda = JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(5, "x"));
+        JobPayload lambda = JobPayloads.lambda(Jobs.exampleRef(), List.of(5, "x"));
         manager.place(pid, with(lambda, lambda.fingerprint(), List.of(Json.tree("five"), Json.tree("x"))));
         assertThat(manager.next().reason()).isEqualTo("BAD_PAYLOAD");
     }
 
     @Test
     void lambdaWhoseClassDiffersFromTheManagersIsRefused() {
-        JobPayload lambda = JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(5, "x"));
+        JobPayload lambda = JobPayloads.lambda(Jobs.exampleRef(), List.of(5, "x"));
         manager.place(pid, with(lambda, "f".repeat(64), lambda.args()));
         Outcome o = manager.next();
         assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");

@@ -11,13 +11,15 @@ import io.parametric.shared.protocol.Outcome;
 import io.parametric.worker.outside.Outside;
 import io.parametric.worker.testjobs.Calls;
 import io.parametric.worker.testjobs.Jobs;
+import java.lang.invoke.MethodHandleInfo;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class JobRunnerTest {
 
-    private final JobRunner runner = new JobRunner(Allowlist.of(List.of("io.parametric.worker.testjobs")));
+    private final JobRunner runner = new JobRunner(
+            Allowlist.of(List.of("io.parametric.worker.testjobs", JobRunnerTest.class.getName())));
     private final MemoryContext ctx = new MemoryContext();
 
     private Outcome run(JobPayload p) {
@@ -27,7 +29,15 @@ class JobRunnerTest {
     private static JobPayload withArgs(JobPayload p, List<JsonNode> args) {
         return new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
                 p.descriptor(), p.refKind(), p.fingerprint(), p.captured(), args, p.value(), p.timeoutMs(),
-                p.retries(), p.maxDeliveries(), p.pinned());
+                p.retries(), p.maxDeliveries(), p.pinned(), p.capturing());
+    }
+
+    /** The payload of {@code p} naming another implementing method and capturing class, as a forger would write it. */
+    private static JobPayload naming(JobPayload p, Class<?> owner, String method, String descriptor, int refKind,
+                                     Class<?> capturing, List<JsonNode> captured) {
+        return new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), owner.getName(), method, descriptor, refKind,
+                io.parametric.shared.protocol.ClassFingerprint.of(owner), captured, p.args(), p.value(), p.timeoutMs(),
+                p.retries(), p.maxDeliveries(), p.pinned(), capturing.getName());
     }
 
     @Test
@@ -80,13 +90,51 @@ class JobRunnerTest {
     }
 
     @Test
-    void jdkMethodReferenceRunsOnlyWhereEverythingIsAllowed() {
+    void jdkMethodReferenceRunsOnlyFromTheListOfPureFunctionsWhateverTheJdkBuild() {
         JobPayload max = JobPayloads.lambda((Calls.Call2<Integer, Integer, Integer>) Math::max, List.of(3, 7));
         assertThat(max.className()).isEqualTo("java.lang.Math");
-        assertThat(new JobRunner(Allowlist.everything()).run(max.placed("j", "m"), ctx, 7, 1).value().asInt()).isEqualTo(7);
-        assertThat(run(max).reason()).isEqualTo("NOT_ALLOWED");
+        assertThat(run(max).value().asInt()).isEqualTo(7);
+        JobPayload otherJdkBuild = naming(max, Math.class, "max", "(II)I", MethodHandleInfo.REF_invokeStatic,
+                JobRunnerTest.class, max.captured());
+        otherJdkBuild = new JobPayload(otherJdkBuild.v(), otherJdkBuild.id(), otherJdkBuild.manager(), otherJdkBuild.form(),
+                null, otherJdkBuild.className(), otherJdkBuild.method(), otherJdkBuild.descriptor(), otherJdkBuild.refKind(),
+                "f".repeat(64), otherJdkBuild.captured(), otherJdkBuild.args(), null, null, 0, 3, false, otherJdkBuild.capturing());
+        assertThat(run(otherJdkBuild).value().asInt()).as("a JDK function is named, not fingerprinted").isEqualTo(7);
         JobPayload concat = JobPayloads.lambda((Calls.Call1<String, String>) "ab"::concat, List.of("cd"));
-        assertThat(new JobRunner(Allowlist.everything()).run(concat.placed("j", "m"), ctx, 7, 1).value().asText()).isEqualTo("abcd");
+        assertThat(run(concat).value().asText()).isEqualTo("abcd");
+        JobPayload env = JobPayloads.lambda((Calls.Call1<String, String>) System::getenv, List.of("PATH"));
+        Outcome refused = new JobRunner(Allowlist.inProcess()).run(env.placed("j", "m"), ctx, 7, 1);
+        assertThat(refused.reason()).isEqualTo("NOT_ALLOWED");
+        assertThat(refused.message()).contains("java.lang.System.getenv").contains("pure functions");
+    }
+
+    @Test
+    void onlyTheCapturingClassesOwnSerializableLambdaTargetsRun() {
+        JobPayload ref = JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(5, "x"));
+        // Jobs.exampleRef is a public static method of an admitted class, but no lambda names it.
+        Outcome notListed = run(naming(ref, Jobs.class, "exampleRef", "()Lio/parametric/worker/testjobs/Calls$Call2;",
+                ref.refKind(), Jobs.class, List.of()));
+        assertThat(notListed.reason()).isEqualTo("NOT_ALLOWED");
+        assertThat(notListed.message()).contains("does not declare as a serializable lambda");
+        // Jobs::secret is written in Jobs, not here: naming this class as the capturer does not help.
+        JobPayload secret = JobPayloads.lambda(Jobs.secretRef(), List.of("x"));
+        assertThat(run(naming(secret, Jobs.class, "secret", secret.descriptor(), secret.refKind(), JobRunnerTest.class,
+                List.of())).reason()).isEqualTo("NOT_ALLOWED");
+        assertThat(run(secret).value().asText()).as("the same reference, from where it was written").isEqualTo("secret:x");
+    }
+
+    @Test
+    void mainAndRegisteredTypesRunMethodNeverRunAsLambdas() {
+        JobPayload any = JobPayloads.lambda(Jobs.nothing(), List.of());
+        Outcome main = run(naming(any, Jobs.class, "main", "([Ljava/lang/String;)V", MethodHandleInfo.REF_invokeStatic,
+                Jobs.class, List.of()));
+        assertThat(main.reason()).isEqualTo("NOT_ALLOWED");
+        assertThat(main.message()).contains("main method never runs");
+        // A registered type's run on a receiver built from {}, skipping its argument checks.
+        Outcome typeRun = run(naming(any, io.parametric.worker.testjobs.TestTypes.Add.class, "run",
+                "(Lio/parametric/shared/JobContext;[Ljava/lang/Object;)Ljava/lang/Object;", MethodHandleInfo.REF_invokeVirtual,
+                io.parametric.worker.testjobs.TestTypes.Add.class, List.of(Json.tree(java.util.Map.of()), Json.tree(null))));
+        assertThat(typeRun.reason()).isEqualTo("NOT_ALLOWED");
     }
 
     @Test
@@ -101,7 +149,7 @@ class JobRunnerTest {
         JobPayload p = JobPayloads.lambda(Jobs.secretRef(), List.of("x"));
         JobPayload other = new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
                 p.descriptor(), p.refKind(), "0".repeat(64), p.captured(), p.args(), p.value(), p.timeoutMs(),
-                p.retries(), p.maxDeliveries(), p.pinned());
+                p.retries(), p.maxDeliveries(), p.pinned(), p.capturing());
         Outcome o = run(other);
         assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
         assertThat(o.message()).contains("differs from the manager's");
@@ -123,7 +171,7 @@ class JobRunnerTest {
         Outcome o = run(JobPayloads.lambda(Outside.lambda(), List.of()));
         assertThat(o.reason()).isEqualTo("NOT_ALLOWED");
         assertThat(o.message()).contains(Outside.class.getName()).contains("--allow");
-        JobRunner open = new JobRunner(Allowlist.everything());
+        JobRunner open = new JobRunner(Allowlist.inProcess());
         assertThat(open.run(JobPayloads.record(new Outside.Escape("x")).placed("j", "m"), ctx, 7, 1).value().asText())
                 .isEqualTo("escaped x");
     }
@@ -136,11 +184,15 @@ class JobRunnerTest {
     }
 
     @Test
-    void recordClassThatIsNotAJobOrNotFoundIsBadPayload() {
-        JobRunner open = new JobRunner(Allowlist.everything());
+    void recordClassThatIsNotAJobRecordOrNotFoundIsRefused() {
+        JobRunner open = new JobRunner(Allowlist.inProcess());
         JobPayload notJob = new JobPayload(1, "j", "m", JobPayload.RECORD, null, "java.lang.String", null, null, null,
                 null, null, null, Json.tree("x"), null, 0, 3, false);
-        assertThat(open.run(notJob, ctx, 7, 1).reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(open.run(notJob, ctx, 7, 1).reason()).isEqualTo("NOT_ALLOWED");
+        JobPayload registeredType = new JobPayload(1, "j", "m", JobPayload.RECORD, null,
+                io.parametric.worker.testjobs.TestTypes.Add.class.getName(), null, null, null, null, null, null,
+                Json.tree(java.util.Map.of()), null, 0, 3, false);
+        assertThat(open.run(registeredType, ctx, 7, 1).reason()).isEqualTo("NOT_ALLOWED");
         JobPayload missing = new JobPayload(1, "j", "m", JobPayload.RECORD, null, "io.parametric.worker.testjobs.Gone",
                 null, null, null, null, null, null, Json.tree(1), null, 0, 3, false);
         Outcome o = runner.run(missing, ctx, 7, 1);

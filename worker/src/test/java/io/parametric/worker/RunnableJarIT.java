@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parametric.shared.protocol.JobPayloads;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
-import io.parametric.worker.testjobs.Calls;
 import io.parametric.worker.testjobs.Jobs;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -41,7 +40,7 @@ class RunnableJarIT {
             assertThat(manager.next().value().asInt()).isEqualTo(42);
             manager.place(pid, JobPayloads.record(new Jobs.Square(9)));
             assertThat(manager.next().value().asInt()).isEqualTo(81);
-            manager.place(pid, JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(1, "ab")));
+            manager.place(pid, JobPayloads.lambda(Jobs.exampleRef(), List.of(1, "ab")));
             Outcome lambda = manager.next();
             assertThat(lambda.ok()).as(lambda.message()).isTrue();
             assertThat(lambda.value().asInt()).isEqualTo(12);

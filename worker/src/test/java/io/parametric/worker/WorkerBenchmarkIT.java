@@ -6,7 +6,6 @@ import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.JobPayloads;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
-import io.parametric.worker.testjobs.Calls;
 import io.parametric.worker.testjobs.Jobs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,7 +39,7 @@ class WorkerBenchmarkIT {
             run(manager, pid, "warm-up", 500, i -> JobPayloads.type("echo", List.of(i)));
             run(manager, pid, "registered type (echo)", 2000, i -> JobPayloads.type("echo", List.of(i)));
             run(manager, pid, "method reference (Jobs::example)", 2000,
-                    i -> JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(i, "x")));
+                    i -> JobPayloads.lambda(Jobs.exampleRef(), List.of(i, "x")));
         }
 
         try (TestManager manager = new TestManager(TestRedis.url(), fleet);

@@ -8,7 +8,6 @@ import io.parametric.shared.protocol.JobPayloads;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
-import io.parametric.worker.testjobs.Calls;
 import io.parametric.worker.testjobs.Jobs;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +98,7 @@ class WorkerIT {
         WorkerProcess w = start(1, "--name", "ctx", ALLOW);
         long pid = w.pid();
         manager.fleet.putValue("greeting", "hello");
-        manager.place(pid, JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(5, "job #5")));
+        manager.place(pid, JobPayloads.lambda(Jobs.exampleRef(), List.of(5, "job #5")));
         assertThat(manager.next().value().asInt()).isEqualTo(56);
         manager.place(pid, JobPayloads.lambda(Jobs.adder(40, List.of(1, 2)), List.of(3)));
         assertThat(manager.next().value().asInt()).isEqualTo(46);

@@ -35,7 +35,7 @@ public final class AsyncBackend implements ProcessBackend {
     private final Map<Long, AsyncWorker> workers = new TreeMap<>();
     private final Deque<JobPayload> backlog = new ArrayDeque<>();
     private final Map<String, Progress> progress = new ConcurrentHashMap<>();
-    private final JobRunner runner = new JobRunner(Allowlist.everything());
+    private final JobRunner runner = new JobRunner(Allowlist.inProcess());
     /** Failed runs so far, per job with retries left. */
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
     private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -22,7 +22,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * Spawns worker JVMs on this host with the manager's classpath — the analogue of Julia's
  * {@code addprocs} plus {@code @everywhere using} — and waits until each has announced its
- * registered slot ({@code PP_READY <pid> <name>} on its standard output).
+ * registered slot ({@code PP_READY <pid> <name>} on its standard output). The workers admit the
+ * application's packages ({@link SpawnedAllowlist}: {@code pp.worker.allow}, else the packages
+ * of the class-path folders and of the {@code java -jar} jar), never every class.
  */
 public final class WorkerSpawner {
 
@@ -115,10 +117,11 @@ public final class WorkerSpawner {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions());
+        String classpath = classpath();
         command.add("-cp");
-        command.add(classpath());
+        command.add(classpath);
         command.add("io.parametric.worker.WorkerMain");
-        command.addAll(List.of("--fleet", fleet, "--slots", "1", "--allow", "*", "--announce",
+        command.addAll(List.of("--fleet", fleet, "--slots", "1", "--announce",
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
         if (exactName != null) {
             command.addAll(List.of("--exact-name", exactName));
@@ -131,6 +134,13 @@ public final class WorkerSpawner {
         env.put("PP_REDIS_URL", redisUrl);
         env.put("PP_FLEET", fleet);
         env.put("PP_WORKER", "1");
+        // Never every class: the application's own packages (SpawnedAllowlist), or none.
+        String allow = SpawnedAllowlist.prefixes(classpath);
+        if (allow.isEmpty()) {
+            env.remove("PP_ALLOW");
+        } else {
+            env.put("PP_ALLOW", allow);
+        }
         try {
             return builder.start();
         } catch (IOException e) {

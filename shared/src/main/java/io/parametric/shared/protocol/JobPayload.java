@@ -27,6 +27,9 @@ import java.util.List;
  * @param retries how many times a job that throws is retried (0 = never)
  * @param maxDeliveries how many deliveries before the job is poison (first included)
  * @param pinned true when the job must never move to another worker
+ * @param capturing the class that created the lambda or method reference (form lambda); its
+ *     {@code $deserializeLambda$} must list the implementing method, else the worker refuses the
+ *     job. Absent in payloads of older managers: then the implementing class
  */
 public record JobPayload(
         int v,
@@ -45,7 +48,8 @@ public record JobPayload(
         Long timeoutMs,
         int retries,
         int maxDeliveries,
-        boolean pinned) {
+        boolean pinned,
+        String capturing) {
 
     /** The protocol version this code writes and reads. */
     public static final int VERSION = 1;
@@ -61,6 +65,22 @@ public record JobPayload(
 
     /** Default delivery limit, the first delivery included. */
     public static final int DEFAULT_MAX_DELIVERIES = 3;
+
+    /**
+     * A payload without a capturing class (record and type forms, and lambdas whose implementing
+     * class captured them).
+     */
+    public JobPayload(int v, String id, String manager, String form, String type, String className, String method,
+            String descriptor, Integer refKind, String fingerprint, List<JsonNode> captured, List<JsonNode> args,
+            JsonNode value, Long timeoutMs, int retries, int maxDeliveries, boolean pinned) {
+        this(v, id, manager, form, type, className, method, descriptor, refKind, fingerprint, captured, args, value,
+                timeoutMs, retries, maxDeliveries, pinned, null);
+    }
+
+    /** @return the class whose serializable-lambda list must name the implementing method */
+    public String capturingClass() {
+        return capturing != null && !capturing.isBlank() ? capturing : className;
+    }
 
     /**
      * Reads a payload and checks its version and form.
@@ -100,7 +120,7 @@ public record JobPayload(
      */
     public JobPayload placed(String newId, String managerId) {
         return new JobPayload(v, newId, managerId, form, type, className, method, descriptor, refKind,
-                fingerprint, captured, args, value, timeoutMs, retries, maxDeliveries, pinned);
+                fingerprint, captured, args, value, timeoutMs, retries, maxDeliveries, pinned, capturing);
     }
 
     /** @return a short description for messages: the type, record class or lambda method */

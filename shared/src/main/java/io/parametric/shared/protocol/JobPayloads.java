@@ -75,7 +75,8 @@ public final class JobPayloads {
         }
         return new JobPayload(JobPayload.VERSION, null, null, JobPayload.LAMBDA, null, className,
                 sl.getImplMethodName(), sl.getImplMethodSignature(), sl.getImplMethodKind(), fingerprint,
-                captured, jsonArgs, null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false);
+                captured, jsonArgs, null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false,
+                sl.getCapturingClass().replace('/', '.'));
     }
 
     /**
@@ -93,6 +94,10 @@ public final class JobPayloads {
             throw bad("a Job given as a lambda or anonymous class (" + type.getName()
                     + ") has no name a worker can load; write it as a record implementing Job<R>", null);
         }
+        if (!type.isRecord()) {
+            // A worker rebuilds only records (their canonical constructor runs, checks included).
+            throw bad("job " + type.getName() + " is not a record; write it as a record implementing Job<R>", null);
+        }
         JsonNode value;
         try {
             value = throughText(job);
@@ -100,18 +105,16 @@ public final class JobPayloads {
             throw bad("job " + type.getName() + " cannot be written as JSON (" + e.getMessage()
                     + "); give it components of JSON-friendly types", e);
         }
-        if (type.isRecord()) {
-            for (RecordComponent c : type.getRecordComponents()) {
-                Object component;
-                try {
-                    Method accessor = c.getAccessor();
-                    accessor.trySetAccessible();
-                    component = accessor.invoke(job);
-                } catch (ReflectiveOperationException | RuntimeException e) {
-                    throw bad("component '" + c.getName() + "' of record " + type.getName() + " cannot be read: " + e, e);
-                }
-                travel(component, c.getGenericType(), "component '" + c.getName() + "' of record " + type.getName());
+        for (RecordComponent c : type.getRecordComponents()) {
+            Object component;
+            try {
+                Method accessor = c.getAccessor();
+                accessor.trySetAccessible();
+                component = accessor.invoke(job);
+            } catch (ReflectiveOperationException | RuntimeException e) {
+                throw bad("component '" + c.getName() + "' of record " + type.getName() + " cannot be read: " + e, e);
             }
+            travel(component, c.getGenericType(), "component '" + c.getName() + "' of record " + type.getName());
         }
         checkReadsBack(job, value, type, "job " + type.getName());
         return new JobPayload(JobPayload.VERSION, null, null, JobPayload.RECORD, null, type.getName(),

@@ -13,6 +13,11 @@ public final class Jobs {
         return n * 10 + label.length();
     }
 
+    /** @return a method reference to {@link #example}, written here so workers admitting this package run it */
+    public static Calls.Call2<Integer, String, Integer> exampleRef() {
+        return Jobs::example;
+    }
+
     /** A private method reference target. */
     private static String secret(String s) {
         return "secret:" + s;
