@@ -47,6 +47,7 @@ public final class JobRunner {
 
     private final Allowlist allowlist;
     private final ClassLoader loader;
+    private final MissingClasses missingClasses;
     /** Methods already found, so a lambda's method is looked up once per runner. */
     private final Map<MethodKey, LambdaMethod> methods = new ConcurrentHashMap<>();
 
@@ -66,8 +67,28 @@ public final class JobRunner {
      * @param loader where job classes are loaded from (e.g. one holding the {@code PP_JOBS} jars)
      */
     public JobRunner(Allowlist allowlist, ClassLoader loader) {
+        this(allowlist, loader, (pid, className) -> { });
+    }
+
+    /**
+     * @param allowlist which classes jobs may run
+     * @param loader where job classes are loaded from (e.g. one holding the {@code PP_JOBS} jars)
+     * @param missingClasses told each class a job needed that this worker cannot load
+     */
+    public JobRunner(Allowlist allowlist, ClassLoader loader, MissingClasses missingClasses) {
         this.allowlist = allowlist;
         this.loader = loader;
+        this.missingClasses = missingClasses;
+    }
+
+    /** Told the class a job needed and the worker could not load (to record it in the worker's hash). */
+    @FunctionalInterface
+    public interface MissingClasses {
+        /**
+         * @param pid the worker that ran the job
+         * @param className the class it could not load
+         */
+        void missing(long pid, String className);
     }
 
     /** @return the allowlist */
@@ -112,9 +133,13 @@ public final class JobRunner {
             try {
                 result = job.call(ctx);
             } catch (InvocationTargetException e) {
-                return Outcome.thrown(jobId, pid, e.getCause() != null ? e.getCause() : e, attempt);
+                Throwable thrown = e.getCause() != null ? e.getCause() : e;
+                String missing = thrown instanceof NoClassDefFoundError ? missingClassName(thrown) : null;
+                return missing != null ? missingClass(payload, pid, attempt, missing)
+                        : Outcome.thrown(jobId, pid, thrown, attempt);
             } catch (Throwable t) {
-                return Outcome.thrown(jobId, pid, t, attempt);
+                String missing = t instanceof NoClassDefFoundError ? missingClassName(t) : null;
+                return missing != null ? missingClass(payload, pid, attempt, missing) : Outcome.thrown(jobId, pid, t, attempt);
             } finally {
                 CurrentJob.set(null);
                 thread.setContextClassLoader(before);
@@ -123,9 +148,44 @@ public final class JobRunner {
         } catch (Refusal r) {
             return Outcome.failure(jobId, pid, r.reason.name(), r.getMessage(), attempt);
         } catch (RuntimeException | LinkageError e) {
+            String missing = missingClassName(e);
+            if (missing != null) {
+                return missingClass(payload, pid, attempt, missing);
+            }
             return Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(),
                     payload.describe() + " cannot be prepared on worker " + pid + ": " + e, attempt);
         }
+    }
+
+    /**
+     * A job that needs a class this worker cannot load — its own, or one its class refers to (the
+     * JVM loads those to verify it): the worker records the class, the job fails saying what to add.
+     */
+    private Outcome missingClass(JobPayload payload, long pid, int attempt, String className) {
+        try {
+            missingClasses.missing(pid, className);
+        } catch (RuntimeException e) {
+            // Recording is for the fleet's status only; the job's outcome says it all.
+        }
+        String hint = className.startsWith("io.parametric.")
+                ? " (a ParametricProcesses class: run the runnable worker jar or image of the manager's version,"
+                        + " which bundles parametric-manager, or add that jar)"
+                : "";
+        return Outcome.failure(payload.id(), pid, Reason.BAD_PAYLOAD.name(), payload.describe() + " needs class "
+                + className + ", which worker " + pid + " cannot load: add the jar or folder that holds it to the"
+                + " worker's PP_JOBS (--jobs)" + hint, attempt);
+    }
+
+    /** @return the class a NoClassDefFoundError or ClassNotFoundException in {@code e}'s causes names, else null */
+    static String missingClassName(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String m = t.getMessage();
+            if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException)
+                    && m != null && !m.isBlank() && !m.startsWith("Could not initialize")) {
+                return m.strip().replace('/', '.');
+            }
+        }
+        return null;
     }
 
     private static Outcome success(String jobId, long pid, Object result, int attempt, JobPayload payload) {
@@ -269,10 +329,10 @@ public final class JobRunner {
         }
         try {
             // Not initialised: a class is only loaded here; its static code runs when the job does.
+            // A class that is missing, or refers to one that is, fails the job in run(), naming it.
             return Class.forName(className, false, loader);
-        } catch (ClassNotFoundException | LinkageError e) {
-            throw new Refusal(Reason.BAD_PAYLOAD, "class " + className + " is not on this worker's classpath ("
-                    + e + "); add its jar with --jobs / PP_JOBS or run the manager's build");
+        } catch (ClassNotFoundException e) {
+            throw new NoClassDefFoundError(className);
         }
     }
 

@@ -57,7 +57,7 @@ final class Launcher {
         ClassLoader loader = jobLoader(config.jobs());
         JobRegistry.discover(loader);
         Allowlist allowlist = Allowlist.of(config.allow());
-        JobRunner runner = new JobRunner(allowlist, loader);
+        JobRunner runner = new JobRunner(allowlist, loader, fleet::noteMissingClass);
         String host = hostName();
         log.info("worker process {} starting: {} slot(s) in fleet '{}' at {}; job types {}; allowed classes: {}",
                 ProcessHandle.current().pid(), config.slots(), config.fleet(), redis.url(), JobRegistry.names(),

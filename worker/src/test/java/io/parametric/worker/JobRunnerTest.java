@@ -41,6 +41,32 @@ class JobRunnerTest {
     }
 
     @Test
+    void jobWhoseClassTheWorkerCannotLoadFailsNamingItAndPpJobsAndIsRecorded() {
+        List<String> recorded = new ArrayList<>();
+        JobRunner recording = new JobRunner(Allowlist.of(List.of("io.parametric.worker.testjobs")),
+                JobRunner.class.getClassLoader(), (pid, className) -> recorded.add(pid + " " + className));
+        JobPayload p = JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(1, "ab"));
+        JobPayload elsewhere = new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(),
+                "io.parametric.worker.testjobs.NotOnThisWorker", p.method(), p.descriptor(), p.refKind(), p.fingerprint(),
+                p.captured(), p.args(), p.value(), p.timeoutMs(), p.retries(), p.maxDeliveries(), p.pinned());
+
+        Outcome o = recording.run(elsewhere.placed("j1", "m1"), ctx, 7, 1);
+
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(o.message()).contains("needs class io.parametric.worker.testjobs.NotOnThisWorker")
+                .contains("PP_JOBS");
+        assertThat(recorded).containsExactly("7 io.parametric.worker.testjobs.NotOnThisWorker");
+    }
+
+    @Test
+    void theClassAJobsClassRefersToIsTheOneNamed() {
+        assertThat(JobRunner.missingClassName(new NoClassDefFoundError("io/parametric/manager/Worker")))
+                .isEqualTo("io.parametric.manager.Worker");
+        assertThat(JobRunner.missingClassName(new IllegalStateException(new ClassNotFoundException("a.B")))).isEqualTo("a.B");
+        assertThat(JobRunner.missingClassName(new NoClassDefFoundError("Could not initialize class a.B"))).isNull();
+    }
+
+    @Test
     void registeredTypeRunsWithConvertedArguments() {
         Outcome o = run(JobPayloads.type("add", List.of(2, 3)));
         assertThat(o.ok()).isTrue();
@@ -197,7 +223,7 @@ class JobRunnerTest {
                 null, null, null, null, null, null, Json.tree(1), null, 0, 3, false);
         Outcome o = runner.run(missing, ctx, 7, 1);
         assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
-        assertThat(o.message()).contains("not on this worker's classpath");
+        assertThat(o.message()).contains("needs class io.parametric.worker.testjobs.Gone").contains("PP_JOBS (--jobs)");
     }
 
     @Test

@@ -159,6 +159,17 @@ public final class Fleet {
     }
 
     /**
+     * Records in a worker's hash (field {@code missingClass}) the latest class a job needed that
+     * the worker could not load, so the fleet's status shows what its {@code PP_JOBS} lacks.
+     *
+     * @param pid the worker
+     * @param className the class
+     */
+    public void noteMissingClass(long pid, String className) {
+        redis.hset(keys.worker(pid), Map.of("missingClass", className));
+    }
+
+    /**
      * Places jobs, all or nothing per chunk of {@value #CHUNK}; every chunk goes in one pipeline.
      *
      * @param placements the jobs
