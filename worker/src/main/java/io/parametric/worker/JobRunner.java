@@ -168,8 +168,8 @@ public final class JobRunner {
             // Recording is for the fleet's status only; the job's outcome says it all.
         }
         String hint = className.startsWith("io.parametric.")
-                ? " (a ParametricProcesses class: run the runnable worker jar or image of the manager's version,"
-                        + " which bundles parametric-manager, or add that jar)"
+                ? " (a ParametricProcesses class: use the runnable worker jar or image of the manager's version,"
+                        + " which bundle parametric-manager)"
                 : "";
         return Outcome.failure(payload.id(), pid, Reason.BAD_PAYLOAD.name(), payload.describe() + " needs class "
                 + className + ", which worker " + pid + " cannot load: add the jar or folder that holds it to the"

@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class RunnableJarIT {
 
-    private static final Path JAR = Path.of("target", "parametric-worker.jar");
-    private static final Path TEST_CLASSES = Path.of("target", "test-classes");
+    private static final Path JAR = Path.of(System.getProperty("pp.workerJar", "../worker/target/parametric-worker.jar"));
+    /** The worker module's test classes (job types, records and lambdas of the worker's own tests). */
+    private static final Path TEST_CLASSES = Path.of("..", "worker", "target", "test-classes");
 
     @Test
     void jarConfiguredByEnvironmentRunsJobCodeFromPpJobsAndExitsZeroOnSigterm() {
