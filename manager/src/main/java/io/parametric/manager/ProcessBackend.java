@@ -183,6 +183,16 @@ public interface ProcessBackend extends AutoCloseable {
         /** @return jobs waiting, not counting the running one */
         int queued();
 
+        /** @return jobs this worker ran that returned; 0 for a backend that does not count them */
+        default long done() {
+            return 0;
+        }
+
+        /** @return jobs this worker ran that failed (cancelled included); 0 for a backend that does not count them */
+        default long failed() {
+            return 0;
+        }
+
         /**
          * Stops the worker: it finishes its running job; queued jobs go to the backlog.
          */

@@ -1119,6 +1119,24 @@ public final class ProcessManager implements AutoCloseable {
         return c == null ? 0 : c.fleet().purgeDeadLetters();
     }
 
+    /**
+     * Reads one consistent snapshot of the fleet in one round trip: backlog, delayed and
+     * dead-letter lengths, every live worker (state, queue, running job, counts, heartbeat age)
+     * and the jobs done and failed lately.
+     *
+     * @return the snapshot
+     * @throws ProcessError ILLEGAL_STATE for a manager without Redis (Async workers only);
+     *     REDIS_UNAVAILABLE when Redis does not answer
+     */
+    public FleetStats stats() {
+        return io.parametric.manager.internal.StatsReader.read(fleetOrThrow("stats()"));
+    }
+
+    private Fleet fleetOrThrow(String call) {
+        return fleetIfConnected().orElseThrow(() -> new ProcessError(Reason.ILLEGAL_STATE,
+                call + " reads the fleet in Redis, and this manager has none (only in-JVM workers); use workers() instead"));
+    }
+
     private List<Long> candidates(Binding b) {
         synchronized (lock) {
             return members.stream().filter(w -> w.binding() == b).map(Worker::pid).collect(Collectors.toList());

@@ -66,6 +66,16 @@ public final class Worker<P extends ProcessKind> {
         return binding.released() ? 0 : handle.queued();
     }
 
+    /** @return jobs it ran that returned, counted by the worker (by any manager's jobs) */
+    public long done() {
+        return binding.released() ? 0 : handle.done();
+    }
+
+    /** @return jobs it ran that failed (cancelled included), counted by the worker */
+    public long failed() {
+        return binding.released() ? 0 : handle.failed();
+    }
+
     /** @return the host it runs on */
     public String host() {
         return binding.released() ? "" : handle.host();

@@ -220,6 +220,7 @@ public final class AsyncBackend implements ProcessBackend {
             w.running = null;
             if (!retry) {
                 w.latest = outcome;
+                w.count(outcome);
             }
             lock.notifyAll();
         }

@@ -9,6 +9,7 @@ import java.net.UnknownHostException;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** One {@code Async} worker: a daemon thread of the manager's JVM with its own queue. */
 final class AsyncWorker extends ProcessBackend.AbstractWorkerHandle {
@@ -20,6 +21,8 @@ final class AsyncWorker extends ProcessBackend.AbstractWorkerHandle {
     volatile JobPayload running;
     volatile Outcome latest;
     volatile boolean closed;
+    private final AtomicLong done = new AtomicLong();
+    private final AtomicLong failed = new AtomicLong();
 
     AsyncWorker(AsyncBackend backend, long pid, String name) {
         super(pid, name);
@@ -83,6 +86,21 @@ final class AsyncWorker extends ProcessBackend.AbstractWorkerHandle {
     @Override
     public Outcome latest() {
         return latest;
+    }
+
+    /** @param outcome the outcome of a job this worker ran, counted in {@link #done()} or {@link #failed()} */
+    void count(Outcome outcome) {
+        (outcome.ok() ? done : failed).incrementAndGet();
+    }
+
+    @Override
+    public long done() {
+        return done.get();
+    }
+
+    @Override
+    public long failed() {
+        return failed.get();
     }
 
     @Override

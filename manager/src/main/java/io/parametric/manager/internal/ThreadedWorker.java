@@ -90,6 +90,21 @@ public final class ThreadedWorker extends ProcessBackend.AbstractWorkerHandle {
     }
 
     @Override
+    public long done() {
+        return counter("done");
+    }
+
+    @Override
+    public long failed() {
+        return counter("failed");
+    }
+
+    private long counter(String field) {
+        String n = fleet.redis().hget(fleet.keys().worker(pid()), field);
+        return n == null ? 0 : Long.parseLong(n);
+    }
+
+    @Override
     public int queued() {
         return (int) fleet.redis().llen(fleet.keys().pending(pid()));
     }

@@ -133,4 +133,22 @@ public final class FleetKeys {
     public String completions(String managerId) {
         return prefix + "done:" + managerId;
     }
+
+    /**
+     * @param epochMinute minutes since the epoch (Redis time)
+     * @return hash: jobs that ended {@code done} and {@code failed} in that minute; kept one hour
+     */
+    public String minute(long epochMinute) {
+        return prefix + "minute:" + epochMinute;
+    }
+
+    /** @return stream: the fleet's job events, capped; written only while {@link #listening()} exists */
+    public String events() {
+        return prefix + "events";
+    }
+
+    /** @return string: set (with a short expiry, refreshed) while some event listener of the fleet runs */
+    public String listening() {
+        return prefix + "listening";
+    }
 }

@@ -75,6 +75,7 @@ if outcome ~= '' and job_state == 'failed' then
           'lastError', outcome, 'due', now_ms() + delay)
         outcome = ''
         code = 2
+        emit_event(ARGV[8], 'RETRIED', job.id, ARGV[2])
       elseif retries > 0 then
         -- Out of retries: the stored outcome's 'attempt' counts every run, so the error can say how many.
         o.attempt = attempts + 1
@@ -88,6 +89,10 @@ if outcome ~= '' then
   redis.call('EXPIRE', KEYS[7], tonumber(ARGV[6]))
   redis.call('HSET', KEYS[3], 'ret', outcome)
   redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
+  if (ARGV[8] or '') ~= '' then
+    count_outcome(ARGV[8], ARGV[4])
+    emit_event(ARGV[8], ARGV[4] == 'done' and 'COMPLETED' or 'FAILED', string.sub(KEYS[7], #ARGV[8] + 5), ARGV[2])
+  end
   if ARGV[7] == '1' then
     redis.call('RPUSH', KEYS[8], outcome)
     if redis.call('TTL', KEYS[8]) < 0 then redis.call('EXPIRE', KEYS[8], 3600) end

@@ -14,6 +14,29 @@ local function now_ms()
   return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 end
 
+-- Counts an outcome ('done' or 'failed') in the fleet's per-minute counters (hash
+-- 'minute:<epoch minute>', kept one hour: at most 61 such keys exist).
+local function count_outcome(prefix, field)
+  local key = prefix .. 'minute:' .. math.floor(now_ms() / 60000)
+  redis.call('HINCRBY', key, field, 1)
+  redis.call('EXPIRE', key, 3660)
+end
+
+-- Appends a job event to the fleet's capped stream 'events', only while some listener of the
+-- fleet has 'listening' set (a fleet nobody watches pays one EXISTS). Fields: kind, job, pid,
+-- type and, for STARTED the ms it waited, for COMPLETED and FAILED the ms it ran ('ms').
+local function emit_event(prefix, kind, jobid, pid)
+  if redis.call('EXISTS', prefix .. 'listening') == 0 then return end
+  local jkey = prefix .. 'job:' .. jobid
+  local h = redis.call('HMGET', jkey, 'type', 'created', 'started')
+  local since = nil
+  if kind == 'STARTED' then since = h[2] elseif kind == 'COMPLETED' or kind == 'FAILED' then since = h[3] end
+  local ms = ''
+  if since and tonumber(since) then ms = tostring(math.max(0, now_ms() - tonumber(since))) end
+  redis.call('XADD', prefix .. 'events', 'MAXLEN', '~', 10000, '*', 'kind', kind, 'job', jobid,
+    'pid', tostring(pid or ''), 'type', h[1] or '', 'ms', ms)
+end
+
 -- A worker can take new jobs: registered, live, not closing or closed.
 local function worker_usable(prefix, pid)
   local state = redis.call('HGET', wkey(prefix, pid), 'state')
@@ -98,6 +121,8 @@ local function fail_job(prefix, jobid, manager, outcome, ttl)
   local jkey = prefix .. 'job:' .. jobid
   redis.call('HSET', jkey, 'state', 'failed', 'outcome', outcome, 'finished', now_ms())
   redis.call('EXPIRE', jkey, ttl)
+  count_outcome(prefix, 'failed')
+  emit_event(prefix, 'FAILED', jobid, '')
   if manager and manager ~= '' then
     local done = prefix .. 'done:' .. manager
     redis.call('RPUSH', done, outcome)
@@ -120,6 +145,7 @@ local function poison_job(prefix, job, payload, deliveries, pid, ttl)
   local why = 'delivered ' .. deliveries .. ' times, over its limit of ' .. limit
       .. ' (each delivery ended without an outcome: the job kills or hangs its worker)'
   redis.call('RPUSH', prefix .. 'dead', cjson.encode({reason = 'POISON: ' .. why, jobId = job.id, entry = payload}))
+  emit_event(prefix, 'DEAD', job.id, pid)
   local outcome = cjson.encode({v = 1, jobId = job.id, pid = tonumber(pid) or 0, ok = false, reason = 'POISON',
     message = 'job ' .. job.id .. ' was ' .. why .. '; it is in the dead-letter list: fix the job, then'
       .. ' requeueDeadLetters() or purgeDeadLetters()',

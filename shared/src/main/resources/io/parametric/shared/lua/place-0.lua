@@ -49,5 +49,6 @@ for i = 1, n do
     push_to_worker(prefix, pid, jobid, payload)
     placed[#placed + 1] = tonumber(pid)
   end
+  emit_event(prefix, 'PLACED', jobid, placed[#placed])
 end
 return placed

@@ -17,5 +17,6 @@ for i = 1, n do
   redis.call('HSET', prefix .. 'job:' .. jobid, 'payload', payload, 'state', 'delayed', 'manager', manager,
     'created', now, 'deliveries', 0, 'due', now + delay, 'pid', '')
   redis.call('ZADD', KEYS[1], now + delay, payload)
+  emit_event(prefix, 'PLACED', jobid, '')
 end
 return {1, n}

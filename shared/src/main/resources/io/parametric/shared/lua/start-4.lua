@@ -48,4 +48,5 @@ if ok and type(job) == 'table' and type(job.id) == 'string' and deliveries > del
 end
 redis.call('HSET', KEYS[1], 'state', 'running', 'pid', ARGV[1], 'started', now_ms())
 redis.call('HSET', KEYS[2], 'state', 'busy', 'job', ARGV[3])
+emit_event(ARGV[5], 'STARTED', ARGV[3], ARGV[1])
 return {1, deliveries}
