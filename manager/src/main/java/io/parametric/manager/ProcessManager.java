@@ -1132,6 +1132,26 @@ public final class ProcessManager implements AutoCloseable {
         return io.parametric.manager.internal.StatsReader.read(fleetOrThrow("stats()"));
     }
 
+    /**
+     * Listens to the job events of the whole fleet — placed, started, progress, completed,
+     * failed, retried, dead-lettered — whichever manager placed the jobs. The fleet writes events
+     * only while some listener is registered (see docs/protocol.md, "Events").
+     *
+     * <pre>{@code
+     * try (AutoCloseable events = procs.onEvent(e -> System.out.println(e.kind() + " " + e.jobId()))) {
+     *     procs.distribute(jobs);
+     *     procs.waitFor();
+     * }
+     * }</pre>
+     *
+     * @param listener receives each event on the listener's own thread, in order
+     * @return closes the listener
+     * @throws ProcessError ILLEGAL_STATE for a manager without Redis
+     */
+    public AutoCloseable onEvent(java.util.function.Consumer<JobEvent> listener) {
+        return io.parametric.manager.internal.EventStream.listen(fleetOrThrow("onEvent(...)"), listener);
+    }
+
     private Fleet fleetOrThrow(String call) {
         return fleetIfConnected().orElseThrow(() -> new ProcessError(Reason.ILLEGAL_STATE,
                 call + " reads the fleet in Redis, and this manager has none (only in-JVM workers); use workers() instead"));

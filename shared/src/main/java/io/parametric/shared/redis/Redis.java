@@ -122,6 +122,53 @@ public final class Redis implements AutoCloseable {
         call(() -> client.set(key, value));
     }
 
+    /** @param key a string key @param value the value to set @param ttl how long it lives */
+    public void set(String key, String value, Duration ttl) {
+        call(() -> client.set(key, value, redis.clients.jedis.params.SetParams.setParams().px(ttl.toMillis())));
+    }
+
+    /**
+     * @param key a stream
+     * @return the id of its newest entry, {@code 0-0} when it is empty or absent
+     */
+    public String lastStreamId(String key) {
+        return call(() -> {
+            List<redis.clients.jedis.resps.StreamEntry> last = client.xrevrange(key, "+", "-", 1);
+            return last.isEmpty() ? "0-0" : last.get(0).getID().toString();
+        });
+    }
+
+    /**
+     * Blocks until a stream has entries after an id.
+     *
+     * @param key the stream
+     * @param afterId entries after this id are returned
+     * @param timeout how long to block
+     * @param count the most entries to return
+     * @return the entries, oldest first; empty on timeout
+     */
+    public List<StreamEntry> readStream(String key, String afterId, Duration timeout, int count) {
+        return call(() -> {
+            var reply = client.xread(redis.clients.jedis.params.XReadParams.xReadParams()
+                            .block((int) Math.max(1, timeout.toMillis())).count(count),
+                    Map.of(key, new redis.clients.jedis.StreamEntryID(afterId)));
+            List<StreamEntry> entries = new ArrayList<>();
+            if (reply != null) {
+                reply.forEach(stream -> stream.getValue().forEach(
+                        e -> entries.add(new StreamEntry(e.getID().toString(), e.getFields()))));
+            }
+            return entries;
+        });
+    }
+
+    /**
+     * One entry of a stream.
+     *
+     * @param id its id ({@code <ms>-<seq>})
+     * @param fields its fields
+     */
+    public record StreamEntry(String id, Map<String, String> fields) {}
+
     /** @param key a counter @param delta what to add @return the new value */
     public long incrBy(String key, long delta) {
         return call(() -> client.incrBy(key, delta));
