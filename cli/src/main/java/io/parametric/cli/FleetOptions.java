@@ -1,0 +1,56 @@
+package io.parametric.cli;
+
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.Limits;
+import io.parametric.shared.redis.Redis;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+
+/**
+ * The global options: which Redis and which fleet. Accepted before or after the subcommand.
+ */
+public final class FleetOptions {
+
+    @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
+            defaultValue = "${env:PP_REDIS_URL:-redis://127.0.0.1:6379}",
+            description = "Redis URL, redis://[user:password@]host:port[/db] or rediss:// [PP_REDIS_URL] (default: ${DEFAULT-VALUE})")
+    String redis;
+
+    @Option(names = "--fleet", paramLabel = "NAME", scope = ScopeType.INHERIT,
+            defaultValue = "${env:PP_FLEET:-default}",
+            description = "fleet name [PP_FLEET] (default: ${DEFAULT-VALUE})")
+    String fleet;
+
+    /**
+     * Connects to the fleet. Nothing is written to Redis by opening it.
+     *
+     * @return the fleet; close its Redis when done
+     * @throws io.parametric.shared.ProcessError REDIS_UNAVAILABLE when Redis does not answer
+     */
+    Fleet open() {
+        checkSecret(System.getenv("PP_SECRET"));
+        Redis connection = new Redis(redis, 4);
+        try {
+            if (!connection.ping()) {
+                throw new io.parametric.shared.ProcessError(io.parametric.shared.ProcessError.Reason.REDIS_UNAVAILABLE,
+                        "Redis at " + connection.url() + " does not answer; check --redis / PP_REDIS_URL");
+            }
+            return new Fleet(connection, new FleetKeys(fleet), Limits.jobTtl());
+        } catch (RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The fleet secret signs entries from protocol 2 on; a set one must already be usable, so a
+     * mistake shows now rather than at the upgrade.
+     */
+    static void checkSecret(String secret) {
+        if (secret != null && !secret.isEmpty() && secret.length() < 16) {
+            throw new IllegalArgumentException("PP_SECRET is " + secret.length()
+                    + " characters; a fleet secret needs at least 16 (the same string the workers use)");
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.parametric.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code jobs show ID}: one job's state, deliveries, payload summary and outcome or error. */
+@Command(name = "jobs", mixinStandardHelpOptions = true, description = "Looks at jobs.",
+        subcommands = JobsCommand.Show.class)
+final class JobsCommand {
+
+    /** {@code jobs show ID}. */
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = {"Prints a job: state, worker, times, deliveries, a payload summary, and its",
+                "return or error with the stack trace. Exits 1 when the fleet does not know the job."})
+    static final class Show extends FleetCommand implements Callable<Integer> {
+
+        @Parameters(paramLabel = "ID", description = "the job id")
+        String id;
+
+        @Option(names = "--json", description = "print JSON")
+        boolean json;
+
+        @Override
+        public Integer call() {
+            Map<String, String> hash;
+            try (Session session = open()) {
+                hash = session.fleet().jobInfo(id);
+            }
+            if (hash.isEmpty()) {
+                err().println("jobs show: no job " + id + " in this fleet (never placed here, or its record expired after the job TTL)");
+                return 1;
+            }
+            JobView view = new JobView(id, hash);
+            out().print(json ? JsonOutput.write(view.toMap()) + "\n" : view.render());
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package io.parametric.cli;
+
+import static io.parametric.manager.ParametricProcesses.newJob;
+import static io.parametric.manager.ParametricProcesses.processes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.parametric.manager.JobFuture;
+import io.parametric.manager.ProcessManager;
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.UsesTestRedis;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The command line against a live fleet of two worker JVMs. */
+@ExtendWith(UsesTestRedis.class)
+class CliIT {
+
+    private static String fleetName;
+    private static ProcessManager procs;
+
+    @BeforeAll
+    static void startFleet() {
+        fleetName = TestRedis.uniqueFleet("cli");
+        System.setProperty("pp.fleet", fleetName);
+        try {
+            procs = processes(2);
+        } finally {
+            System.clearProperty("pp.fleet");
+        }
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        procs.close();
+    }
+
+    @Test
+    void statusPrintsOneTableAndJsonNamedLikeTheStatsAccessors() {
+        procs.assign(procs.workerPids().get(0), newJob(() -> 1));
+        procs.waitFor(Duration.ofSeconds(60));
+
+        Run table = cli("status");
+        assertThat(table.status).isZero();
+        assertThat(table.out).contains("fleet " + fleetName + ": 2 workers, backlog 0, delayed 0, dead 0")
+                .contains("PID").contains("RUNNING JOB").contains("DONE");
+        procs.workers().forEach(w -> assertThat(table.out).contains(w.name()));
+
+        Run json = cli("status", "--json");
+        JsonNode n = tree(json.out);
+        assertThat(n.get("backlog").asLong()).isZero();
+        assertThat(n.get("delayed").asLong()).isZero();
+        assertThat(n.get("dead").asLong()).isZero();
+        assertThat(n.get("workers")).hasSize(2);
+        JsonNode w = n.get("workers").get(0);
+        assertThat(w.get("pid").asLong()).isEqualTo(procs.workerPids().get(0));
+        assertThat(w.get("name").asText()).isEqualTo(procs.workers().get(0).name());
+        assertThat(w.get("state").asText()).isEqualTo("idle");
+        assertThat(w.get("queued").asLong()).isZero();
+        assertThat(w.get("done").asLong()).isGreaterThanOrEqualTo(1);
+        assertThat(w.get("failed").asLong()).isZero();
+        assertThat(w.has("runningJobId")).isTrue();
+    }
+
+    @Test
+    void statusExitsNonZeroWithoutLiveWorkersAndGlobalOptionsGoBeforeOrAfterTheSubcommand() {
+        Run empty = cliRaw("--redis", TestRedis.url(), "--fleet", TestRedis.uniqueFleet("empty"), "status");
+        assertThat(empty.status).isEqualTo(1);
+        assertThat(empty.err).contains("has no live worker");
+
+        Run noRedis = cliRaw("status", "--redis", "redis://127.0.0.1:1", "--fleet", fleetName);
+        assertThat(noRedis.status).isEqualTo(2);
+        assertThat(noRedis.err).contains("does not answer");
+    }
+
+    @Test
+    void jobsShowPrintsTheErrorWithItsStackTrace() {
+        long pid = procs.workerPids().get(1);
+        JobFuture<Object> f = procs.submit(pid, newJob(() -> {
+            throw new IllegalStateException("shown by jobs show");
+        }));
+        assertThatThrownBy(f::join).hasCauseInstanceOf(ProcessError.class);
+
+        Run show = cli("jobs", "show", f.jobId());
+        assertThat(show.status).isZero();
+        assertThat(show.out).contains("job " + f.jobId() + ": failed on worker " + pid)
+                .contains("deliveries 1")
+                .contains("payload lambda io.parametric.cli.CliIT::lambda$")
+                .contains("failed JOB_FAILED java.lang.IllegalStateException: shown by jobs show")
+                .contains("at io.parametric.cli.CliIT");
+        JsonNode json = tree(cli("jobs", "show", f.jobId(), "--json").out);
+        assertThat(json.get("state").asText()).isEqualTo("failed");
+        assertThat(json.get("outcome").get("reason").asText()).isEqualTo("JOB_FAILED");
+
+        assertThat(cli("jobs", "show", "no-such-job").status).isEqualTo(1);
+    }
+
+    @Test
+    void deadListsRequeuesAndPurges() {
+        try (Redis redis = new Redis(TestRedis.url(), 1)) {
+            Fleet fleet = new Fleet(redis, new FleetKeys(fleetName), Duration.ofHours(1));
+            fleet.deadLetter(Fleet.deadLetterEntry("not a job (a test entry)", "garbage"));
+        }
+        Run list = cli("dead", "list");
+        assertThat(list.out).contains("1 dead-letter entries").contains("not a job (a test entry)");
+        assertThat(tree(cli("dead", "list", "--json").out)).hasSize(1);
+        assertThat(cli("dead", "requeue").out).contains("requeued 0 jobs; 1 entries stay");
+        assertThat(cli("dead", "purge").out).contains("purged 1 entries");
+        assertThat(cli("dead", "list").out).contains("0 dead-letter entries");
+    }
+
+    @Test
+    void waitShowsProgressUntilTheJobsAreDoneAndTopShowsTheRate() {
+        JobFuture<Object> a = procs.submit(newJob(() -> {
+            Thread.sleep(500);
+            return 1;
+        }));
+        JobFuture<Object> b = procs.submit(newJob(() -> 2));
+        Run wait = cli("wait", a.jobId(), b.jobId(), "--timeout", "60s");
+        assertThat(wait.status).isZero();
+        assertThat(wait.out).contains("2/2 100%").contains("all 2 jobs done");
+
+        Run drained = cli("wait", "--timeout", "60s");
+        assertThat(drained.status).isZero();
+        assertThat(drained.out).contains("the fleet has nothing left to run");
+
+        Run top = cli("top", "--count", "2", "--interval", "100ms");
+        assertThat(top.status).isZero();
+        assertThat(top.out.split("parametric-cli top", -1)).hasSize(3);
+        assertThat(top.out).contains("jobs/s").contains("PID");
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return Json.MAPPER.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new AssertionError("not JSON: " + json, e);
+        }
+    }
+
+    private static Run cli(String... args) {
+        String[] all = new String[args.length + 4];
+        System.arraycopy(args, 0, all, 0, args.length);
+        all[args.length] = "--redis";
+        all[args.length + 1] = TestRedis.url();
+        all[args.length + 2] = "--fleet";
+        all[args.length + 3] = fleetName;
+        return cliRaw(all);
+    }
+
+    private static Run cliRaw(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(new PrintWriter(out, true), new PrintWriter(err, true), args);
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    private record Run(int status, String out, String err) {}
+}
