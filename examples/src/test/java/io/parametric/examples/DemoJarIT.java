@@ -36,7 +36,7 @@ class DemoJarIT {
         assertThat(exited).as("the demo exited; it printed:%n%s", output).isTrue();
         assertThat(demo.exitValue()).as(output).isZero();
         assertThat(output)
-                .contains("Redis: " + TestRedis.url() + " (configured by PP_REDIS_URL)")
+                .contains("Redis: " + io.parametric.shared.redis.Redis.redact(TestRedis.url()) + " (configured by PP_REDIS_URL)")
                 .contains("Fleet: 4 Threaded workers ready")
                 .contains("30 of them ran")
                 .contains("returned 55")

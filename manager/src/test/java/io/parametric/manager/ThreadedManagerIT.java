@@ -177,6 +177,19 @@ class ThreadedManagerIT {
     }
 
     @Test
+    void spawnedWorkersGetTheRedisPasswordThroughTheEnvironmentNeverTheirCommandLine() throws Exception {
+        String url = TestRedis.url();
+        String password = url.substring(url.indexOf("//") + 2, url.indexOf('@')).replaceFirst("^[^:]*:", "");
+        assertThat(password).as("the test Redis is the private one, with a password").isNotBlank();
+        var fleet = procs.fleetIfConnected().orElseThrow();
+        for (long pid : procs.workerPids()) {
+            long ospid = Long.parseLong(fleet.workerInfo(pid).get("ospid"));
+            String commandLine = java.nio.file.Files.readString(java.nio.file.Path.of("/proc", Long.toString(ospid), "cmdline"));
+            assertThat(commandLine).contains("io.parametric.worker.WorkerMain").doesNotContain(password);
+        }
+    }
+
+    @Test
     void spawnedWorkersRunOnlyTheLambdasTheApplicationWroteNeverAnotherMemberOrTheJdk() {
         // A method reference this class really makes, but to System: not a pure JDK function.
         assertThatThrownBy(() -> procs.submit(newJob((Fn.Call1<String, String>) System::getenv, "PATH")).get(30, TimeUnit.SECONDS))

@@ -66,7 +66,7 @@ public final class RedisLocator {
                         "no Redis is configured, none answers at " + DEFAULT_URL + ", and starting a private redis-server failed: "
                                 + e.getMessage() + "; " + HOW_TO_GET_REDIS, e);
             }
-            return new Found(new Redis(server.url(), POOL), server.url(), server, "a private redis-server at " + server.url()
+            return new Found(new Redis(server.url(), POOL), server.url(), server, "a private redis-server at " + Redis.redact(server.url())
                     + " (started by this manager, stopped by close())");
         }
         throw new ProcessError(Reason.REDIS_UNAVAILABLE,

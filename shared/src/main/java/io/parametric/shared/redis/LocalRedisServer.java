@@ -5,16 +5,22 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * A private {@code redis-server} on a free loopback port, owned by whoever started it: the
- * manager when no Redis is configured, and tests. It can be stopped and started again on the
- * same port and data folder, with AOF, to play a Redis restart.
+ * manager when no Redis is configured, and tests. It binds 127.0.0.1 only and requires a random
+ * password (32 bytes from {@link SecureRandom}), written to a configuration file only its owner
+ * can read, never on a command line; other local users cannot reach the fleet through it. It can
+ * be stopped and started again on the same port, password and data folder, with AOF, to play a
+ * Redis restart.
  */
 public final class LocalRedisServer implements AutoCloseable {
 
@@ -22,6 +28,7 @@ public final class LocalRedisServer implements AutoCloseable {
     private final int port;
     private final Path dir;
     private final boolean appendOnly;
+    private final String password;
     private Process process;
 
     private LocalRedisServer(Path executable, int port, Path dir, boolean appendOnly) {
@@ -29,6 +36,9 @@ public final class LocalRedisServer implements AutoCloseable {
         this.port = port;
         this.dir = dir;
         this.appendOnly = appendOnly;
+        byte[] random = new byte[32];
+        new SecureRandom().nextBytes(random);
+        this.password = HexFormat.of().formatHex(random);
     }
 
     /**
@@ -64,9 +74,12 @@ public final class LocalRedisServer implements AutoCloseable {
         }
     }
 
-    /** @return {@code redis://127.0.0.1:<port>} */
+    /**
+     * @return {@code redis://:<password>@127.0.0.1:<port>}: pass it on through the environment,
+     *     print it only through {@link Redis#redact}
+     */
     public String url() {
-        return "redis://127.0.0.1:" + port;
+        return "redis://:" + password + "@127.0.0.1:" + port;
     }
 
     /** @return the port it listens on */
@@ -110,7 +123,12 @@ public final class LocalRedisServer implements AutoCloseable {
     }
 
     private void startProcess() throws IOException {
-        List<String> cmd = new ArrayList<>(List.of(executable.toString(),
+        Path config = dir.resolve("redis.conf");
+        if (!Files.exists(config)) {
+            Files.createFile(config, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(config, "requirepass " + password + "\n");
+        }
+        List<String> cmd = new ArrayList<>(List.of(executable.toString(), config.toString(),
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--save", "", "--daemonize", "no", "--protected-mode", "yes",
                 "--maxmemory-policy", "noeviction"));
