@@ -1,0 +1,90 @@
+package io.parametric.bench;
+
+import static io.parametric.manager.ParametricProcesses.newJob;
+
+import io.parametric.manager.JobFuture;
+import io.parametric.manager.ProcessJob;
+import io.parametric.manager.ProcessManager;
+import io.parametric.shared.JobContext;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The jobs the benchmark places: a no-op lambda (what every throughput and latency figure runs)
+ * and a gate that holds a worker busy until the benchmark opens it, so jobs can be queued
+ * behind it (bulk placement, worker-only drain, the million-job scenario).
+ *
+ * <pre>{@code
+ * List<JobFuture<Object>> gates = BenchJobs.closeGates(manager, manager.workerPids());
+ * manager.distribute(Collections.nCopies(100_000, BenchJobs.noOp()));   // queued behind the gates
+ * BenchJobs.openGates(manager, manager.workerPids());
+ * }</pre>
+ */
+final class BenchJobs {
+
+    /** The shared value a gate job waits for, followed by its worker's pid. */
+    static final String GATE = "pp-bench-gate-";
+
+    private static final Duration GATE_START_TIMEOUT = Duration.ofSeconds(60);
+
+    private BenchJobs() {}
+
+    /** @return a job that does nothing (one instance, placed many times: each placement is its own job) */
+    static ProcessJob noOp() {
+        return newJob(() -> { });
+    }
+
+    /**
+     * Puts a gate job on each worker and returns once each is running, so every job placed on those
+     * workers afterwards stays queued until {@link #openGates}.
+     *
+     * @param manager the manager
+     * @param pids the workers to hold
+     * @return the gates' futures
+     */
+    static List<JobFuture<Object>> closeGates(ProcessManager manager, List<Long> pids) {
+        List<JobFuture<Object>> gates = new ArrayList<>();
+        for (long pid : pids) {
+            gates.add(manager.submit(pid, newJob(BenchJobs::awaitGate)));
+        }
+        long deadline = System.nanoTime() + GATE_START_TIMEOUT.toNanos();
+        for (JobFuture<Object> gate : gates) {
+            while (gate.pid() == null) {
+                if (gate.isDone() || System.nanoTime() > deadline) {
+                    throw new IllegalStateException("gate job " + gate.jobId() + " did not start within "
+                            + GATE_START_TIMEOUT.toSeconds() + " s" + (gate.isDone() ? " (it ended: " + gate.handle((r, e) -> e).join() + ")" : ""));
+                }
+                sleep(20); // JobFuture has no start event: poll its pid
+            }
+        }
+        return gates;
+    }
+
+    /**
+     * Lets the gate jobs on these workers finish.
+     *
+     * @param manager the manager
+     * @param pids the workers
+     */
+    static void openGates(ProcessManager manager, List<Long> pids) {
+        pids.forEach(pid -> manager.put(GATE + pid, Boolean.TRUE));
+    }
+
+    /** The gate's body: runs on a worker until its value is set. */
+    static void awaitGate() throws InterruptedException {
+        JobContext ctx = JobContext.current();
+        while (ctx.fetch(GATE + ctx.pid(), Boolean.class) == null) {
+            Thread.sleep(5); // a job cannot subscribe to a shared value: poll it
+        }
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

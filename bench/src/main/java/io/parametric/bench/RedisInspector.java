@@ -1,0 +1,122 @@
+package io.parametric.bench;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import redis.clients.jedis.Jedis;
+import redis.clients.jedis.params.ScanParams;
+import redis.clients.jedis.resps.ScanResult;
+import redis.clients.jedis.resps.Slowlog;
+
+/**
+ * What the benchmark reads from the Redis under test: memory, command counts, read events,
+ * key count and the slow log; and removing the keys a scenario left. One connection.
+ *
+ * <pre>{@code
+ * try (RedisInspector redis = new RedisInspector(url)) {
+ *     long before = redis.usedMemory();
+ * }
+ * }</pre>
+ */
+final class RedisInspector implements AutoCloseable {
+
+    private final Jedis jedis;
+
+    /** @param url the Redis, {@code redis://} or {@code rediss://}, with credentials when it needs them */
+    RedisInspector(String url) {
+        this.jedis = Connections.open(url, 10_000);
+    }
+
+    /** @return {@code used_memory} of {@code INFO memory}, in bytes */
+    long usedMemory() {
+        return field("memory", "used_memory");
+    }
+
+    /** @return {@code redis_version} of {@code INFO server} */
+    String version() {
+        for (String line : jedis.info("server").split("\r?\n")) {
+            if (line.startsWith("redis_version:")) {
+                return line.substring("redis_version:".length()).trim();
+            }
+        }
+        return "(unknown version)";
+    }
+
+    /** @return calls per command so far */
+    CommandStats commandStats() {
+        return CommandStats.parse(jedis.info("commandstats"));
+    }
+
+    /**
+     * @return {@code total_reads_processed} of {@code INFO stats}: socket reads of client requests,
+     *     about one per client round trip (a long pipeline may take several)
+     */
+    long readsProcessed() {
+        return field("stats", "total_reads_processed");
+    }
+
+    /** @return the number of keys in the database */
+    long keyCount() {
+        return jedis.dbSize();
+    }
+
+    /**
+     * Logs every command slower than the threshold from now on, forgetting earlier entries.
+     *
+     * @param thresholdMicros the {@code slowlog-log-slower-than} to set
+     */
+    void resetSlowlog(long thresholdMicros) {
+        jedis.configSet("slowlog-log-slower-than", Long.toString(thresholdMicros));
+        jedis.configSet("slowlog-max-len", "10000");
+        jedis.slowlogReset();
+    }
+
+    /** @return the slowest command logged since {@link #resetSlowlog}, if any */
+    Optional<Slowlog> slowest() {
+        List<Slowlog> entries = jedis.slowlogGet(10_000);
+        return entries.stream().max(java.util.Comparator.comparingLong(Slowlog::getExecutionTime));
+    }
+
+    /** @return how many commands the slow log holds */
+    long slowlogCount(long atLeastMicros) {
+        return jedis.slowlogGet(10_000).stream().filter(s -> s.getExecutionTime() >= atLeastMicros).count();
+    }
+
+    /**
+     * Removes every key matching a pattern (SCAN and UNLINK, so a large fleet does not block Redis).
+     *
+     * @param pattern e.g. {@code pp:{fleet}:*}
+     */
+    void deleteKeys(String pattern) {
+        ScanParams params = new ScanParams().match(pattern).count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = jedis.scan(cursor, params);
+            if (!page.getResult().isEmpty()) {
+                jedis.unlink(page.getResult().toArray(String[]::new));
+            }
+            cursor = page.getCursor();
+        } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
+    }
+
+    private long field(String section, String name) {
+        Map<String, String> fields = new HashMap<>();
+        for (String line : jedis.info(section).split("\r?\n")) {
+            int colon = line.indexOf(':');
+            if (colon > 0) {
+                fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
+            }
+        }
+        String value = fields.get(name);
+        if (value == null) {
+            throw new IllegalStateException("INFO " + section + " of this Redis has no " + name + "; the benchmark needs Redis 6.2 or later");
+        }
+        return Long.parseLong(value);
+    }
+
+    @Override
+    public void close() {
+        jedis.close();
+    }
+}
