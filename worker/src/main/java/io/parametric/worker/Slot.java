@@ -317,9 +317,9 @@ final class Slot implements Runnable {
         } catch (IllegalArgumentException e) {
             return dropUnreadable(entry, e.getMessage());
         }
-        long deliveries;
+        Fleet.Start started;
         try {
-            deliveries = recovery.call(() -> fleet.start(pid, entry, payload.id(),
+            started = recovery.call(() -> fleet.start(pid, entry, payload.id(),
                     Fleet.deadLetterEntry("job " + payload.id() + " has no job hash (never placed, or expired)", entry)));
         } catch (Recovery.GaveUp e) {
             throw e;
@@ -328,11 +328,12 @@ final class Slot implements Runnable {
             return finish(entry, Outcome.failure(payload.id(), pid, Reason.BAD_PAYLOAD.name(),
                     "job " + payload.id() + " cannot be started on worker " + pid + ": " + e.getMessage(), 0), payload.manager());
         }
-        if (deliveries < 0) {
-            log.info("job {} skipped on worker {}: {}", payload.id(), pid,
-                    deliveries == -2 ? "it has no job hash (dead-lettered)"
-                            : deliveries == -4 ? "it is poison (over its delivery limit; dead-lettered)"
-                            : "it was cancelled or already finished");
+        if (!started.runs()) {
+            log.info("job {} skipped on worker {}: {}", payload.id(), pid, switch (started.code()) {
+                case NO_JOB -> "it has no job hash (dead-lettered)";
+                case POISON -> "it is poison (over its delivery limit; dead-lettered)";
+                default -> "it was cancelled or already finished";
+            });
             return finish(entry, null, null);
         }
         long t0 = System.nanoTime();
@@ -340,7 +341,7 @@ final class Slot implements Runnable {
         runningPayload = payload;
         Outcome outcome;
         try {
-            outcome = execute(payload, (int) deliveries);
+            outcome = execute(payload, (int) started.deliveries());
         } finally {
             runningEntry = null;
             runningPayload = null;

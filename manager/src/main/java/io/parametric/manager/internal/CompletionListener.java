@@ -4,6 +4,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.ProtocolSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -29,7 +30,7 @@ public final class CompletionListener implements AutoCloseable {
     private static final Duration BLOCK = Duration.ofSeconds(5);
     private static final Duration REFRESH = Duration.ofSeconds(30);
     /** Long enough to survive a manager pausing; short enough that a dead manager's list goes. */
-    private static final long TTL_SECONDS = 600;
+    private static final long TTL_SECONDS = ProtocolSettings.COMPLETION_TTL.toSeconds();
 
     private final Fleet fleet;
     private final String key;

@@ -3,7 +3,6 @@ package io.parametric.manager.internal;
 import io.parametric.manager.FleetStats;
 import io.parametric.manager.WorkerStats;
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.redis.LuaScript;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +17,6 @@ public final class StatsReader {
     /** Minutes of per-minute counters a snapshot carries (the current one included). */
     public static final int MINUTES = 15;
 
-    private static final LuaScript STATS = LuaScript.load("stats-1.lua");
-
     private StatsReader() {}
 
     /**
@@ -29,10 +26,9 @@ public final class StatsReader {
      * @throws IllegalStateException when the script's reply is not what {@code stats-1.lua} returns
      */
     public static FleetStats read(Fleet fleet) {
-        Object reply = fleet.redis().eval(STATS, List.of(fleet.keys().workers()),
-                List.of(fleet.keys().prefix(), Integer.toString(MINUTES)));
+        List<?> reply = fleet.statsSnapshot(MINUTES);
         try {
-            return parse(fleet.keys().fleet(), (List<?>) reply);
+            return parse(fleet.keys().fleet(), reply);
         } catch (RuntimeException e) {
             throw new IllegalStateException("unexpected reply of stats-1.lua for fleet '" + fleet.keys().fleet()
                     + "' (" + e + "); the script and this client disagree: use one version of the library", e);

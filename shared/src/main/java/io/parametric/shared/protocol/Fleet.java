@@ -40,6 +40,7 @@ public final class Fleet {
     private static final LuaScript TAKE = LuaScript.load("take-6.lua");
     private static final LuaScript PROGRESS = LuaScript.load("progress-1.lua");
     private static final LuaScript WATCH = LuaScript.load("watch-1.lua");
+    private static final LuaScript STATS = LuaScript.load("stats-1.lua");
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
@@ -47,6 +48,8 @@ public final class Fleet {
     private final FleetKeys keys;
     private final Duration jobTtl;
     private final int maxPayloadBytes;
+    /** ARGV[1] of every script: see {@link ProtocolSettings}. */
+    private final String settings;
 
     /**
      * A fleet whose largest payload or return is {@link Limits#maxPayloadBytes()}.
@@ -70,6 +73,7 @@ public final class Fleet {
         this.keys = keys;
         this.jobTtl = jobTtl;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.settings = new ProtocolSettings(keys.prefix(), jobTtl).argv();
     }
 
     /** @return how long a finished job's hash is kept */
@@ -121,6 +125,7 @@ public final class Fleet {
      */
     public String register(long pid, Map<String, String> fields) {
         List<String> args = new ArrayList<>();
+        args.add(settings);
         args.add(Long.toString(pid));
         fields.forEach((k, v) -> {
             args.add(k);
@@ -140,8 +145,10 @@ public final class Fleet {
      * @return the pids that are no longer live (reaped or closed)
      */
     public List<Long> heartbeat(Collection<Long> pids) {
-        List<?> gone = (List<?>) redis.eval(HEARTBEAT, List.of(keys.workers()),
-                pids.stream().map(String::valueOf).toList());
+        List<String> args = new ArrayList<>();
+        args.add(settings);
+        pids.forEach(p -> args.add(String.valueOf(p)));
+        List<?> gone = (List<?>) redis.eval(HEARTBEAT, List.of(keys.workers()), args);
         return gone.stream().map(p -> Long.parseLong((String) p)).toList();
     }
 
@@ -185,7 +192,7 @@ public final class Fleet {
         List<List<String>> chunks = new ArrayList<>();
         for (int from = 0; from < placements.size(); from += CHUNK) {
             List<String> args = new ArrayList<>();
-            args.add(keys.prefix());
+            args.add(settings);
             args.add(allowed);
             for (Placement p : placements.subList(from, Math.min(placements.size(), from + CHUNK))) {
                 args.addAll(List.of(p.jobId(), p.payload(), p.jobType(), p.managerId(), p.target(), p.fallback()));
@@ -196,14 +203,14 @@ public final class Fleet {
         List<Long> pids = new ArrayList<>(placements.size());
         for (Object r : replies) {
             List<?> reply = (List<?>) r;
-            long code = (Long) reply.get(0);
-            if (code == -2) {
+            ScriptCode code = ScriptCode.of(reply);
+            if (code == ScriptCode.NO_SUCH_WORKER) {
                 throw new ProcessError(Reason.NO_SUCH_WORKER,
                         "worker " + reply.get(1) + " is not a live worker of fleet '" + keys.fleet()
                                 + "' (closed, dead or never registered); nothing was placed — pick a pid from workerPids()",
                         Long.parseLong((String) reply.get(1)), null, null, null, null);
             }
-            if (code == -3) {
+            if (code == ScriptCode.UNKNOWN_TYPE) {
                 throw new ProcessError(Reason.UNKNOWN_JOB_TYPE,
                         "worker " + reply.get(1) + " does not list job type '" + reply.get(2)
                                 + "'; nothing was placed — register the type on that worker or place the job elsewhere",
@@ -261,7 +268,7 @@ public final class Fleet {
      * @param fraction between 0 and 1
      */
     public void progress(String jobId, double fraction) {
-        redis.eval(PROGRESS, List.of(keys.job(jobId)), List.of(Double.toString(fraction)));
+        redis.eval(PROGRESS, List.of(keys.job(jobId)), List.of(settings, Double.toString(fraction)));
     }
 
     /**
@@ -272,11 +279,11 @@ public final class Fleet {
      * @return the payload now in its in-flight list, or null
      */
     public String takeBacklog(long pid) {
-        Object job = redis.eval(TAKE,
+        List<?> reply = (List<?>) redis.eval(TAKE,
                 List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(), keys.backlog(),
                         keys.workers()),
-                List.of(Long.toString(pid)));
-        return job instanceof String s ? s : null;
+                List.of(settings, Long.toString(pid)));
+        return reply.size() > 1 ? (String) reply.get(1) : null;
     }
 
     /**
@@ -286,21 +293,19 @@ public final class Fleet {
      * @param payload the in-flight entry
      * @param jobId the job
      * @param deadEntryIfMissing the dead-letter entry to write when the job hash is missing
-     * @return the delivery count (≥ 1); -2 when the job hash was missing, -3 when cancelled or already
-     *     finished, -4 when the job was over its delivery limit (poison: dead-lettered, failed with POISON).
-     *     Below 0 the entry stays in-flight: drop it with {@link #finish} without an outcome.
+     * @return whether to run it: {@link Start#runs()}, with the delivery count; otherwise the
+     *     entry stays in-flight: drop it with {@link #finish} without an outcome
      */
-    public long start(long pid, String payload, String jobId, String deadEntryIfMissing) {
+    public Start start(long pid, String payload, String jobId, String deadEntryIfMissing) {
         List<?> reply = (List<?>) redis.eval(START,
                 List.of(keys.job(jobId), keys.worker(pid), keys.inFlight(pid), keys.deadLetter()),
-                List.of(Long.toString(pid), payload, jobId, deadEntryIfMissing, keys.prefix(),
-                        Long.toString(jobTtl.toSeconds())));
-        long code = (Long) reply.get(0);
-        if (code == -4) {
+                List.of(settings, Long.toString(pid), payload, jobId, deadEntryIfMissing));
+        ScriptCode code = ScriptCode.of(reply);
+        if (code == ScriptCode.POISON) {
             LOG.warn("job {} is poison: delivered {} times without an outcome; it is in the dead-letter list of fleet '{}'",
                     jobId, reply.get(1), keys.fleet());
         }
-        return code == 1 ? (Long) reply.get(1) : code;
+        return new Start(code, reply.size() > 1 ? (Long) reply.get(1) : 0);
     }
 
     /**
@@ -330,27 +335,41 @@ public final class Fleet {
                 List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(),
                         keys.backlog(), keys.deadLetter(), keys.job(jobId),
                         keys.completions(managerId == null ? "-" : managerId)),
-                List.of(payload, Long.toString(pid),
+                List.of(settings, payload, Long.toString(pid),
                         outcomeJson,
                         outcome == null ? "" : (outcome.ok() ? "done" : "failed"),
                         deadEntry == null ? "" : deadEntry,
-                        Long.toString(jobTtl.toSeconds()),
-                        managerId == null || managerId.isEmpty() ? "" : "1",
-                        keys.prefix()));
-        long code = (Long) reply.get(0);
-        if (code == -3) {
+                        managerId == null || managerId.isEmpty() ? "" : "1"));
+        ScriptCode code = ScriptCode.of(reply);
+        if (code == ScriptCode.REPEATED) {
             LOG.info("job {} on worker {}: its outcome was already stored (the call was repeated after Redis went away)", jobId, pid);
             return new Finish(true, null);
         }
-        if (code == -1) {
+        if (code == ScriptCode.STALE) {
             long refused = redis.incrBy(keys.staleFinishes(), 1);
             LOG.warn("refused a late completion of job {} from worker {}: the job was re-homed after the worker"
                     + " missed its lease, so another delivery owns it ({} refused in fleet '{}' so far)",
                     jobId, pid, refused, keys.fleet());
-        } else if (code == 2) {
+        } else if (code == ScriptCode.RETRY) {
             LOG.info("job {} failed on worker {}; it will be retried (withRetries)", jobId, pid);
         }
-        return new Finish(code != -1, reply.size() > 1 ? (String) reply.get(1) : null);
+        return new Finish(code != ScriptCode.STALE, reply.size() > 1 ? (String) reply.get(1) : null);
+    }
+
+    /**
+     * What {@link #start} found.
+     *
+     * @param code {@link ScriptCode#OK} to run it; {@link ScriptCode#NO_JOB} when the job hash was
+     *     missing (dead-lettered), {@link ScriptCode#NOT_RUNNABLE} when cancelled or already finished,
+     *     {@link ScriptCode#POISON} when over its delivery limit (dead-lettered, failed with POISON)
+     * @param deliveries the delivery count, this one included (OK and POISON)
+     */
+    public record Start(ScriptCode code, long deliveries) {
+
+        /** @return true when the worker runs the job */
+        public boolean runs() {
+            return code == ScriptCode.OK;
+        }
     }
 
     /**
@@ -375,9 +394,9 @@ public final class Fleet {
         List<?> reply = (List<?>) redis.eval(REHOME,
                 List.of(keys.pending(pid), keys.inFlight(pid), keys.worker(pid), keys.workers(),
                         keys.openWorkers(), keys.backlog(), keys.deadLetter()),
-                List.of(keys.prefix(), Long.toString(pid), includeInFlight ? "1" : "0", newState,
-                        Long.toString(jobTtl.toSeconds()), why));
-        return new Rehomed((Long) reply.get(0), (Long) reply.get(1), (Long) reply.get(2));
+                List.of(settings, Long.toString(pid), includeInFlight ? "1" : "0", newState, why));
+        ScriptCode.of(reply);
+        return new Rehomed((Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3));
     }
 
     /**
@@ -403,14 +422,14 @@ public final class Fleet {
     public Reaped reap(Duration lease, Duration lockPeriod, String owner) {
         List<?> reply = (List<?>) redis.eval(REAP,
                 List.of(keys.workers(), keys.reaperLock(), keys.redisRunId()),
-                List.of(keys.prefix(), Long.toString(lease.toMillis()), owner,
-                        Long.toString(Math.max(1, lockPeriod.toMillis())), Long.toString(jobTtl.toSeconds())));
-        long code = (Long) reply.get(0);
+                List.of(settings, Long.toString(lease.toMillis()), owner,
+                        Long.toString(Math.max(1, lockPeriod.toMillis()))));
+        ScriptCode code = ScriptCode.of(reply);
         long promoted = (Long) reply.get(1);
-        if (code == 0) {
+        if (code == ScriptCode.SKIPPED) {
             return new Reaped(Reaped.Kind.SKIPPED, promoted, 0, List.of(), 0, 0, 0, 0);
         }
-        if (code == 2) {
+        if (code == ScriptCode.GRACE) {
             return new Reaped(Reaped.Kind.GRACE, promoted, (Long) reply.get(2), List.of(), 0, 0, 0, 0);
         }
         List<Long> pids = reply.subList(7, reply.size()).stream().map(p -> (Long) p).toList();
@@ -455,7 +474,7 @@ public final class Fleet {
         List<List<String>> chunks = new ArrayList<>();
         for (int from = 0; from < jobs.size(); from += CHUNK) {
             List<String> args = new ArrayList<>();
-            args.add(keys.prefix());
+            args.add(settings);
             for (Scheduled j : jobs.subList(from, Math.min(jobs.size(), from + CHUNK))) {
                 args.addAll(List.of(j.jobId(), j.payload(), j.managerId() == null ? "" : j.managerId(),
                         Long.toString(Math.max(0, j.delay().toMillis()))));
@@ -485,12 +504,11 @@ public final class Fleet {
      */
     public Cancel cancel(String jobId, String who) {
         List<?> reply = (List<?>) redis.eval(CANCEL, List.of(keys.job(jobId)),
-                List.of(keys.prefix(), jobId, Long.toString(jobTtl.toSeconds()), who == null ? "" : who));
-        long code = (Long) reply.get(0);
-        return switch ((int) code) {
-            case 1 -> Cancel.REMOVED;
-            case 2 -> Cancel.INTERRUPTING;
-            case 0 -> Cancel.ALREADY_FINISHED;
+                List.of(settings, jobId, who == null ? "" : who));
+        return switch (ScriptCode.of(reply)) {
+            case REMOVED -> Cancel.REMOVED;
+            case INTERRUPTING -> Cancel.INTERRUPTING;
+            case FINISHED -> Cancel.ALREADY_FINISHED;
             default -> Cancel.UNKNOWN;
         };
     }
@@ -581,8 +599,9 @@ public final class Fleet {
      * @return how many jobs were requeued
      */
     public int requeueDeadLetters() {
-        List<?> reply = (List<?>) redis.eval(REQUEUE, List.of(keys.deadLetter(), keys.backlog()), List.of(keys.prefix()));
-        return ((Long) reply.get(0)).intValue();
+        List<?> reply = (List<?>) redis.eval(REQUEUE, List.of(keys.deadLetter(), keys.backlog()), List.of(settings));
+        ScriptCode.of(reply);
+        return ((Long) reply.get(1)).intValue();
     }
 
     /** @return how many entries the dead-letter list held; it is now empty */
@@ -724,15 +743,15 @@ public final class Fleet {
      * @throws ProcessError ILLEGAL_STATE when the fleet does not know the job (never placed, or its record expired)
      */
     public Optional<Outcome> watch(String jobId, String managerId) {
-        List<?> reply = (List<?>) redis.eval(WATCH, List.of(keys.job(jobId)), List.of(managerId));
-        long code = (Long) reply.get(0);
-        if (code == -1) {
+        List<?> reply = (List<?>) redis.eval(WATCH, List.of(keys.job(jobId)), List.of(settings, managerId));
+        ScriptCode code = ScriptCode.of(reply);
+        if (code == ScriptCode.NO_JOB) {
             throw new ProcessError(Reason.ILLEGAL_STATE,
                     "no job " + jobId + " in fleet '" + keys.fleet() + "'; it was never placed here or its record expired "
                             + "(kept for the job TTL after its outcome, PP_JOB_TTL / pp.job.ttl)",
                     null, jobId, null, null, null);
         }
-        return code == 1 ? Optional.of(Json.read((String) reply.get(1), Outcome.class)) : Optional.empty();
+        return code == ScriptCode.FINISHED ? Optional.of(Json.read((String) reply.get(1), Outcome.class)) : Optional.empty();
     }
 
     /**
@@ -741,6 +760,16 @@ public final class Fleet {
      */
     public Map<String, String> jobInfo(String jobId) {
         return redis.hgetAll(keys.job(jobId));
+    }
+
+    /**
+     * Reads one consistent snapshot of the fleet with {@code stats-1.lua} (one round trip).
+     *
+     * @param minutes how many minutes of per-minute counters, the current one included (1..60)
+     * @return the script's reply, as its header describes it
+     */
+    public List<?> statsSnapshot(int minutes) {
+        return (List<?>) redis.eval(STATS, List.of(keys.workers()), List.of(settings, Integer.toString(minutes)));
     }
 
     /**

@@ -9,7 +9,7 @@
   outcome stored when no retry is left has 'attempt' = every run (1 + retries).
   Cancellation: a failure of a job being cancelled (state 'cancelling') is stored as CANCELLED.
   Fencing: the in-flight entry is the lease; a worker whose job was re-homed no longer has it
-  and its late completion is refused (-1) without writing anything.
+  and its late completion is refused (STALE) without writing anything.
   Input:
     KEYS[1] the worker's in-flight list
     KEYS[2] the worker's pending list
@@ -19,42 +19,42 @@
     KEYS[6] dead-letter list
     KEYS[7] job hash (ignored without an outcome)
     KEYS[8] the placing manager's completion list (ignored when ARGV[7] is '')
-    ARGV[1] payload (the exact in-flight entry)
-    ARGV[2] pid
-    ARGV[3] outcome JSON, or ''
-    ARGV[4] job state: 'done' or 'failed'
-    ARGV[5] dead-letter entry, or ''
-    ARGV[6] job hash TTL after the outcome, seconds
+    ARGV[1] settings (see lib.lua)
+    ARGV[2] payload (the exact in-flight entry)
+    ARGV[3] pid
+    ARGV[4] outcome JSON, or ''
+    ARGV[5] job state: 'done' or 'failed'
+    ARGV[6] dead-letter entry, or ''
     ARGV[7] '1' to notify the manager, else ''
-    ARGV[8] fleet prefix (to reach the delayed-jobs set and the completion lists of the job's
-            watchers, managers that re-attached with job(id); see lib.lua)
+  Reaches the delayed-jobs set and the completion lists of the job's watchers (managers that
+  re-attached with job(id)) through lib.lua's k_* functions.
   Output:
-    {1}           finished; the worker is open or has jobs queued
-    {1, payload}  finished; payload was taken from the backlog into in-flight
-    {2}           the job failed and will be retried (in the delayed-jobs set); as {1} otherwise
-    {2, payload}  as {1, payload}, after scheduling a retry
-    {-3}          this worker's outcome for the job is already stored (a repeated call): nothing written
-    {-1}          stale: the entry is no longer in this worker's in-flight list (re-homed), nothing written
+    {OK}          finished; the worker is open or has jobs queued
+    {OK, payload} finished; payload was taken from the backlog into in-flight
+    {RETRY}       the job failed and will be retried (in the delayed-jobs set); as {OK} otherwise
+    {RETRY, payload} as {OK, payload}, after scheduling a retry
+    {REPEATED}    this worker's outcome for the job is already stored (a repeated call): nothing written
+    {STALE}       stale: the entry is no longer in this worker's in-flight list (re-homed), nothing written
 ]]
-if redis.call('LREM', KEYS[1], 1, ARGV[1]) == 0 then
+if redis.call('LREM', KEYS[1], 1, ARGV[2]) == 0 then
   -- A call repeated after its reply was lost (Redis died right after running it) finds its own
   -- outcome already stored under this pid: not a late completion of a re-homed job.
   local st = redis.call('HGET', KEYS[7], 'state')
-  if ARGV[3] ~= '' and redis.call('HGET', KEYS[7], 'pid') == ARGV[2]
+  if ARGV[4] ~= '' and redis.call('HGET', KEYS[7], 'pid') == ARGV[3]
       and (st == 'done' or st == 'failed' or st == 'cancelled' or st == 'delayed') then
-    return {-3}
+    return {CODE.REPEATED}
   end
-  return {-1}
+  return {CODE.STALE}
 end
-if ARGV[5] ~= '' then
-  redis.call('RPUSH', KEYS[6], ARGV[5])
+if ARGV[6] ~= '' then
+  redis.call('RPUSH', KEYS[6], ARGV[6])
 end
-local code = 1
-local outcome = ARGV[3]
-local job_state = ARGV[4]
+local code = CODE.OK
+local outcome = ARGV[4]
+local job_state = ARGV[5]
 if outcome ~= '' and job_state == 'failed' then
   local ok, o = pcall(cjson.decode, outcome)
-  local ok2, job = pcall(cjson.decode, ARGV[1])
+  local ok2, job = pcall(cjson.decode, ARGV[2])
   local current = redis.call('HGET', KEYS[7], 'state')
   if ok and type(o) == 'table' and ok2 and type(job) == 'table' then
     if current == 'cancelling' then
@@ -65,17 +65,17 @@ if outcome ~= '' and job_state == 'failed' then
       o.stackTrace = nil
       outcome = cjson.encode(o)
       job_state = 'cancelled'
-    elseif o.reason == 'JOB_FAILED' and (ARGV[8] or '') ~= '' then
+    elseif o.reason == 'JOB_FAILED' then
       local retries = tonumber(job.retries) or 0
       local attempts = tonumber(redis.call('HGET', KEYS[7], 'attempts') or '0') or 0
       if attempts < retries then
-        local delay = 1000 * math.pow(2, attempts)
-        redis.call('ZADD', ARGV[8] .. 'delayed', now_ms() + delay, ARGV[1])
+        local delay = S.retryBaseMs * math.pow(2, attempts)
+        redis.call('ZADD', k_delayed(), now_ms() + delay, ARGV[2])
         redis.call('HSET', KEYS[7], 'state', 'delayed', 'attempts', attempts + 1, 'deliveries', 0,
           'lastError', outcome, 'due', now_ms() + delay)
         outcome = ''
-        code = 2
-        emit_event(ARGV[8], 'RETRIED', job.id, ARGV[2])
+        code = CODE.RETRY
+        emit_event('RETRIED', job.id, ARGV[3])
       elseif retries > 0 then
         -- Out of retries: the stored outcome's 'attempt' counts every run, so the error can say how many.
         o.attempt = attempts + 1
@@ -86,20 +86,16 @@ if outcome ~= '' and job_state == 'failed' then
 end
 if outcome ~= '' then
   redis.call('HSET', KEYS[7], 'state', job_state, 'outcome', outcome, 'finished', now_ms())
-  redis.call('EXPIRE', KEYS[7], tonumber(ARGV[6]))
+  redis.call('EXPIRE', KEYS[7], S.jobTtl)
   redis.call('HSET', KEYS[3], 'ret', outcome)
-  redis.call('HINCRBY', KEYS[3], ARGV[4], 1)
-  if (ARGV[8] or '') ~= '' then
-    count_outcome(ARGV[8], ARGV[4])
-    emit_event(ARGV[8], ARGV[4] == 'done' and 'COMPLETED' or 'FAILED', string.sub(KEYS[7], #ARGV[8] + 5), ARGV[2])
-  end
+  redis.call('HINCRBY', KEYS[3], ARGV[5], 1)
+  count_outcome(ARGV[5])
+  emit_event(ARGV[5] == 'done' and 'COMPLETED' or 'FAILED', string.sub(KEYS[7], #P + 5), ARGV[3])
   if ARGV[7] == '1' then
     redis.call('RPUSH', KEYS[8], outcome)
-    if redis.call('TTL', KEYS[8]) < 0 then redis.call('EXPIRE', KEYS[8], 3600) end
+    if redis.call('TTL', KEYS[8]) < 0 then redis.call('EXPIRE', KEYS[8], S.doneTtl) end
   end
-  if (ARGV[8] or '') ~= '' then
-    notify_watchers(ARGV[8], KEYS[7], outcome)
-  end
+  notify_watchers(KEYS[7], outcome)
 end
 redis.call('HDEL', KEYS[3], 'job')
 local state = redis.call('HGET', KEYS[3], 'state')
@@ -111,8 +107,8 @@ if redis.call('LLEN', KEYS[2]) == 0 then
   if next_job then
     return {code, next_job}
   end
-  redis.call('LREM', KEYS[4], 0, ARGV[2])
-  redis.call('RPUSH', KEYS[4], ARGV[2])
+  redis.call('LREM', KEYS[4], 0, ARGV[3])
+  redis.call('RPUSH', KEYS[4], ARGV[3])
   redis.call('HSET', KEYS[3], 'state', 'idle')
 end
 return {code}

@@ -5,28 +5,26 @@
   backlog, counted; pinned ones fail WORKER_LOST; an in-flight job that used up its deliveries
   fails POISON). After a Redis restart (its run_id changed) it reaps nobody: every live worker is
   re-scored to now, one lease of grace, so an outage does not make the whole fleet look dead.
-  Reaches worker keys it discovers from the fleet prefix (see lib.lua, wkey).
+  Reaches the keys of the workers it finds through lib.lua's k_* functions.
   Input:
     KEYS[1] live workers (sorted set, scored by heartbeat, Redis time ms)
     KEYS[2] reaper lock (string, SET NX PX)
     KEYS[3] Redis run id the fleet last saw (string)
-    ARGV[1] fleet prefix
+    ARGV[1] settings (see lib.lua)
     ARGV[2] lease, ms, for workers whose hash has no 'lease' field
     ARGV[3] lock owner (for diagnosis)
     ARGV[4] lock period, ms (the fleet reaps at most once per period)
-    ARGV[5] job hash TTL after an outcome, seconds
   Output:
-    {0, promoted}                                            another reaper reaped within the lock period
-    {2, promoted, workers}                                   Redis restarted: workers given a lease of grace
+    {SKIPPED, promoted}                                       another reaper reaped within the lock period
+    {GRACE, promoted, workers}                               Redis restarted: workers given a lease of grace
                                                              (workers 0 on a fleet's first tick: no run id seen before)
-    {1, promoted, reaped, moved, failed, dead_lettered, poisoned, pid1, pid2, ...}  reaped those pids
+    {OK, promoted, reaped, moved, failed, dead_lettered, poisoned, pid1, pid2, ...}  reaped those pids
 ]]
-local prefix = ARGV[1]
 local now = now_ms()
-local promoted = promote_due(prefix, now, 1000)
+local promoted = promote_due(now, S.promoteMax)
 
 if not redis.call('SET', KEYS[2], ARGV[3], 'NX', 'PX', tonumber(ARGV[4])) then
-  return {0, promoted}
+  return {CODE.SKIPPED, promoted}
 end
 
 local run_id = string.match(redis.call('INFO', 'server'), 'run_id:(%w+)') or ''
@@ -38,8 +36,8 @@ if seen ~= run_id then
     redis.call('ZADD', KEYS[1], 'XX', now, pid)
   end
   -- A fleet's first tick (no run id recorded yet) re-scores likewise but reports 0: nothing restarted.
-  if not seen then return {2, promoted, 0} end
-  return {2, promoted, #live}
+  if not seen then return {CODE.GRACE, promoted, 0} end
+  return {CODE.GRACE, promoted, #live}
 end
 
 -- A worker's own lease (hash field 'lease', ms) wins over ARGV[2]: a reaper configured with a
@@ -51,13 +49,13 @@ end
 local expired = {}
 for i = 1, #dead, 2 do
   local pid, score = dead[i], tonumber(dead[i + 1])
-  local lease = tonumber(redis.call('HGET', wkey(prefix, pid), 'lease') or '') or tonumber(ARGV[2])
+  local lease = tonumber(redis.call('HGET', k_worker(pid), 'lease') or '') or tonumber(ARGV[2])
   if score < now - lease then expired[#expired + 1] = pid end
 end
 dead = expired
-local reply = {1, promoted, #dead, 0, 0, 0, 0}
+local reply = {CODE.OK, promoted, #dead, 0, 0, 0, 0}
 for _, pid in ipairs(dead) do
-  local moved, failed, dl, poisoned = rehome_worker(prefix, pid, true, 'dead', tonumber(ARGV[5]),
+  local moved, failed, dl, poisoned = rehome_worker(pid, true, 'dead',
     'no heartbeat within its lease')
   reply[4] = reply[4] + moved
   reply[5] = reply[5] + failed

@@ -10,26 +10,27 @@
     KEYS[4] backlog list
     KEYS[5] the worker's in-flight list
     KEYS[6] the pid counter
-    ARGV[1] pid
-    ARGV[2..] field, value pairs of the worker hash (name, kind, host, ospid, types, ...)
+    ARGV[1] settings (see lib.lua)
+    ARGV[2] pid
+    ARGV[3..] field, value pairs of the worker hash (name, kind, host, ospid, types, ...)
   Output:
-    {1}          registered and open
-    {1, payload} registered; payload was taken from the backlog into in-flight
+    {OK}          registered and open
+    {OK, payload} registered; payload was taken from the backlog into in-flight
 ]]
-local pid = ARGV[1]
+local pid = ARGV[2]
 if tonumber(redis.call('GET', KEYS[6]) or '0') < tonumber(pid) then
   redis.call('SET', KEYS[6], pid)
 end
 local fields = {}
-for i = 2, #ARGV do fields[#fields + 1] = ARGV[i] end
+for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'pid', pid, 'state', 'idle', 'registered', now_ms(), unpack(fields))
 redis.call('ZADD', KEYS[2], now_ms(), pid)
 local next_job = redis.call('LMOVE', KEYS[4], KEYS[5], 'LEFT', 'RIGHT')
 if next_job then
   redis.call('HSET', KEYS[1], 'state', 'busy')
-  return {1, next_job}
+  return {CODE.OK, next_job}
 end
 redis.call('LREM', KEYS[3], 0, pid)
 redis.call('RPUSH', KEYS[3], pid)
-return {1}
+return {CODE.OK}

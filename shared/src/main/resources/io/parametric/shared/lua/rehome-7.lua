@@ -5,7 +5,7 @@
   with POISON (dead-letter list); a job being cancelled fails with CANCELLED; entries that are
   not jobs go to the dead-letter list. The work is lib.lua's rehome_worker, shared with reap-3.lua.
   KEYS document what is touched; the function derives the same keys from the prefix.
-  Reaches worker keys it discovers from the fleet prefix (see lib.lua, wkey).
+  Reaches the keys of the open workers and jobs it hands on to through lib.lua's k_* functions.
   Input:
     KEYS[1] the worker's pending list
     KEYS[2] the worker's in-flight list
@@ -14,14 +14,13 @@
     KEYS[5] open-worker list
     KEYS[6] backlog list
     KEYS[7] dead-letter list
-    ARGV[1] fleet prefix
+    ARGV[1] settings (see lib.lua)
     ARGV[2] pid
     ARGV[3] '1' to hand on the in-flight job too (the worker is dead), else '0'
     ARGV[4] the worker's new state: 'closing', 'closed' or 'dead'
-    ARGV[5] job hash TTL after an outcome, seconds
-    ARGV[6] reason for messages (e.g. 'closed', 'missed heartbeats')
+    ARGV[5] reason for messages (e.g. 'closed', 'missed heartbeats')
   Output:
-    {moved, failed (pinned, poison or cancelled), dead_lettered}
+    {OK, moved, failed (pinned, poison or cancelled), dead_lettered}
 ]]
-local moved, failed, dead, poisoned = rehome_worker(ARGV[1], ARGV[2], ARGV[3] == '1', ARGV[4], tonumber(ARGV[5]), ARGV[6])
-return {moved, failed + poisoned, dead}
+local moved, failed, dead, poisoned = rehome_worker(ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5])
+return {CODE.OK, moved, failed + poisoned, dead}

@@ -2,15 +2,14 @@
   Requeues the dead-letter list: every entry that holds a readable job gets a fresh start (job
   hash back to 'queued', deliveries 0, no outcome, no expiry) on an open worker or the backlog;
   entries that are not jobs stay in the list.
-  Reaches worker keys it discovers from the fleet prefix (see lib.lua, wkey).
+  Reaches the keys of workers and jobs through lib.lua's k_* functions.
   Input:
     KEYS[1] dead-letter list
     KEYS[2] backlog list
-    ARGV[1] fleet prefix
+    ARGV[1] settings (see lib.lua)
   Output:
-    {requeued, kept}
+    {OK, requeued, kept}
 ]]
-local prefix = ARGV[1]
 local entries = redis.call('LRANGE', KEYS[1], 0, -1)
 redis.call('DEL', KEYS[1])
 local requeued, kept = 0, 0
@@ -19,19 +18,19 @@ for _, e in ipairs(entries) do
   local payload = ok and type(d) == 'table' and d.entry or nil
   local okj, job = false, nil
   if type(payload) == 'string' then okj, job = pcall(cjson.decode, payload) end
-  if okj and type(job) == 'table' and type(job.id) == 'string' and job.v == 1 then
-    local jkey = prefix .. 'job:' .. job.id
+  if okj and type(job) == 'table' and type(job.id) == 'string' and job.v == S.version then
+    local jkey = k_job(job.id)
     redis.call('HDEL', jkey, 'outcome', 'finished', 'attempts', 'lastError')
     redis.call('HSET', jkey, 'payload', payload, 'state', 'queued', 'deliveries', 0,
       'manager', job.manager or '', 'requeued', now_ms())
     redis.call('PERSIST', jkey)
     local jobtype = ''
     if job.form == 'type' and type(job.type) == 'string' then jobtype = job.type end
-    place_open_or_backlog(prefix, job.id, payload, jobtype, '*')
+    place_open_or_backlog(job.id, payload, jobtype, '*')
     requeued = requeued + 1
   else
     redis.call('RPUSH', KEYS[1], e)
     kept = kept + 1
   end
 end
-return {requeued, kept}
+return {CODE.OK, requeued, kept}

@@ -3,20 +3,19 @@
   due; reap-3.lua (every reaper tick) moves due jobs to an open worker or the backlog.
   Input:
     KEYS[1] delayed-jobs set
-    ARGV[1] fleet prefix
+    ARGV[1] settings (see lib.lua)
     ARGV[2..] per job, 4 entries: job id, payload, manager id, delay in ms
   Output:
-    {1, n}  n jobs scheduled
+    {OK, n}  n jobs scheduled
 ]]
-local prefix = ARGV[1]
 local now = now_ms()
 local n = (#ARGV - 1) / 4
 for i = 1, n do
   local b = 1 + (i - 1) * 4
   local jobid, payload, manager, delay = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], tonumber(ARGV[b + 4])
-  redis.call('HSET', prefix .. 'job:' .. jobid, 'payload', payload, 'state', 'delayed', 'manager', manager,
+  redis.call('HSET', k_job(jobid), 'payload', payload, 'state', 'delayed', 'manager', manager,
     'created', now, 'deliveries', 0, 'due', now + delay, 'pid', '')
   redis.call('ZADD', KEYS[1], now + delay, payload)
-  emit_event(prefix, 'PLACED', jobid, '')
+  emit_event('PLACED', jobid, '')
 end
-return {1, n}
+return {CODE.OK, n}

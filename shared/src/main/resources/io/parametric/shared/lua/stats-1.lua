@@ -1,9 +1,10 @@
 --[[
   Reads one consistent snapshot of a fleet for monitoring; writes nothing. Reaches the keys of
-  the live workers it finds and of their running jobs from the fleet prefix (see lib.lua).
+  the live workers it finds and of their running jobs through lib.lua's k_* functions. Replies
+  with a plain list (no return code): it cannot fail.
   Input:
     KEYS[1] workers (sorted set of live pids by heartbeat)
-    ARGV[1] fleet prefix
+    ARGV[1] settings (see lib.lua)
     ARGV[2] how many minutes of per-minute counters to return (the current one included), 1..60
   Output:
     {now_ms, backlog, delayed, dead, minutes, workers}
@@ -12,16 +13,15 @@
                name, kind, host, state, job, done, failed, job_started_ms}
                (missing hash fields are '')
 ]]
-local prefix = ARGV[1]
 local now = now_ms()
-local reply = {now, redis.call('LLEN', prefix .. 'backlog'), redis.call('ZCARD', prefix .. 'delayed'),
-  redis.call('LLEN', prefix .. 'dead')}
+local reply = {now, redis.call('LLEN', k_backlog()), redis.call('ZCARD', k_delayed()),
+  redis.call('LLEN', k_dead())}
 
 local minutes = {}
 local current = math.floor(now / 60000)
 local span = math.min(60, math.max(1, tonumber(ARGV[2]) or 1))
 for m = current, current - span + 1, -1 do
-  local counts = redis.call('HMGET', prefix .. 'minute:' .. m, 'done', 'failed')
+  local counts = redis.call('HMGET', k_minute(m), 'done', 'failed')
   minutes[#minutes + 1] = {m, tonumber(counts[1]) or 0, tonumber(counts[2]) or 0}
 end
 reply[5] = minutes
@@ -30,13 +30,13 @@ local workers = {}
 local live = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #live, 2 do
   local pid = live[i]
-  local h = redis.call('HMGET', wkey(prefix, pid), 'name', 'kind', 'host', 'state', 'job', 'done', 'failed')
+  local h = redis.call('HMGET', k_worker(pid), 'name', 'kind', 'host', 'state', 'job', 'done', 'failed')
   local started = ''
   if h[5] then
-    started = redis.call('HGET', prefix .. 'job:' .. h[5], 'started') or ''
+    started = redis.call('HGET', k_job(h[5]), 'started') or ''
   end
   workers[#workers + 1] = {tonumber(pid), tonumber(live[i + 1]),
-    redis.call('LLEN', wkey(prefix, pid, ':pending')), redis.call('LLEN', wkey(prefix, pid, ':inflight')),
+    redis.call('LLEN', k_pending(pid)), redis.call('LLEN', k_inflight(pid)),
     h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', h[6] or '0', h[7] or '0', started}
 end
 table.sort(workers, function(a, b) return a[1] < b[1] end)

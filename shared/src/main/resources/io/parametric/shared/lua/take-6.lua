@@ -10,17 +10,18 @@
     KEYS[4] open-worker list
     KEYS[5] backlog list
     KEYS[6] live workers (sorted set), to check this worker is still live
-    ARGV[1] pid
+    ARGV[1] settings (see lib.lua)
+    ARGV[2] pid
   Output:
-    payload  moved from the backlog into the worker's in-flight list
-    false    nothing to take, or the worker is busy, closing or no longer live
+    {OK, payload}  moved from the backlog into the worker's in-flight list
+    {OK}           nothing to take, or the worker is busy, closing or no longer live
 ]]
 local state = redis.call('HGET', KEYS[3], 'state')
-if state ~= 'idle' and state ~= 'busy' then return false end
-if redis.call('ZSCORE', KEYS[6], ARGV[1]) == false then return false end
-if redis.call('LLEN', KEYS[1]) > 0 or redis.call('LLEN', KEYS[2]) > 0 then return false end
+if state ~= 'idle' and state ~= 'busy' then return {CODE.OK} end
+if redis.call('ZSCORE', KEYS[6], ARGV[2]) == false then return {CODE.OK} end
+if redis.call('LLEN', KEYS[1]) > 0 or redis.call('LLEN', KEYS[2]) > 0 then return {CODE.OK} end
 local job = redis.call('LMOVE', KEYS[5], KEYS[1], 'LEFT', 'RIGHT')
-if not job then return false end
-redis.call('LREM', KEYS[4], 0, ARGV[1])
+if not job then return {CODE.OK} end
+redis.call('LREM', KEYS[4], 0, ARGV[2])
 redis.call('HSET', KEYS[3], 'state', 'busy')
-return job
+return {CODE.OK, job}

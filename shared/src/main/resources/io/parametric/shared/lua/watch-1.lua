@@ -5,21 +5,22 @@
   is never missed between the two.
   Input:
     KEYS[1] job hash
-    ARGV[1] the manager's id
+    ARGV[1] settings (see lib.lua)
+    ARGV[2] the manager's id
   Output:
-    {1, outcome}  the job already has this outcome
-    {0}           watching: the outcome will arrive on the manager's completion list
-    {-1}          no such job (never placed, or its record expired)
+    {FINISHED, outcome} the job already has this outcome
+    {WATCHING}    watching: the outcome will arrive on the manager's completion list
+    {NO_JOB}      no such job (never placed, or its record expired)
 ]]
 if redis.call('EXISTS', KEYS[1]) == 0 then
-  return {-1}
+  return {CODE.NO_JOB}
 end
 local outcome = redis.call('HGET', KEYS[1], 'outcome')
 if outcome then
-  return {1, outcome}
+  return {CODE.FINISHED, outcome}
 end
 local watchers = redis.call('HGET', KEYS[1], 'watchers') or ','
-if not string.find(watchers, ',' .. ARGV[1] .. ',', 1, true) then
-  redis.call('HSET', KEYS[1], 'watchers', watchers .. ARGV[1] .. ',')
+if not string.find(watchers, ',' .. ARGV[2] .. ',', 1, true) then
+  redis.call('HSET', KEYS[1], 'watchers', watchers .. ARGV[2] .. ',')
 end
-return {0}
+return {CODE.WATCHING}

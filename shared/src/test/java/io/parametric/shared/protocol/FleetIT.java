@@ -56,7 +56,7 @@ class FleetIT {
         assertThat(fleet.place(List.of(Placement.onWorker("j1", job, "echo", "m1", pid)), null)).containsExactly(pid);
         String fetched = fleet.fetch(pid, Duration.ofSeconds(1));
         assertThat(fetched).isEqualTo(job);
-        assertThat(fleet.start(pid, fetched, "j1", "x")).isEqualTo(1);
+        assertThat(fleet.start(pid, fetched, "j1", "x")).isEqualTo(new Fleet.Start(ScriptCode.OK, 1));
         Fleet.Finish finish = fleet.finish(pid, fetched, Outcome.success("j1", pid, Json.tree(55), 1), "m1", null);
         assertThat(finish.accepted()).isTrue();
         assertThat(finish.next()).isNull();

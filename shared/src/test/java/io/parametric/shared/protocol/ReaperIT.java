@@ -53,7 +53,7 @@ class ReaperIT {
     private String fetchAndStart(long pid, String jobId) {
         String p = fleet.fetch(pid, Duration.ofSeconds(1));
         assertThat(p).contains(jobId);
-        assertThat(fleet.start(pid, p, jobId, "x")).isPositive();
+        assertThat(fleet.start(pid, p, jobId, "x").deliveries()).isPositive();
         return p;
     }
 
@@ -137,7 +137,7 @@ class ReaperIT {
         redis.hset(keys.job("y"), Map.of("deliveries", "1"));
         String y = fleet.fetch(pid, Duration.ofSeconds(1));
 
-        assertThat(fleet.start(pid, y, "y", "x")).isEqualTo(-4);
+        assertThat(fleet.start(pid, y, "y", "x").code()).isEqualTo(ScriptCode.POISON);
         assertThat(fleet.finish(pid, y, null, null, null).accepted()).isTrue();
 
         assertThat(redis.lrange(keys.inFlight(pid))).isEmpty();

@@ -1,0 +1,42 @@
+package io.parametric.shared.protocol;
+
+import java.time.Duration;
+
+/**
+ * Every TTL, interval and limit the protocol's scripts use, in one place: {@link #argv()} is the
+ * first ARGV of every script ({@code lib.lua} reads it into {@code S}), so no script has a
+ * constant of its own.
+ *
+ * @param prefix the fleet's key prefix ({@link FleetKeys#prefix()})
+ * @param jobTtl how long a finished job's hash is kept
+ */
+public record ProtocolSettings(String prefix, Duration jobTtl) {
+
+    /** How long a manager's completion list outlives its last refresh (a live manager refreshes it). */
+    public static final Duration COMPLETION_TTL = Duration.ofMinutes(10);
+
+    /** How long a per-minute outcome counter is kept: one hour and a minute, so at most 61 exist. */
+    public static final Duration MINUTE_COUNTER_TTL = Duration.ofMinutes(61);
+
+    /** About how many job events the fleet's stream keeps ({@code XADD MAXLEN ~}). */
+    public static final int EVENTS_CAP = 10_000;
+
+    /** Delayed jobs promoted per reaper tick. */
+    public static final int PROMOTE_PER_TICK = 1000;
+
+    /** The first retry's delay; each further retry waits twice as long. */
+    public static final Duration RETRY_BASE = Duration.ofSeconds(1);
+
+    /** @return the settings line scripts take as ARGV[1] */
+    public String argv() {
+        return "prefix=" + prefix
+                + ";version=" + JobPayload.VERSION
+                + ";jobTtl=" + Math.max(1, jobTtl.toSeconds())
+                + ";doneTtl=" + COMPLETION_TTL.toSeconds()
+                + ";maxDeliveries=" + JobPayload.DEFAULT_MAX_DELIVERIES
+                + ";promoteMax=" + PROMOTE_PER_TICK
+                + ";retryBaseMs=" + RETRY_BASE.toMillis()
+                + ";minuteTtl=" + MINUTE_COUNTER_TTL.toSeconds()
+                + ";eventsCap=" + EVENTS_CAP;
+    }
+}
