@@ -11,7 +11,7 @@ abstract class FleetCommand {
 
     /** @return a connection to the fleet named by the global options */
     Session open() {
-        return new Session(((Main) spec.root().userObject()).fleet.open());
+        return ((Main) spec.root().userObject()).fleet.open();
     }
 
     /** @return standard output */

@@ -28,7 +28,7 @@ public final class FleetOptions {
      * @return the fleet; close its Redis when done
      * @throws io.parametric.shared.ProcessError REDIS_UNAVAILABLE when Redis does not answer
      */
-    Fleet open() {
+    Session open() {
         checkSecret(System.getenv("PP_SECRET"));
         Redis connection = new Redis(redis, 4);
         try {
@@ -36,7 +36,7 @@ public final class FleetOptions {
                 throw new io.parametric.shared.ProcessError(io.parametric.shared.ProcessError.Reason.REDIS_UNAVAILABLE,
                         "Redis at " + connection.url() + " does not answer; check --redis / PP_REDIS_URL");
             }
-            return new Fleet(connection, new FleetKeys(fleet), Limits.jobTtl());
+            return new Session(new Fleet(connection, new FleetKeys(fleet), Limits.jobTtl()), connection);
         } catch (RuntimeException e) {
             connection.close();
             throw e;

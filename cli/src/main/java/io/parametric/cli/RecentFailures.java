@@ -43,8 +43,7 @@ final class RecentFailures implements AutoCloseable {
         synchronized (this) {
             copy = new ArrayList<>(failures);
         }
-        List<Object> outcomes = copy.isEmpty() ? List.of()
-                : fleet.redis().batch(b -> copy.forEach(e -> b.hget(fleet.keys().job(e.jobId()), "outcome")));
+        List<String> outcomes = fleet.jobField(copy.stream().map(JobEvent::jobId).toList(), "outcome");
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 0; i < copy.size(); i++) {
             JobEvent e = copy.get(i);

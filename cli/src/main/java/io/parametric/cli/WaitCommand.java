@@ -88,7 +88,7 @@ final class WaitCommand extends FleetCommand implements Callable<Integer> {
             long left = s.backlog() + s.delayed() + s.queued() + s.running();
             return new Progress(endedSinceStart, endedSinceStart + left, 0, 0);
         }
-        List<Object> states = fleet.redis().batch(b -> ids.forEach(id -> b.hget(fleet.keys().job(id), "state")));
+        List<String> states = fleet.jobField(ids, "state");
         long done = 0;
         long failed = 0;
         long unknown = 0;

@@ -2,6 +2,7 @@ package io.parametric.worker;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Reaper;
+import io.parametric.shared.protocol.WorkerState;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -101,8 +102,8 @@ final class Heartbeat implements Runnable {
         Set<Long> gone = new HashSet<>(recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), this::shouldStop));
         for (Slot slot : live) {
             long pid = slot.pid();
-            String state = gone.contains(pid) ? null : recovery.call(() -> fleet.workerState(pid), this::shouldStop);
-            if (gone.contains(pid) || state == null || state.equals("closing") || state.equals("closed") || state.equals("dead")) {
+            if (gone.contains(pid)
+                    || !recovery.call(() -> fleet.workerState(pid), this::shouldStop).map(WorkerState::takesJobs).orElse(false)) {
                 slot.requestResync();
             }
             if (slot.isRunningJob()) {

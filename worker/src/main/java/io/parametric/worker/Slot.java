@@ -6,6 +6,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -267,19 +268,19 @@ final class Slot implements Runnable {
      * @return the entry to run next, or null to fetch
      */
     private String resync(String next) {
-        String state = recovery.call(() -> fleet.workerState(pid), () -> stopRequested);
+        WorkerState state = recovery.call(() -> fleet.workerState(pid), () -> stopRequested).orElse(null);
         if (state == null) {
             log.warn("worker {} ({}) is no longer registered (Redis lost its data); registering again under the same pid", pid, name);
             return register(pid);
         }
         switch (state) {
-            case "closing", "closed" -> {
+            case CLOSING, CLOSED -> {
                 log.info("worker {} ({}) was closed by its manager; stopping", pid, name);
                 closedByFleet = true;
                 stopRequested = true;
                 return next;
             }
-            case "dead" -> {
+            case DEAD -> {
                 if (config.parentPid() != null && config.slots() == 1) {
                     // A spawned worker belongs to its manager's list under this pid: rather than
                     // re-join under one the manager does not know, exit so it starts a replacement.

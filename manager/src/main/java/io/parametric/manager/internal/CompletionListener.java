@@ -4,7 +4,6 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
-import io.parametric.shared.protocol.ProtocolSettings;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -30,9 +29,9 @@ public final class CompletionListener implements AutoCloseable {
     private static final Duration BLOCK = Duration.ofSeconds(5);
     private static final Duration REFRESH = Duration.ofSeconds(30);
     /** Long enough to survive a manager pausing; short enough that a dead manager's list goes. */
-    private static final long TTL_SECONDS = ProtocolSettings.COMPLETION_TTL.toSeconds();
 
     private final Fleet fleet;
+    private final String managerId;
     private final String key;
     private final Consumer<Outcome> sink;
     private final Supplier<List<String>> waitedFor;
@@ -63,6 +62,7 @@ public final class CompletionListener implements AutoCloseable {
     public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink, Supplier<List<String>> waitedFor) {
         this.waitedFor = waitedFor;
         this.fleet = fleet;
+        this.managerId = managerId;
         this.key = fleet.keys().completions(managerId);
         this.sink = sink;
         this.thread = new Thread(this::loop, "pp-completions-" + managerId);
@@ -76,10 +76,10 @@ public final class CompletionListener implements AutoCloseable {
         while (!stopped) {
             try {
                 if (System.nanoTime() - nextRefresh >= 0) {
-                    fleet.redis().expire(key, TTL_SECONDS);
+                    fleet.keepCompletions(managerId);
                     nextRefresh = System.nanoTime() + REFRESH.toNanos();
                 }
-                String entry = fleet.redis().blockingPop(key, BLOCK);
+                String entry = fleet.nextCompletion(managerId, BLOCK);
                 if (redisDown) {
                     LOG.info("Redis answers again; completions of {} flow again", key);
                     redisDown = false;
@@ -157,8 +157,7 @@ public final class CompletionListener implements AutoCloseable {
     public void close() {
         stopped = true;
         try {
-            fleet.redis().rpush(key, STOP);
-            fleet.redis().expire(key, 5);
+            fleet.wakeCompletions(managerId, STOP);
         } catch (RuntimeException e) {
             thread.interrupt();
         }

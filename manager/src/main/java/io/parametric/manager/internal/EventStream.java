@@ -36,7 +36,7 @@ public final class EventStream implements AutoCloseable {
         this.fleet = fleet;
         this.listener = listener;
         mark();
-        this.lastId = fleet.redis().lastStreamId(fleet.keys().events());
+        this.lastId = fleet.lastEventId();
         this.thread = new Thread(this::loop, "pp-events-" + fleet.keys().fleet());
         thread.setDaemon(true);
     }
@@ -55,7 +55,7 @@ public final class EventStream implements AutoCloseable {
     }
 
     private void mark() {
-        fleet.redis().set(fleet.keys().listening(), "1", MARK_TTL);
+        fleet.markListening(MARK_TTL);
         markedAt = System.nanoTime();
     }
 
@@ -66,7 +66,7 @@ public final class EventStream implements AutoCloseable {
                 if (System.nanoTime() - markedAt > REFRESH.toNanos()) {
                     mark();
                 }
-                for (Redis.StreamEntry e : fleet.redis().readStream(fleet.keys().events(), lastId, BLOCK, 500)) {
+                for (Redis.StreamEntry e : fleet.readEvents(lastId, BLOCK, 500)) {
                     lastId = e.id();
                     deliver(e);
                 }

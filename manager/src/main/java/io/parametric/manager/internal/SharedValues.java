@@ -49,12 +49,12 @@ public interface SharedValues {
         return new SharedValues() {
             @Override
             public void put(String name, String json) {
-                fleet.redis().set(fleet.keys().value(name), json);
+                fleet.putValueJson(name, json);
             }
 
             @Override
             public void put(long pid, String name, String json) {
-                fleet.redis().set(fleet.keys().workerValue(pid, name), json);
+                fleet.putWorkerValueJson(pid, name, json);
             }
 
             @Override

@@ -8,10 +8,13 @@ import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Placement;
+import io.parametric.shared.protocol.WorkerRecord;
+import io.parametric.shared.protocol.WorkerState;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +120,7 @@ public final class ThreadedBackend implements ProcessBackend {
         List<WorkerHandle> live = new ArrayList<>();
         for (Fleet.WorkerLoad l : fleet.loads(fleet.livePids())) {
             ThreadedWorker mine = spawned.stream().filter(w -> w.pid() == l.pid()).findFirst().orElse(null);
-            live.add(mine != null ? mine : new ThreadedWorker(fleet, l.pid(), l.hash().getOrDefault("name", "?"), null));
+            live.add(mine != null ? mine : new ThreadedWorker(fleet, l.pid(), l.record().map(WorkerRecord::name).orElse("?"), null));
         }
         return live;
     }
@@ -150,11 +153,11 @@ public final class ThreadedBackend implements ProcessBackend {
     public List<Load> loads(Context context, List<Long> pids) {
         List<Load> loads = new ArrayList<>(pids.size());
         for (Fleet.WorkerLoad l : fleet(context).loads(pids)) {
-            String state = l.hash().get("state");
-            boolean usable = state != null && !state.equals("closing") && !state.equals("closed") && !state.equals("dead");
+            boolean usable = l.takesJobs();
             long queued = l.pending() + l.inFlight();
-            loads.add(new Load(l.pid(), queued, usable && queued == 0 && "idle".equals(state),
-                    ThreadedWorker.types(l.hash()), usable));
+            boolean idle = l.record().flatMap(WorkerRecord::state).orElse(null) == WorkerState.IDLE;
+            loads.add(new Load(l.pid(), queued, usable && queued == 0 && idle,
+                    l.record().map(WorkerRecord::types).orElse(Set.of()), usable));
         }
         return loads;
     }

@@ -2,15 +2,12 @@ package io.parametric.manager.internal;
 
 import io.parametric.manager.ProcessBackend;
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.WorkerRecord;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * A worker slot in a Redis fleet, spawned by this manager (then it owns the JVM) or found in
@@ -39,24 +36,18 @@ public final class ThreadedWorker extends ProcessBackend.AbstractWorkerHandle {
 
     @Override
     public String host() {
-        return fleet.workerInfo(pid()).getOrDefault("host", "");
+        return fleet.worker(pid()).map(WorkerRecord::host).orElse("");
     }
 
     @Override
     public Set<String> jobTypes() {
-        return types(fleet.workerInfo(pid()));
-    }
-
-    static Set<String> types(Map<String, String> hash) {
-        return Arrays.stream(hash.getOrDefault("types", "").split(","))
-                .filter(t -> !t.isBlank())
-                .collect(Collectors.toUnmodifiableSet());
+        return fleet.worker(pid()).map(WorkerRecord::types).orElse(Set.of());
     }
 
     @Override
     public boolean isActive() {
         Fleet.WorkerLoad load = fleet.loads(List.of(pid())).get(0);
-        return !closed(load) && (load.pending() > 0 || load.inFlight() > 0 || load.hash().get("job") != null);
+        return !closed(load) && (load.pending() > 0 || load.inFlight() > 0 || load.record().map(WorkerRecord::job).isPresent());
     }
 
     @Override
@@ -79,34 +70,27 @@ public final class ThreadedWorker extends ProcessBackend.AbstractWorkerHandle {
         if (process != null && !process.isAlive()) {
             return true;
         }
-        String state = load.hash().get("state");
-        return state == null || state.equals("closing") || state.equals("closed") || state.equals("dead");
+        return !load.takesJobs();
     }
 
     @Override
     public Outcome latest() {
-        String ret = fleet.redis().hget(fleet.keys().worker(pid()), "ret");
-        return ret == null ? null : Json.read(ret, Outcome.class);
+        return fleet.latestOutcome(pid());
     }
 
     @Override
     public long done() {
-        return counter("done");
+        return fleet.worker(pid()).map(WorkerRecord::done).orElse(0L);
     }
 
     @Override
     public long failed() {
-        return counter("failed");
-    }
-
-    private long counter(String field) {
-        String n = fleet.redis().hget(fleet.keys().worker(pid()), field);
-        return n == null ? 0 : Long.parseLong(n);
+        return fleet.worker(pid()).map(WorkerRecord::failed).orElse(0L);
     }
 
     @Override
     public int queued() {
-        return (int) fleet.redis().llen(fleet.keys().pending(pid()));
+        return (int) fleet.queued(pid());
     }
 
     /**

@@ -91,11 +91,6 @@ public final class Fleet {
         return keys;
     }
 
-    /** @return the connection */
-    public Redis redis() {
-        return redis;
-    }
-
     /** @return a new pid, never used before in this fleet */
     public long newPid() {
         return redis.incrBy(keys.pidCounter(), 1);
@@ -159,7 +154,7 @@ public final class Fleet {
 
     /**
      * @param pid a worker
-     * @return its hash, empty when unknown
+     * @return its hash as stored, empty when unknown (for diagnostics; code reads {@link #worker})
      */
     public Map<String, String> workerInfo(long pid) {
         return redis.hgetAll(keys.worker(pid));
@@ -174,6 +169,31 @@ public final class Fleet {
      */
     public void noteMissingClass(long pid, String className) {
         redis.hset(keys.worker(pid), Map.of("missingClass", className));
+    }
+
+    /**
+     * @param pid a worker
+     * @return its record, empty when the fleet does not know it
+     */
+    public Optional<WorkerRecord> worker(long pid) {
+        return WorkerRecord.from(pid, redis.hgetAll(keys.worker(pid)));
+    }
+
+    /**
+     * @param pid a worker
+     * @return its latest outcome, or null
+     */
+    public Outcome latestOutcome(long pid) {
+        String ret = redis.hget(keys.worker(pid), "ret");
+        return ret == null ? null : Json.read(ret, Outcome.class);
+    }
+
+    /**
+     * @param pid a worker
+     * @return how many jobs are queued on it
+     */
+    public long queued(long pid) {
+        return redis.llen(keys.pending(pid));
     }
 
     /**
@@ -254,10 +274,10 @@ public final class Fleet {
 
     /**
      * @param pid a worker
-     * @return its state field (idle, busy, closing, closed, dead), or null when it has no hash
+     * @return its state; empty when it has no hash (or a state no protocol version writes)
      */
-    public String workerState(long pid) {
-        return redis.hget(keys.worker(pid), "state");
+    public Optional<WorkerState> workerState(long pid) {
+        return WorkerState.parse(redis.hget(keys.worker(pid), "state"));
     }
 
     /**
@@ -678,7 +698,17 @@ public final class Fleet {
      * @param value any JSON-serializable value
      */
     public void putValue(String name, Object value) {
-        redis.set(keys.value(name), Json.write(value));
+        putValueJson(name, Json.write(value));
+    }
+
+    /**
+     * Sets a fleet-wide shared value.
+     *
+     * @param name the name
+     * @param json the value as JSON text
+     */
+    public void putValueJson(String name, String json) {
+        redis.set(keys.value(name), json);
     }
 
     /**
@@ -689,7 +719,50 @@ public final class Fleet {
      * @param value any JSON-serializable value
      */
     public void putWorkerValue(long pid, String name, Object value) {
-        redis.set(keys.workerValue(pid, name), Json.write(value));
+        putWorkerValueJson(pid, name, Json.write(value));
+    }
+
+    /**
+     * Sets a shared value seen only by one worker.
+     *
+     * @param pid the worker
+     * @param name the name
+     * @param json the value as JSON text
+     */
+    public void putWorkerValueJson(long pid, String name, String json) {
+        redis.set(keys.workerValue(pid, name), json);
+    }
+
+    /**
+     * Keeps a live manager's completion list from expiring for {@link ProtocolSettings#COMPLETION_TTL}.
+     *
+     * @param managerId the manager
+     */
+    public void keepCompletions(String managerId) {
+        redis.expire(keys.completions(managerId), ProtocolSettings.COMPLETION_TTL.toSeconds());
+    }
+
+    /**
+     * Blocks for the next entry of a manager's completion list.
+     *
+     * @param managerId the manager
+     * @param timeout how long to block
+     * @return the entry (an outcome, or a wake-up marker), or null on timeout
+     */
+    public String nextCompletion(String managerId, Duration timeout) {
+        return redis.blockingPop(keys.completions(managerId), timeout);
+    }
+
+    /**
+     * Wakes a manager's blocked {@link #nextCompletion} with a marker that is not an outcome; the
+     * list then expires in a few seconds unless the manager keeps it.
+     *
+     * @param managerId the manager
+     * @param marker what to push
+     */
+    public void wakeCompletions(String managerId, String marker) {
+        redis.rpush(keys.completions(managerId), marker);
+        redis.expire(keys.completions(managerId), 5);
     }
 
     /**
@@ -763,6 +836,48 @@ public final class Fleet {
     }
 
     /**
+     * Reads one field of many job hashes in one round trip.
+     *
+     * @param jobIds the jobs
+     * @param field a job hash field (state, outcome ...)
+     * @return the field of each job, in order; null where the job or field is missing
+     */
+    public List<String> jobField(List<String> jobIds, String field) {
+        List<String> values = new ArrayList<>(jobIds.size());
+        for (int from = 0; from < jobIds.size(); from += CHUNK) {
+            List<String> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + CHUNK));
+            redis.batch(b -> chunk.forEach(id -> b.hget(keys.job(id), field))).forEach(v -> values.add((String) v));
+        }
+        return values;
+    }
+
+    /**
+     * Marks the fleet as listened to, so scripts write job events for a while.
+     *
+     * @param ttl how long the mark lasts unless renewed
+     */
+    public void markListening(Duration ttl) {
+        redis.set(keys.listening(), "1", ttl);
+    }
+
+    /** @return the id of the newest job event, or "0-0" when there is none (read events after it) */
+    public String lastEventId() {
+        return redis.lastStreamId(keys.events());
+    }
+
+    /**
+     * Blocks for job events after an id.
+     *
+     * @param afterId the last id seen
+     * @param timeout how long to block
+     * @param count at most this many
+     * @return the events, oldest first (empty on timeout)
+     */
+    public List<Redis.StreamEntry> readEvents(String afterId, Duration timeout, int count) {
+        return redis.readStream(keys.events(), afterId, timeout, count);
+    }
+
+    /**
      * Reads one consistent snapshot of the fleet with {@code stats-1.lua} (one round trip).
      *
      * @param minutes how many minutes of per-minute counters, the current one included (1..60)
@@ -789,18 +904,25 @@ public final class Fleet {
         for (int i = 0; i < pids.size(); i++) {
             @SuppressWarnings("unchecked")
             Map<String, String> hash = (Map<String, String>) replies.get(3 * i);
-            loads.add(new WorkerLoad(pids.get(i), hash, (Long) replies.get(3 * i + 1), (Long) replies.get(3 * i + 2)));
+            loads.add(new WorkerLoad(pids.get(i), WorkerRecord.from(pids.get(i), hash),
+                    (Long) replies.get(3 * i + 1), (Long) replies.get(3 * i + 2)));
         }
         return loads;
     }
 
     /**
-     * A worker's hash and queue lengths, read together.
+     * A worker's record and queue lengths, read together.
      *
      * @param pid the worker
-     * @param hash its hash, empty when unknown
+     * @param record its record, empty when unknown
      * @param pending jobs queued on it
      * @param inFlight jobs it is running (0 or 1)
      */
-    public record WorkerLoad(long pid, Map<String, String> hash, long pending, long inFlight) {}
+    public record WorkerLoad(long pid, Optional<WorkerRecord> record, long pending, long inFlight) {
+
+        /** @return true when the worker may be given jobs (known, idle or busy) */
+        public boolean takesJobs() {
+            return record.map(WorkerRecord::takesJobs).orElse(false);
+        }
+    }
 }

@@ -202,6 +202,11 @@ local function rehome_worker(pid, include_inflight, new_state, why)
   local whash, pending, inflight = k_worker(pid), k_pending(pid), k_inflight(pid)
   if redis.call('EXISTS', whash) == 1 then
     redis.call('HSET', whash, 'state', new_state)
+    if new_state ~= 'closing' then
+      -- An ended worker's hash stays readable (workers(), a late heartbeat learns its state) for
+      -- the job TTL, then goes: no key of a closed or dead worker is kept for ever.
+      redis.call('EXPIRE', whash, S.jobTtl)
+    end
   end
   redis.call('LREM', k_open(), 0, pid)
   if new_state ~= 'closing' then
