@@ -33,7 +33,7 @@ class JobEventsIT {
             long pid = procs.workerPids().get(0);
             procs.assign(pid, newJob(() -> 1));
             procs.waitFor(pid);
-            assertThat(fleet.redis().lastStreamId(fleet.keys().events())).isEqualTo("0-0");
+            assertThat(fleet.lastEventId()).isEqualTo("0-0");
 
             List<JobEvent> seen = new CopyOnWriteArrayList<>();
             try (ProcessManager watcher = connect(TestRedis.url(), fleet.keys().fleet());
