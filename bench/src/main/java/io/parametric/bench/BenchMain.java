@@ -178,6 +178,6 @@ public final class BenchMain implements Callable<Integer> {
                 Value.of(redissonMs.get(name), Unit.MS), Value.of(listMs.get(name), Unit.MS)));
         table.note("Baselines: Redisson " + RedissonExecutorBaseline.version() + " RExecutorService with " + settings.slots() + " workers in this JVM (registerWorkers); Jedis lists: "
                 + settings.slots() + " threads, pipelined RPUSH of " + RedisListBaseline.PAYLOAD_BYTES
-                + "-byte payloads, BLPOP + LPOP of up to 100, results pushed and popped in batches.");
+                + "-byte payloads, one BLPOP and one RPUSH of the result per job, results popped in batches.");
     }
 }

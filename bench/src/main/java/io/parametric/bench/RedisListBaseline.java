@@ -11,10 +11,10 @@ import redis.clients.jedis.util.KeyValue;
 
 /**
  * The ceiling of any design built on Redis lists: a bare Jedis loop with no job records, no
- * scripts and no bookkeeping. The producer pushes job payloads pipelined; each of the worker
- * threads block-pops one and pops up to a batch more, then pushes their ids to a result list in
- * one command; the producer pops the results in batches. Same Redis, same payload size as a
- * no-op lambda job.
+ * scripts and no bookkeeping. The producer pushes job payloads pipelined and pops the results in
+ * batches; each worker thread takes one job per {@code BLPOP} and pushes its id to the result
+ * list with one {@code RPUSH} (a worker that takes and answers jobs in batches would have no
+ * per-job round trip left to measure). Same Redis, same payload size as a no-op lambda job.
  *
  * <pre>{@code
  * Baseline lists = RedisListBaseline.run(settings, System.err);
@@ -25,7 +25,6 @@ final class RedisListBaseline {
     /** About the size of a no-op lambda's payload in protocol 1. */
     static final int PAYLOAD_BYTES = 320;
     private static final int PIPELINE = 1_000;
-    private static final int POP_BATCH = 100;
 
     private final Settings settings;
     private final String jobs;
@@ -117,18 +116,11 @@ final class RedisListBaseline {
     private void work() {
         try (Jedis j = connect()) {
             while (running.get()) {
-                KeyValue<String, String> first = j.blpop(0.1, jobs);
-                if (first == null) {
-                    continue;
+                KeyValue<String, String> next = j.blpop(0.1, jobs);
+                if (next != null) {
+                    String payload = next.getValue();
+                    j.rpush(results, payload.substring(0, payload.indexOf(':')));
                 }
-                List<String> batch = new ArrayList<>();
-                batch.add(first.getValue());
-                List<String> more = j.lpop(jobs, POP_BATCH - 1);
-                if (more != null) {
-                    batch.addAll(more);
-                }
-                String[] ids = batch.stream().map(s -> s.substring(0, s.indexOf(':'))).toArray(String[]::new);
-                j.rpush(results, ids);
             }
         }
     }
