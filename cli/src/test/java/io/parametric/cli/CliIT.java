@@ -110,7 +110,7 @@ class CliIT {
     void deadListsRequeuesAndPurges() {
         try (Redis redis = new Redis(TestRedis.url(), 1)) {
             Fleet fleet = new Fleet(redis, new FleetKeys(fleetName), Duration.ofHours(1));
-            fleet.deadLetter(Fleet.deadLetterEntry("not a job (a test entry)", "garbage"));
+            fleet.deadLetter(Fleet.deadLetterEntry("not a job (a test entry)", io.parametric.shared.protocol.QueueEntry.of("garbage")));
         }
         Run list = cli("dead", "list");
         assertThat(list.out).contains("1 dead-letter entries").contains("not a job (a test entry)");

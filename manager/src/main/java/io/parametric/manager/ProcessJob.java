@@ -17,6 +17,9 @@ import java.util.Optional;
  */
 public final class ProcessJob {
 
+    /** The longest delay, 365 days: {@code withDelay} clamps longer ones to it. */
+    public static final Duration MAX_DELAY = Duration.ofDays(365);
+
     private final JobPayload payload;
     private final Duration delay;
 
@@ -36,7 +39,9 @@ public final class ProcessJob {
     }
 
     /**
-     * @param timeout how long one execution may run before it is interrupted (JOB_TIMEOUT)
+     * @param timeout how long one execution may run before it is interrupted (JOB_TIMEOUT); longer
+     *     than 365 days ({@link JobPayload#MAX_TIMEOUT_MS}) counts as 365 days, effectively no
+     *     timeout, so {@code Duration.ofMillis(Long.MAX_VALUE)} is fine
      * @return a copy with that timeout
      * @throws IllegalArgumentException when the timeout is not positive
      */
@@ -44,23 +49,26 @@ public final class ProcessJob {
         if (timeout == null || timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("timeout must be positive, was " + timeout);
         }
-        return new ProcessJob(copy(timeout.toMillis(), payload.retries(), payload.pinned()), delay);
+        long ms = timeout.compareTo(Duration.ofMillis(JobPayload.MAX_TIMEOUT_MS)) > 0 ? JobPayload.MAX_TIMEOUT_MS
+                : Math.max(1, timeout.toMillis());
+        return new ProcessJob(copy(ms, payload.retries(), payload.pinned()), delay);
     }
 
     /**
      * @param retries how many times an execution that throws is run again, with exponential backoff
      * @return a copy with that many retries
-     * @throws IllegalArgumentException when negative
+     * @throws IllegalArgumentException when negative or over {@link JobPayload#MAX_RETRIES}
      */
     public ProcessJob withRetries(int retries) {
-        if (retries < 0) {
-            throw new IllegalArgumentException("retries must be 0 or more, was " + retries);
+        if (retries < 0 || retries > JobPayload.MAX_RETRIES) {
+            throw new IllegalArgumentException("retries must be 0 to " + JobPayload.MAX_RETRIES + ", was " + retries);
         }
         return new ProcessJob(copy(payload.timeoutMs(), retries, payload.pinned()), delay);
     }
 
     /**
-     * @param delay how long after placement the job becomes runnable
+     * @param delay how long after placement the job becomes runnable; longer than
+     *     {@link #MAX_DELAY} counts as {@code MAX_DELAY}
      * @return a copy with that delay
      * @throws IllegalArgumentException when negative
      */
@@ -68,7 +76,7 @@ public final class ProcessJob {
         if (delay == null || delay.isNegative()) {
             throw new IllegalArgumentException("delay must be zero or positive, was " + delay);
         }
-        return new ProcessJob(payload, delay);
+        return new ProcessJob(payload, delay.compareTo(MAX_DELAY) > 0 ? MAX_DELAY : delay);
     }
 
     /**

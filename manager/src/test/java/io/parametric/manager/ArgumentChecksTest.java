@@ -14,6 +14,16 @@ import org.junit.jupiter.api.Test;
 class ArgumentChecksTest {
 
     @Test
+    void hugeTimeoutsAndDelaysSaturateAndRetriesAreBounded() {
+        ProcessJob job = newJob(() -> 1);
+        assertThat(job.withTimeout(Duration.ofMillis(Long.MAX_VALUE)).timeout()).contains(Duration.ofDays(365));
+        assertThat(job.withTimeout(Duration.ofSeconds(Long.MAX_VALUE)).timeout()).contains(Duration.ofDays(365));
+        assertThat(job.withDelay(Duration.ofSeconds(Long.MAX_VALUE)).delay()).isEqualTo(ProcessJob.MAX_DELAY);
+        assertThat(job.withRetries(100).retries()).isEqualTo(100);
+        assertThatThrownBy(() -> job.withRetries(101)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 100");
+    }
+
+    @Test
     void namesMustBeNoneOrOnePerWorker() {
         assertThatThrownBy(() -> processes(3, Async.class, "a", "b"))
                 .isInstanceOf(IllegalArgumentException.class)

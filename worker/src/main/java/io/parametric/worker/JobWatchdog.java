@@ -74,12 +74,12 @@ public final class JobWatchdog implements AutoCloseable {
      */
     public Outcome run(JobPayload payload, long pid, int attempt, Supplier<Outcome> job) {
         Thread thread = Thread.currentThread();
-        Long timeoutMs = payload.timeoutMs();
+        Long timeoutMs = payload.boundedTimeoutMs();
         boolean[] timedOut = {false};
         ScheduledFuture<?> interrupt = null;
         ScheduledFuture<?> giveUp = null;
         Outcome timeout = null;
-        if (timeoutMs != null && timeoutMs > 0) {
+        if (timeoutMs != null) {
             timeout = Outcome.failure(payload.id(), pid, Reason.JOB_TIMEOUT.name(),
                     payload.describe() + " (job " + payload.id() + ") ran past its timeout of " + timeoutMs
                             + " ms on worker " + pid + " and was interrupted; make it faster, give it a longer"
@@ -103,7 +103,7 @@ public final class JobWatchdog implements AutoCloseable {
                             payload.id(), grace.toMillis());
                     stuck.accept(new Stuck(payload, thread, ignored));
                 }
-            }, timeoutMs + grace.toMillis(), TimeUnit.MILLISECONDS);
+            }, saturatedAdd(timeoutMs, grace.toMillis()), TimeUnit.MILLISECONDS);
         }
         running.put(payload.id(), thread);
         Outcome outcome;
@@ -126,6 +126,12 @@ public final class JobWatchdog implements AutoCloseable {
             }
         }
         return outcome;
+    }
+
+    /** {@code a + b} for non-negative values, {@code Long.MAX_VALUE} instead of an overflow. */
+    private static long saturatedAdd(long a, long b) {
+        long sum = a + b;
+        return sum < 0 ? Long.MAX_VALUE : sum;
     }
 
     /**

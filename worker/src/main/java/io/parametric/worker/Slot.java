@@ -5,8 +5,10 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.LogText;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.WorkerState;
+import io.parametric.shared.protocol.QueueEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -56,10 +58,10 @@ final class Slot implements Runnable {
     private volatile boolean closedByFleet;
     private volatile Future<Outcome> running;
     /** The entry being processed (slot thread only). */
-    private String current;
+    private QueueEntry current;
     /** The last entry that broke the slot's own code (slot thread only). */
-    private String brokenEntry;
-    private volatile String runningEntry;
+    private QueueEntry brokenEntry;
+    private volatile QueueEntry runningEntry;
     private volatile JobPayload runningPayload;
 
     /**
@@ -157,7 +159,7 @@ final class Slot implements Runnable {
 
     @Override
     public void run() {
-        String next = null;
+        QueueEntry next = null;
         try {
             next = register(recovery.call(fleet::newPid, () -> stopRequested));
         } catch (Recovery.GaveUp e) {
@@ -174,7 +176,7 @@ final class Slot implements Runnable {
                         break;
                     }
                 }
-                String entry = next != null ? next : recovery.call(() -> fleet.fetch(pid, FETCH_TIMEOUT), () -> stopRequested);
+                QueueEntry entry = next != null ? next : recovery.call(() -> fleet.fetch(pid, FETCH_TIMEOUT), () -> stopRequested);
                 next = null;
                 if (entry == null && !stopRequested) {
                     // Idle for a fetch timeout: take a backlog job no one offered this worker.
@@ -214,7 +216,7 @@ final class Slot implements Runnable {
      *
      * @return the next entry to run, or null
      */
-    private String giveUpOnRepeatedError(String entry, Throwable error) {
+    private QueueEntry giveUpOnRepeatedError(QueueEntry entry, Throwable error) {
         if (entry == null) {
             return null;
         }
@@ -239,7 +241,7 @@ final class Slot implements Runnable {
     }
 
     /** Registers under a pid; returns a backlog job the registration took, or null. */
-    private String register(long newPid) {
+    private QueueEntry register(long newPid) {
         pid = newPid;
         name = config.exactName() != null ? config.exactName() : config.namePrefix() + "-" + newPid;
         Map<String, String> fields = new LinkedHashMap<>();
@@ -250,7 +252,7 @@ final class Slot implements Runnable {
         fields.put("types", "," + String.join(",", JobRegistry.names()) + ",");
         // Reapers judge this slot by its own lease, whatever lease they were configured with.
         fields.put("lease", Long.toString(config.lease().toMillis()));
-        String next = recovery.call(() -> fleet.register(newPid, fields), () -> stopRequested);
+        QueueEntry next = recovery.call(() -> fleet.register(newPid, fields), () -> stopRequested);
         registered = true;
         deregistered = false;
         log.info("worker {} ({}) registered in fleet '{}'{}{}", pid, name, fleet.keys().fleet(), sinceStart(),
@@ -267,7 +269,7 @@ final class Slot implements Runnable {
      * @param next the entry the slot was about to run, or null
      * @return the entry to run next, or null to fetch
      */
-    private String resync(String next) {
+    private QueueEntry resync(QueueEntry next) {
         WorkerState state = recovery.call(() -> fleet.workerState(pid), () -> stopRequested).orElse(null);
         if (state == null) {
             log.warn("worker {} ({}) is no longer registered (Redis lost its data); registering again under the same pid", pid, name);
@@ -293,7 +295,7 @@ final class Slot implements Runnable {
                 return register(recovery.call(fleet::newPid, () -> stopRequested));
             }
             default -> {
-                List<String> inFlight = recovery.call(() -> fleet.inFlight(pid), () -> stopRequested);
+                List<QueueEntry> inFlight = recovery.call(() -> fleet.inFlight(pid), () -> stopRequested);
                 if (next != null && inFlight.contains(next)) {
                     return next;
                 }
@@ -311,10 +313,10 @@ final class Slot implements Runnable {
      *
      * @return the next entry already moved into in-flight (from the backlog), or null
      */
-    private String process(String entry) {
+    private QueueEntry process(QueueEntry entry) {
         JobPayload payload;
         try {
-            payload = JobPayload.parse(entry);
+            payload = JobPayload.parse(entry.text());
         } catch (IllegalArgumentException e) {
             return dropUnreadable(entry, e.getMessage());
         }
@@ -352,7 +354,7 @@ final class Slot implements Runnable {
             log.info("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
         } else {
             log.info("job {} failed on worker {} in {} ms: {} {}", payload.id(), pid, ms, outcome.reason(),
-                    outcome.errorClass() != null ? outcome.errorClass() + ": " + outcome.message() : outcome.message());
+                    LogText.safe(outcome.errorClass() != null ? outcome.errorClass() + ": " + outcome.message() : outcome.message()));
         }
         return finish(entry, outcome, payload.manager());
     }
@@ -386,7 +388,7 @@ final class Slot implements Runnable {
      * @return true when it was this slot's job and its outcome was recorded
      */
     boolean failStuck(JobWatchdog.Stuck stuck) {
-        String entry = runningEntry;
+        QueueEntry entry = runningEntry;
         JobPayload payload = runningPayload;
         if (entry == null || payload == null || !payload.id().equals(stuck.payload().id())) {
             return false;
@@ -395,11 +397,11 @@ final class Slot implements Runnable {
     }
 
     /** Sends an entry that is not a job to the dead-letter list; fails the job when an id can be read. */
-    private String dropUnreadable(String entry, String reason) {
+    private QueueEntry dropUnreadable(QueueEntry entry, String reason) {
         String id = null;
         String manager = null;
         try {
-            JsonNode node = Json.MAPPER.readTree(entry);
+            JsonNode node = Json.MAPPER.readTree(entry.bytes());
             if (node != null && node.isObject()) {
                 id = node.path("id").isTextual() ? node.path("id").textValue() : null;
                 manager = node.path("manager").isTextual() ? node.path("manager").textValue() : null;
@@ -407,10 +409,11 @@ final class Slot implements Runnable {
         } catch (Exception e) {
             // not JSON at all: no id to fail
         }
-        String jobId = id == null || id.isBlank() ? null : id;
-        String placedBy = manager;
-        log.warn("worker {} sent an unreadable entry to the dead-letter list{}: {}", pid,
-                jobId != null ? " and failed job " + jobId : "", reason);
+        // Ids that could forge a log line or a key are not used: the entry is only dead-lettered.
+        String jobId = JobPayload.isValidId(id) ? id : null;
+        String placedBy = JobPayload.isValidId(manager) ? manager : null;
+        log.warn("worker {} sent an unreadable entry ({} bytes) to the dead-letter list{}: {}", pid, entry.size(),
+                jobId != null ? " and failed job " + jobId : "", LogText.safe(reason));
         Outcome failed = jobId == null ? null : Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(),
                 "job " + jobId + " cannot be read by worker " + pid + ": " + reason
                         + "; it went to the dead-letter list — place it again with a manager of the same protocol version", 0);
@@ -431,7 +434,7 @@ final class Slot implements Runnable {
      * Drops an entry whose finish failed on bad data. The failed script may already have taken the
      * entry off the in-flight list (Redis does not roll a script back), so look before finishing.
      */
-    private String dropBroken(String entry, String deadEntry) {
+    private QueueEntry dropBroken(QueueEntry entry, String deadEntry) {
         if (recovery.call(() -> fleet.inFlight(pid)).contains(entry)) {
             return recovery.call(() -> fleet.finish(pid, entry, null, null, deadEntry)).next();
         }
@@ -443,7 +446,7 @@ final class Slot implements Runnable {
     }
 
     /** Finishes an entry, falling back to dropping it into the dead-letter list when the outcome cannot be stored. */
-    private String finish(String entry, Outcome outcome, String manager) {
+    private QueueEntry finish(QueueEntry entry, Outcome outcome, String manager) {
         try {
             Fleet.Finish f = recovery.call(() -> fleet.finish(pid, entry, outcome, manager, null));
             if (!f.accepted()) {

@@ -91,6 +91,82 @@ class BadInputIT {
         assertThat(o.message()).contains(Jobs.class.getName()).contains("differs from the manager's");
     }
 
+    /** Appends exact bytes to a list with redis-cli (the client library only writes text); the password goes by environment. */
+    private static void pushRaw(String key, byte[] bytes) throws Exception {
+        java.net.URI uri = java.net.URI.create(TestRedis.url());
+        ProcessBuilder pb = new ProcessBuilder("redis-cli", "-h", uri.getHost(), "-p", Integer.toString(uri.getPort()),
+                "-x", "RPUSH", key).redirectErrorStream(true);
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            pb.environment().put("REDISCLI_AUTH", userInfo.substring(userInfo.indexOf(':') + 1));
+        }
+        Process p = pb.start();
+        try (var in = p.getOutputStream()) {
+            in.write(bytes);
+        }
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out.trim()).as("RPUSH reply").matches("\\(integer\\) \\d+|\\d+");
+    }
+
+    private Map<?, ?> lastDeadLetter() {
+        List<String> dead = manager.redis.lrange(manager.keys().deadLetter());
+        return Json.read(dead.get(dead.size() - 1), Map.class);
+    }
+
+    @Test
+    void entryThatIsNotUtf8IsDeadLetteredByItsExactBytesAndNeverWedgesTheWorker() throws Exception {
+        long before = manager.redis.llen(manager.keys().deadLetter());
+        byte[] head = ("{\"v\":1,\"id\":\"" + TestManager.newId() + "\",\"form\":\"type\",\"type\":\"echo\",\"args\":[\"").getBytes();
+        byte[] entry = java.util.Arrays.copyOf(head, head.length + 4);
+        entry[head.length] = (byte) 0xff;
+        entry[head.length + 1] = (byte) 0xfe;
+        entry[head.length + 2] = '"';
+        entry[head.length + 3] = ']';
+        pushRaw(manager.keys().pending(pid), entry);
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
+        await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.llen(manager.keys().inFlight(pid)) == 0);
+        Map<?, ?> record = lastDeadLetter();
+        assertThat((String) record.get("reason")).contains("not valid UTF-8");
+        assertThat(record.get("size")).isEqualTo(entry.length);
+    }
+
+    @Test
+    void hugeEntryLeavesATruncatedDeadLetterRecordWithItsSizeAndHash() throws Exception {
+        long before = manager.redis.llen(manager.keys().deadLetter());
+        String garbage = "not json " + "x".repeat(300_000);
+        manager.redis.rpush(manager.keys().pending(pid), garbage);
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
+        Map<?, ?> record = lastDeadLetter();
+        assertThat(((String) record.get("entry")).length()).isEqualTo(io.parametric.shared.protocol.Fleet.DEAD_LETTER_COPY_BYTES);
+        assertThat(record.get("size")).isEqualTo(garbage.length());
+        assertThat(record.get("truncated")).isEqualTo(true);
+        assertThat(record.get("sha256")).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-256").digest(garbage.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    }
+
+    @Test
+    void jobIdWithANewlineIsDeadLetteredAndNeverForgesALogLine() {
+        long before = manager.redis.llen(manager.keys().deadLetter());
+        String forged = "{\"v\":1,\"id\":\"x\\nFORGED worker 1 registered\",\"form\":\"type\",\"type\":\"echo\",\"args\":[1]}";
+        manager.redis.rpush(manager.keys().pending(pid), forged);
+        await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
+        assertThat((String) lastDeadLetter().get("reason")).contains("printable ASCII");
+        assertThat(worker.log().lines()).noneMatch(l -> l.startsWith("FORGED"));
+    }
+
+    @Test
+    void aTimeoutOfLongMaxValueIsEffectivelyNoneAndNeverKillsTheWorker() {
+        JobPayload p = JobPayloads.type("add", List.of(20, 22));
+        JobPayload forever = new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
+                p.descriptor(), p.refKind(), p.fingerprint(), p.captured(), p.args(), p.value(), Long.MAX_VALUE,
+                p.retries(), p.maxDeliveries(), p.pinned());
+        String id = manager.place(pid, forever);
+        assertThat(manager.outcomeOf(id).value().asInt()).isEqualTo(42);
+        String next = manager.place(pid, JobPayloads.type("add", List.of(1, 1)));
+        assertThat(manager.outcomeOf(next).value().asInt()).as("the worker outlived the grace after the timeout").isEqualTo(2);
+    }
+
     @Test
     void unreadableEntryGoesToTheDeadLetterListWithItsReason() {
         manager.redis.rpush(manager.keys().pending(pid), "{this is not json");

@@ -118,7 +118,7 @@ public final class Fleet {
      * @param fields the worker hash: name, kind, host, ospid, types (",a,b,") ...
      * @return a payload moved from the backlog into its in-flight list, or null (it is open)
      */
-    public String register(long pid, Map<String, String> fields) {
+    public QueueEntry register(long pid, Map<String, String> fields) {
         List<String> args = new ArrayList<>();
         args.add(settings);
         args.add(Long.toString(pid));
@@ -126,11 +126,11 @@ public final class Fleet {
             args.add(k);
             args.add(v);
         });
-        List<?> reply = (List<?>) redis.eval(REGISTER,
+        List<?> reply = (List<?>) redis.evalBytes(REGISTER,
                 List.of(keys.worker(pid), keys.workers(), keys.openWorkers(), keys.backlog(), keys.inFlight(pid),
                         keys.pidCounter()),
                 args);
-        return reply.size() > 1 ? (String) reply.get(1) : null;
+        return reply.size() > 1 ? QueueEntry.of((byte[]) reply.get(1)) : null;
     }
 
     /**
@@ -248,18 +248,18 @@ public final class Fleet {
      *
      * @param pid the worker
      * @param timeout how long to block (short, so shutdown is noticed)
-     * @return the payload, or null on timeout
+     * @return the entry, exactly as Redis holds it, or null on timeout
      */
-    public String fetch(long pid, Duration timeout) {
-        return redis.blockingMove(keys.pending(pid), keys.inFlight(pid), timeout);
+    public QueueEntry fetch(long pid, Duration timeout) {
+        return QueueEntry.of(redis.blockingMoveBytes(keys.pending(pid), keys.inFlight(pid), timeout));
     }
 
     /**
      * @param pid a worker
-     * @return the entries in its in-flight list (normally at most one)
+     * @return the entries in its in-flight list (normally at most one), exactly as Redis holds them
      */
-    public List<String> inFlight(long pid) {
-        return redis.lrange(keys.inFlight(pid));
+    public List<QueueEntry> inFlight(long pid) {
+        return redis.lrangeBytes(keys.inFlight(pid)).stream().map(QueueEntry::of).toList();
     }
 
     /**
@@ -296,14 +296,14 @@ public final class Fleet {
      * when a fetch timed out, so a backlog job never waits for some worker to finish one.
      *
      * @param pid the worker
-     * @return the payload now in its in-flight list, or null
+     * @return the entry now in its in-flight list, or null
      */
-    public String takeBacklog(long pid) {
-        List<?> reply = (List<?>) redis.eval(TAKE,
+    public QueueEntry takeBacklog(long pid) {
+        List<?> reply = (List<?>) redis.evalBytes(TAKE,
                 List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(), keys.backlog(),
                         keys.workers()),
                 List.of(settings, Long.toString(pid)));
-        return reply.size() > 1 ? (String) reply.get(1) : null;
+        return reply.size() > 1 ? QueueEntry.of((byte[]) reply.get(1)) : null;
     }
 
     /**
@@ -316,10 +316,10 @@ public final class Fleet {
      * @return whether to run it: {@link Start#runs()}, with the delivery count; otherwise the
      *     entry stays in-flight: drop it with {@link #finish} without an outcome
      */
-    public Start start(long pid, String payload, String jobId, String deadEntryIfMissing) {
-        List<?> reply = (List<?>) redis.eval(START,
+    public Start start(long pid, QueueEntry payload, String jobId, String deadEntryIfMissing) {
+        List<?> reply = (List<?>) redis.evalBytes(START,
                 List.of(keys.job(jobId), keys.worker(pid), keys.inFlight(pid), keys.deadLetter()),
-                List.of(settings, Long.toString(pid), payload, jobId, deadEntryIfMissing));
+                List.of(settings, Long.toString(pid), payload.bytes(), jobId, deadEntryIfMissing));
         ScriptCode code = ScriptCode.of(reply);
         if (code == ScriptCode.POISON) {
             LOG.warn("job {} is poison: delivered {} times without an outcome; it is in the dead-letter list of fleet '{}'",
@@ -340,7 +340,7 @@ public final class Fleet {
      * @return the result; a late completion (the job was re-homed: this worker lost its lease) is
      *     refused, counted in {@link FleetKeys#staleFinishes()} and logged
      */
-    public Finish finish(long pid, String payload, Outcome outcome, String managerId, String deadEntry) {
+    public Finish finish(long pid, QueueEntry payload, Outcome outcome, String managerId, String deadEntry) {
         String jobId = outcome == null ? "-" : outcome.jobId();
         String outcomeJson = outcome == null ? "" : Json.write(outcome);
         if (outcomeJson.length() > maxPayloadBytes / 4 && utf8Length(outcomeJson) > maxPayloadBytes) {
@@ -351,11 +351,11 @@ public final class Fleet {
                     outcome.attempt());
             outcomeJson = Json.write(outcome);
         }
-        List<?> reply = (List<?>) redis.eval(FINISH,
+        List<?> reply = (List<?>) redis.evalBytes(FINISH,
                 List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(),
                         keys.backlog(), keys.deadLetter(), keys.job(jobId),
                         keys.completions(managerId == null ? "-" : managerId)),
-                List.of(settings, payload, Long.toString(pid),
+                List.of(settings, payload.bytes(), Long.toString(pid),
                         outcomeJson,
                         outcome == null ? "" : (outcome.ok() ? "done" : "failed"),
                         deadEntry == null ? "" : deadEntry,
@@ -373,7 +373,7 @@ public final class Fleet {
         } else if (code == ScriptCode.RETRY) {
             LOG.info("job {} failed on worker {}; it will be retried (withRetries)", jobId, pid);
         }
-        return new Finish(code != ScriptCode.STALE, reply.size() > 1 ? (String) reply.get(1) : null);
+        return new Finish(code != ScriptCode.STALE, reply.size() > 1 ? QueueEntry.of((byte[]) reply.get(1)) : null);
     }
 
     /**
@@ -398,7 +398,7 @@ public final class Fleet {
      * @param accepted false when the entry was no longer in-flight on this worker (re-homed): nothing written
      * @param next a payload moved from the backlog into the worker's in-flight list, or null
      */
-    public record Finish(boolean accepted, String next) {}
+    public record Finish(boolean accepted, QueueEntry next) {}
 
     /**
      * Takes a worker out of the fleet and hands its jobs on (to open workers or the backlog);
@@ -682,13 +682,39 @@ public final class Fleet {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     }
 
+    /** The most of an entry a dead-letter record copies; past it the record keeps its size and hash. */
+    public static final int DEAD_LETTER_COPY_BYTES = 64 * 1024;
+
     /**
+     * A dead-letter record: the reason, a copy of at most {@value #DEAD_LETTER_COPY_BYTES} bytes
+     * of the entry (as text; bytes that are not UTF-8 read as U+FFFD), its size in bytes and its
+     * SHA-256, and {@code truncated: true} when the copy is not the whole entry. A huge entry never
+     * makes a huge record.
+     *
      * @param reason why the entry cannot be run
-     * @param entry the raw entry
-     * @return a dead-letter list entry (JSON with reason and entry)
+     * @param entry the raw entry, or null
+     * @return the record, JSON
      */
-    public static String deadLetterEntry(String reason, String entry) {
-        return Json.write(Map.of("reason", reason, "entry", entry == null ? "" : entry));
+    public static String deadLetterEntry(String reason, QueueEntry entry) {
+        byte[] bytes = entry == null ? new byte[0] : entry.bytes();
+        int copied = Math.min(bytes.length, DEAD_LETTER_COPY_BYTES);
+        Map<String, Object> record = new java.util.LinkedHashMap<>();
+        record.put("reason", reason);
+        record.put("entry", new String(bytes, 0, copied, java.nio.charset.StandardCharsets.UTF_8));
+        record.put("size", bytes.length);
+        record.put("sha256", sha256(bytes));
+        if (copied < bytes.length) {
+            record.put("truncated", true);
+        }
+        return Json.write(record);
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
     }
 
     /**

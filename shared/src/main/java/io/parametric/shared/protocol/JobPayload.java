@@ -66,6 +66,24 @@ public record JobPayload(
     /** Default delivery limit, the first delivery included. */
     public static final int DEFAULT_MAX_DELIVERIES = 3;
 
+    /** The largest delivery limit a payload may ask for. */
+    public static final int MAX_DELIVERIES = 1000;
+
+    /** The most retries a job may ask for ({@code withRetries}); the backoff between them stops growing at one hour. */
+    public static final int MAX_RETRIES = 100;
+
+    /**
+     * The longest timeout of one execution, 365 days: {@code withTimeout} clamps longer ones to
+     * it (effectively no timeout) and a worker reads a larger {@code timeoutMs} as this.
+     */
+    public static final long MAX_TIMEOUT_MS = java.time.Duration.ofDays(365).toMillis();
+
+    /** The longest job or manager id; ids are printable ASCII without spaces, so they cannot forge log lines. */
+    public static final int MAX_ID_LENGTH = 128;
+
+    /** The longest type, class, method or descriptor name a payload may carry. */
+    public static final int MAX_NAME_LENGTH = 1024;
+
     /**
      * A payload without a capturing class (record and type forms, and lambdas whose implementing
      * class captured them).
@@ -75,6 +93,28 @@ public record JobPayload(
             JsonNode value, Long timeoutMs, int retries, int maxDeliveries, boolean pinned) {
         this(v, id, manager, form, type, className, method, descriptor, refKind, fingerprint, captured, args, value,
                 timeoutMs, retries, maxDeliveries, pinned, null);
+    }
+
+    /**
+     * @param id a job or manager id
+     * @return true when it is 1 to {@value #MAX_ID_LENGTH} printable ASCII characters, no space
+     */
+    public static boolean isValidId(String id) {
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (c < 0x21 || c > 0x7e) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** @return the timeout of one execution in ms, at most {@link #MAX_TIMEOUT_MS}; null for none */
+    public Long boundedTimeoutMs() {
+        return timeoutMs == null || timeoutMs <= 0 ? null : Math.min(timeoutMs, MAX_TIMEOUT_MS);
     }
 
     /** @return the class whose serializable-lambda list must name the implementing method */
@@ -87,7 +127,9 @@ public record JobPayload(
      *
      * @param json the text from a list
      * @return the payload
-     * @throws IllegalArgumentException naming what is wrong: not JSON, no id, an unknown version or form
+     * @throws IllegalArgumentException naming what is wrong: not JSON, no id, an unknown version or
+     *     form, an id that is not printable ASCII or too long, a name with control characters, a
+     *     negative timeout, retries or a delivery limit out of range
      */
     public static JobPayload parse(String json) {
         JobPayload p;
@@ -107,8 +149,30 @@ public record JobPayload(
         if (p.id == null || p.id.isBlank()) {
             throw new IllegalArgumentException("payload has no job id");
         }
+        if (!isValidId(p.id)) {
+            throw new IllegalArgumentException("job id is not 1 to " + MAX_ID_LENGTH + " printable ASCII characters");
+        }
+        if (p.manager != null && !p.manager.isEmpty() && !isValidId(p.manager)) {
+            throw new IllegalArgumentException("manager id is not 1 to " + MAX_ID_LENGTH + " printable ASCII characters");
+        }
         if (!TYPE.equals(p.form) && !RECORD.equals(p.form) && !LAMBDA.equals(p.form)) {
-            throw new IllegalArgumentException("unknown job form '" + p.form + "'");
+            throw new IllegalArgumentException("unknown job form '" + LogText.safe(p.form) + "'");
+        }
+        for (String name : new String[] {p.type, p.className, p.method, p.descriptor, p.fingerprint, p.capturing}) {
+            if (name != null && (name.length() > MAX_NAME_LENGTH || !LogText.isPrintable(name))) {
+                throw new IllegalArgumentException("a type, class, method or descriptor name is longer than "
+                        + MAX_NAME_LENGTH + " characters or holds control characters");
+            }
+        }
+        if (p.timeoutMs != null && p.timeoutMs < 0) {
+            throw new IllegalArgumentException("timeoutMs " + p.timeoutMs + " is negative");
+        }
+        if (p.retries < 0 || p.retries > MAX_RETRIES) {
+            throw new IllegalArgumentException("retries " + p.retries + " is outside 0.." + MAX_RETRIES);
+        }
+        if (p.maxDeliveries < 0 || p.maxDeliveries > MAX_DELIVERIES) {
+            throw new IllegalArgumentException("maxDeliveries " + p.maxDeliveries + " is outside 1.." + MAX_DELIVERIES
+                    + " (0: the default " + DEFAULT_MAX_DELIVERIES + ")");
         }
         return p;
     }

@@ -27,6 +27,9 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
     /** The first retry's delay; each further retry waits twice as long. */
     public static final Duration RETRY_BASE = Duration.ofSeconds(1);
 
+    /** The longest delay before a retry: the doubling stops here. */
+    public static final Duration RETRY_MAX = Duration.ofHours(1);
+
     /** @return the settings line scripts take as ARGV[1] */
     public String argv() {
         return "prefix=" + prefix
@@ -36,6 +39,7 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
                 + ";maxDeliveries=" + JobPayload.DEFAULT_MAX_DELIVERIES
                 + ";promoteMax=" + PROMOTE_PER_TICK
                 + ";retryBaseMs=" + RETRY_BASE.toMillis()
+                + ";retryMaxMs=" + RETRY_MAX.toMillis()
                 + ";minuteTtl=" + MINUTE_COUNTER_TTL.toSeconds()
                 + ";eventsCap=" + EVENTS_CAP;
     }

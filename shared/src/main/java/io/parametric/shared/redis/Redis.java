@@ -87,15 +87,49 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * Blocks until an entry can be moved from the head of one list to the tail of another.
+     * Runs a script by its SHA with arguments that may be exact bytes (list entries), loading it
+     * first when Redis does not have it (NOSCRIPT).
+     *
+     * @param script the script
+     * @param keys its KEYS
+     * @param args its ARGV: each a {@code String} (sent as UTF-8) or a {@code byte[]} (sent as is)
+     * @return the script's reply: Long, {@code byte[]}, List or null; bulk strings stay bytes
+     */
+    public Object evalBytes(LuaScript script, List<String> keys, List<?> args) {
+        List<byte[]> k = keys.stream().map(Redis::utf8).toList();
+        List<byte[]> a = args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList();
+        return call(() -> {
+            try {
+                return client.evalsha(utf8(script.sha()), k, a);
+            } catch (JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
+                    return client.eval(utf8(script.body()), k, a);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Blocks until an entry can be moved from the head of one list to the tail of another,
+     * returning its exact bytes.
      *
      * @param from source list
      * @param to destination list
      * @param timeout how long to block
      * @return the moved entry, or null on timeout
      */
-    public String blockingMove(String from, String to, Duration timeout) {
-        return call(() -> client.blmove(from, to, ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
+    public byte[] blockingMoveBytes(String from, String to, Duration timeout) {
+        return call(() -> client.blmove(utf8(from), utf8(to), ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
+    }
+
+    /** @param key a list @return its entries, exact bytes */
+    public List<byte[]> lrangeBytes(String key) {
+        return call(() -> client.lrange(utf8(key), 0, -1));
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /**

@@ -4,7 +4,7 @@
   worker's own list is empty, else puts the worker on the open-worker list. Also used to drop an
   entry that cannot be read as a job (with a dead-letter entry instead of, or beside, an outcome).
   Retries: a JOB_FAILED outcome of a job whose payload asks for retries (field retries) and has
-  attempts left is not stored: the job goes to the delayed-jobs set, due after 1 s, 2 s, 4 s ...
+  attempts left is not stored: the job goes to the delayed-jobs set, due after 1 s, 2 s, 4 s ... (at most 1 h)
   (Redis time), its deliveries reset, 'attempts' counted and the failure kept in 'lastError'; the
   outcome stored when no retry is left has 'attempt' = every run (1 + retries).
   Cancellation: a failure of a job being cancelled (state 'cancelling') is stored as CANCELLED.
@@ -69,7 +69,7 @@ if outcome ~= '' and job_state == 'failed' then
       local retries = tonumber(job.retries) or 0
       local attempts = tonumber(redis.call('HGET', KEYS[7], 'attempts') or '0') or 0
       if attempts < retries then
-        local delay = S.retryBaseMs * math.pow(2, attempts)
+        local delay = math.min(S.retryBaseMs * math.pow(2, attempts), S.retryMaxMs)
         redis.call('ZADD', k_delayed(), now_ms() + delay, ARGV[2])
         redis.call('HSET', KEYS[7], 'state', 'delayed', 'attempts', attempts + 1, 'deliveries', 0,
           'lastError', outcome, 'due', now_ms() + delay)

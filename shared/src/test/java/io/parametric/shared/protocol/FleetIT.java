@@ -54,8 +54,8 @@ class FleetIT {
         long pid = register(",echo,");
         String job = payload("j1");
         assertThat(fleet.place(List.of(Placement.onWorker("j1", job, "echo", "m1", pid)), null)).containsExactly(pid);
-        String fetched = fleet.fetch(pid, Duration.ofSeconds(1));
-        assertThat(fetched).isEqualTo(job);
+        QueueEntry fetched = fleet.fetch(pid, Duration.ofSeconds(1));
+        assertThat(fetched.text()).isEqualTo(job);
         assertThat(fleet.start(pid, fetched, "j1", "x")).isEqualTo(new Fleet.Start(ScriptCode.OK, 1));
         Fleet.Finish finish = fleet.finish(pid, fetched, Outcome.success("j1", pid, Json.tree(55), 1), "m1", null);
         assertThat(finish.accepted()).isTrue();
@@ -73,10 +73,10 @@ class FleetIT {
         fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid)), null);
         List<Long> where = fleet.place(List.of(new Placement("b", payload("b"), "", "m1", Placement.OPEN, Placement.BACKLOG)), null);
         assertThat(where).containsExactly(0L);
-        String a = fleet.fetch(pid, Duration.ofSeconds(1));
+        QueueEntry a = fleet.fetch(pid, Duration.ofSeconds(1));
         fleet.start(pid, a, "a", "x");
         Fleet.Finish finish = fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null);
-        assertThat(finish.next()).isEqualTo(payload("b"));
+        assertThat(finish.next().text()).isEqualTo(payload("b"));
         assertThat(redis.lrange(fleet.keys().inFlight(pid))).containsExactly(payload("b"));
     }
 
@@ -108,7 +108,7 @@ class FleetIT {
     void staleFinishIsRefused() {
         long pid = register(",echo,");
         fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid)), null);
-        String a = fleet.fetch(pid, Duration.ofSeconds(1));
+        QueueEntry a = fleet.fetch(pid, Duration.ofSeconds(1));
         fleet.rehome(pid, true, "dead", "test");
         assertThat(fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null).accepted()).isFalse();
     }

@@ -50,9 +50,9 @@ class ReaperIT {
         return payload(id, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false);
     }
 
-    private String fetchAndStart(long pid, String jobId) {
-        String p = fleet.fetch(pid, Duration.ofSeconds(1));
-        assertThat(p).contains(jobId);
+    private QueueEntry fetchAndStart(long pid, String jobId) {
+        QueueEntry p = fleet.fetch(pid, Duration.ofSeconds(1));
+        assertThat(p.text()).contains(jobId);
         assertThat(fleet.start(pid, p, jobId, "x").deliveries()).isPositive();
         return p;
     }
@@ -79,7 +79,7 @@ class ReaperIT {
         long alive = register();
         fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", dead),
                 Placement.onWorker("b", payload("b"), "", "m1", dead)), null);
-        String a = fetchAndStart(dead, "a");
+        QueueEntry a = fetchAndStart(dead, "a");
 
         Fleet.Reaped r = reapUntilGone(dead, alive);
 
@@ -135,7 +135,7 @@ class ReaperIT {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("y", payload("y", 0, 1, false), "", "m1", pid)), null);
         redis.hset(keys.job("y"), Map.of("deliveries", "1"));
-        String y = fleet.fetch(pid, Duration.ofSeconds(1));
+        QueueEntry y = fleet.fetch(pid, Duration.ofSeconds(1));
 
         assertThat(fleet.start(pid, y, "y", "x").code()).isEqualTo(ScriptCode.POISON);
         assertThat(fleet.finish(pid, y, null, null, null).accepted()).isTrue();
@@ -150,7 +150,7 @@ class ReaperIT {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("y", payload("y", 0, 1, false), "", "m1", pid)), null);
         redis.hset(keys.job("y"), Map.of("deliveries", "1"));
-        String y = fleet.fetch(pid, Duration.ofSeconds(1));
+        QueueEntry y = fleet.fetch(pid, Duration.ofSeconds(1));
         fleet.start(pid, y, "y", "x");
         fleet.finish(pid, y, null, null, null);
         redis.rpush(keys.deadLetter(), "not json at all");
@@ -257,7 +257,7 @@ class ReaperIT {
     void failedJobWithRetriesLeftGoesToTheDelayedSetWithBackoff() {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("r", payload("r", 1, 3, false), "", "m1", pid)), null);
-        String r = fetchAndStart(pid, "r");
+        QueueEntry r = fetchAndStart(pid, "r");
 
         fleet.finish(pid, r, Outcome.thrown("r", pid, new IllegalStateException("boom"), 1), "m1", null);
 
@@ -270,7 +270,7 @@ class ReaperIT {
         // Due after 1 s by Redis's clock; the last attempt's failure is stored and reported.
         Reaper reaper = new Reaper(fleet, Duration.ofHours(1), "test");
         await().atMost(Duration.ofSeconds(10)).until(() -> reaper.tick().promoted() == 1);
-        String again = fetchAndStart(pid, "r");
+        QueueEntry again = fetchAndStart(pid, "r");
         fleet.finish(pid, again, Outcome.thrown("r", pid, new IllegalStateException("boom"), 2), "m1", null);
         assertThat(completions()).singleElement().extracting(Outcome::reason).isEqualTo("JOB_FAILED");
         assertThat(redis.hget(keys.job("r"), "state")).isEqualTo("failed");
@@ -281,7 +281,7 @@ class ReaperIT {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("run", payload("run"), "", "m1", pid),
                 Placement.onWorker("wait", payload("wait"), "", "m1", pid)), null);
-        String run = fetchAndStart(pid, "run");
+        QueueEntry run = fetchAndStart(pid, "run");
 
         assertThat(fleet.cancel("wait", "test")).isEqualTo(Fleet.Cancel.REMOVED);
         assertThat(fleet.cancel("run", "test")).isEqualTo(Fleet.Cancel.INTERRUPTING);
@@ -306,7 +306,7 @@ class ReaperIT {
                 .extracting(e -> ((ProcessError) e).reason()).isEqualTo(ProcessError.Reason.BAD_PAYLOAD);
 
         small.place(List.of(Placement.onWorker("s", payload("s"), "", "m1", pid)), null);
-        String s = fetchAndStart(pid, "s");
+        QueueEntry s = fetchAndStart(pid, "s");
         small.finish(pid, s, Outcome.success("s", pid, Json.tree("y".repeat(400)), 1), "m1", null);
         assertThat(completions()).singleElement().satisfies(o -> {
             assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
@@ -319,7 +319,7 @@ class ReaperIT {
         Fleet shortLived = new Fleet(redis, keys, Duration.ofSeconds(90));
         long pid = register();
         shortLived.place(List.of(Placement.onWorker("t", payload("t"), "", "m1", pid)), null);
-        String t = fetchAndStart(pid, "t");
+        QueueEntry t = fetchAndStart(pid, "t");
 
         shortLived.finish(pid, t, Outcome.success("t", pid, Json.tree(1), 1), "m1", null);
 
@@ -341,7 +341,7 @@ class ReaperIT {
     void repeatedFinishOfTheSameWorkerIsNotCountedAsALateCompletion() {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("twice", payload("twice"), "", "m1", pid)), null);
-        String e = fetchAndStart(pid, "twice");
+        QueueEntry e = fetchAndStart(pid, "twice");
         Outcome o = Outcome.success("twice", pid, Json.tree(2), 1);
         assertThat(fleet.finish(pid, e, o, "m1", null).accepted()).isTrue();
 
@@ -358,10 +358,10 @@ class ReaperIT {
         fleet.place(List.of(new Placement("b", payload("b"), "", "m1", Placement.OPEN, Placement.BACKLOG)), List.of(999L));
         assertThat(redis.lrange(keys.backlog())).hasSize(1);
 
-        String taken = fleet.takeBacklog(idle);
+        QueueEntry taken = fleet.takeBacklog(idle);
 
-        assertThat(taken).contains("\"id\":\"b\"");
-        assertThat(redis.lrange(keys.inFlight(idle))).containsExactly(taken);
+        assertThat(taken.text()).contains("\"id\":\"b\"");
+        assertThat(redis.lrange(keys.inFlight(idle))).containsExactly(taken.text());
         assertThat(redis.lrange(keys.openWorkers())).isEmpty();
         assertThat(fleet.takeBacklog(idle)).as("busy now").isNull();
     }
