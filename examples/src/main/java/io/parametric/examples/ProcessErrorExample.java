@@ -25,8 +25,8 @@ public final class ProcessErrorExample {
         try (ProcessManager procs = processes(2)) {
             long pid = procs.workerPids().get(0);
             for (ProcessError e : new ProcessError[] {failedJob(procs, pid), unknownWorker(procs), waitGaveUp(procs, pid)}) {
-                // The JOB_FAILED message ends with the remote stack trace; its first line says it all.
-                System.out.println(e.reason() + ": " + e.getMessage().lines().findFirst().orElse(""));
+                // One line each; a JOB_FAILED error keeps the worker's stack trace in remoteStackTrace().
+                System.out.println(e.reason() + ": " + e.getMessage());
             }
         }
     }

@@ -159,7 +159,7 @@ class DeployManifestsTest {
         // --scale worker=N fails with a fixed container name or a published host port.
         assertThat(worker.has("container_name")).isFalse();
         assertThat(worker.has("ports")).isFalse();
-        assertThat(worker.at("/environment/PP_REDIS_URL").asText()).isEqualTo("redis://redis:6379");
+        assertThat(defaultOf(worker.at("/environment/PP_REDIS_URL").asText())).isEqualTo("redis://redis:6379");
         assertThat(worker.at("/build/dockerfile").asText()).isEqualTo("deploy/Dockerfile");
         Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
         Duration grace = duration(worker.path("stop_grace_period").asText());
