@@ -67,7 +67,12 @@ final class Launcher {
             Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered, watchdog);
             slots.add(slot);
             Thread t = new Thread(() -> {
-                slot.run();
+                try {
+                    slot.run();
+                } catch (Throwable e) {
+                    // Only joining the fleet can end a slot this way: never exit quietly, never with 0.
+                    FatalExit.slotFailed(e, config.redisUrl());
+                }
                 slotEnded();
             }, "pp-slot-" + (i + 1));
             slotThreads.add(t);

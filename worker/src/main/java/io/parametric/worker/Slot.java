@@ -195,7 +195,10 @@ final class Slot implements Runnable {
             } catch (Recovery.GaveUp e) {
                 break;
             } catch (Throwable t) {
-                // Nothing ends a slot: log, breathe, and go on with the next job.
+                if (FatalExit.isFatal(t)) {
+                    FatalExit.outOfMemory(String.valueOf(t.getMessage()), "worker " + pid);
+                }
+                // Nothing else ends a slot: log, breathe, and go on with the next job.
                 log.error("worker {} ({}): unexpected error, going on: {}", pid, name, t.toString(), t);
                 next = giveUpOnRepeatedError(current, t);
                 current = null;
@@ -349,6 +352,10 @@ final class Slot implements Runnable {
             runningEntry = null;
             runningPayload = null;
         }
+        if (OutOfMemoryError.class.getName().equals(outcome.errorClass())) {
+            // The runner caught it, but the heap is what the next job would run in: end the process.
+            FatalExit.outOfMemory(outcome.message(), "job " + payload.id() + " on worker " + pid);
+        }
         long ms = (System.nanoTime() - t0) / 1_000_000;
         if (outcome.ok()) {
             log.info("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
@@ -375,6 +382,9 @@ final class Slot implements Runnable {
                 }
             }
         } catch (ExecutionException e) {
+            if (FatalExit.isFatal(e.getCause())) {
+                FatalExit.outOfMemory(String.valueOf(e.getCause().getMessage()), "job " + payload.id() + " on worker " + runningPid);
+            }
             return Outcome.thrown(payload.id(), runningPid, e.getCause(), attempt);
         } finally {
             running = null;

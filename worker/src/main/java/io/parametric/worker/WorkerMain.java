@@ -28,6 +28,11 @@ import picocli.CommandLine.Option;
         description = {"Runs ParametricProcesses worker slots against a Redis: each slot registers in the fleet, takes"
                 + " jobs from its own queue and the fleet backlog, and runs them one at a time, in order.",
             "Each option can also be set by the PP_* environment variable in brackets; a flag wins over it.", ""},
+        exitCodeListHeading = "%nExit status:%n",
+        exitCodeList = {"0:clean stop (SIGTERM, closed by its manager)", "1:a slot ended on an unexpected error",
+            "2:bad settings", "70:a job ignored its timeout; restart the process",
+            "71:out of memory (the job's delivery was counted)", "75:a spawned worker was declared dead; its manager starts another",
+            "78:Redis refused the worker (password, ACL permission, key type)"},
         footer = {"", "Example:",
             "  java -jar parametric-worker.jar --redis redis://127.0.0.1:6379 --allow com.example.jobs"})
 public final class WorkerMain implements Callable<Integer> {

@@ -20,6 +20,8 @@ final class SecureRedisServer implements AutoCloseable {
 
     static final String USER = "worker";
     static final String PASSWORD = "s3cret-pass";
+    /** A user that may connect and count, nothing else: a worker under it lacks ACL permissions. */
+    static final String LIMITED = "limited";
     static final String TRUST_PASSWORD = "changeit";
 
     private final Process process;
@@ -54,7 +56,8 @@ final class SecureRedisServer implements AutoCloseable {
                 "--tls-cert-file", dir.resolve("cert.pem").toString(), "--tls-key-file", dir.resolve("key.pem").toString(),
                 "--tls-ca-cert-file", dir.resolve("cert.pem").toString(), "--tls-auth-clients", "no",
                 "--user", "default", "off",
-                "--user", USER, "on", ">" + PASSWORD, "~*", "&*", "+@all"));
+                "--user", USER, "on", ">" + PASSWORD, "~*", "&*", "+@all",
+                "--user", LIMITED, "on", ">" + PASSWORD, "~*", "+@connection", "+incrby"));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(dir.resolve("redis.log").toFile()).start();
         SecureRedisServer server = new SecureRedisServer(p, port, tlsPort, trust);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
@@ -74,6 +77,15 @@ final class SecureRedisServer implements AutoCloseable {
     /** @return the plain URL with user and password */
     String url() {
         return "redis://" + USER + ":" + PASSWORD + "@127.0.0.1:" + port;
+    }
+
+    /**
+     * @param user a user of this server
+     * @param password its password
+     * @return the plain URL for them
+     */
+    String url(String user, String password) {
+        return "redis://" + user + ":" + password + "@127.0.0.1:" + port;
     }
 
     /** @return the TLS URL with user and password */

@@ -40,6 +40,16 @@ public final class Jobs {
         };
     }
 
+    /** @return a lambda that holds on to memory until the heap runs out */
+    public static Calls.Call0<Object> hog() {
+        return () -> {
+            List<long[]> kept = new java.util.ArrayList<>();
+            while (true) {
+                kept.add(new long[1 << 17]);
+            }
+        };
+    }
+
     /** @return a void lambda */
     public static Calls.Run0 nothing() {
         return () -> {};

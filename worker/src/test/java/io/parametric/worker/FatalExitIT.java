@@ -1,0 +1,71 @@
+package io.parametric.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.JobPayloads;
+import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestRedis;
+import io.parametric.worker.testjobs.Jobs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** A worker that cannot go on ends with one line and a documented non-zero status, never 0. */
+class FatalExitIT {
+
+    /** Runs a worker that is expected to exit on its own; returns its status and output. */
+    private static Map.Entry<Integer, String> runToExitWith(String url, String fleet) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "io.parametric.worker.WorkerMain", "--fleet", fleet)
+                .redirectErrorStream(true);
+        pb.environment().keySet().removeIf(k -> k.startsWith("PP_"));
+        pb.environment().put("PP_REDIS_URL", url);
+        Process p = pb.start();
+        try {
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(p.waitFor(60, TimeUnit.SECONDS)).as(out).isTrue();
+            return Map.entry(p.exitValue(), out);
+        } finally {
+            p.destroyForcibly();
+        }
+    }
+
+    @Test
+    void wrongPasswordMissingAclPermissionAndWrongKeyTypeEndTheWorkerWithStatus78AndOneLine() throws Exception {
+        try (SecureRedisServer redis = SecureRedisServer.start()) {
+            var wrongPassword = runToExitWith(redis.url(SecureRedisServer.USER, "not-the-password"), "f");
+            assertThat(wrongPassword.getKey()).as(wrongPassword.getValue()).isEqualTo(FatalExit.REDIS_REFUSED);
+            assertThat(wrongPassword.getValue()).contains("refused the worker's credentials (WRONGPASS)")
+                    .doesNotContain("Exception", "\tat ", "not-the-password");
+            var noPermission = runToExitWith(redis.url(SecureRedisServer.LIMITED, SecureRedisServer.PASSWORD), "f");
+            assertThat(noPermission.getKey()).as(noPermission.getValue()).isEqualTo(FatalExit.REDIS_REFUSED);
+            assertThat(noPermission.getValue()).contains("NOPERM").contains("SECURITY.md")
+                    .doesNotContain("\tat ", SecureRedisServer.PASSWORD);
+        }
+        String fleet = TestRedis.uniqueFleet("wrongtype");
+        try (Redis redis = new Redis(TestRedis.url(), 1)) {
+            redis.hset(new FleetKeys(fleet).pidCounter(), Map.of("not", "a counter"));
+            var wrongType = runToExitWith(TestRedis.url(), fleet);
+            assertThat(wrongType.getKey()).as(wrongType.getValue()).isEqualTo(FatalExit.REDIS_REFUSED);
+            assertThat(wrongType.getValue()).contains("WRONGTYPE").contains("use another fleet name").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aJobThatRunsTheHeapOutEndsTheWorkerWithStatus71AfterItsDeliveryWasCounted() throws Exception {
+        String fleet = TestRedis.uniqueFleet("oom");
+        try (TestManager manager = new TestManager(TestRedis.url(), fleet);
+                WorkerProcess worker = WorkerProcess.start(TestRedis.url(), fleet, 1, List.of("-Xmx64m"),
+                        "--allow", "io.parametric.worker.testjobs")) {
+            String id = manager.place(worker.pid(), JobPayloads.lambda(Jobs.hog(), List.of()));
+            assertThat(worker.awaitExit(Duration.ofSeconds(60))).as(worker.log()).isEqualTo(FatalExit.OUT_OF_MEMORY);
+            assertThat(worker.log()).contains("parametric-worker: out of memory while running job " + id);
+            assertThat(manager.redis.hget(manager.keys().job(id), "deliveries")).isEqualTo("1");
+        }
+    }
+}
