@@ -65,7 +65,7 @@ final class Latency {
         return summarize(h);
     }
 
-    static Summary summarize(Histogram h) {
+    private static Summary summarize(Histogram h) {
         return new Summary(ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)), ms(h.getValueAtPercentile(99)),
                 ms(h.getValueAtPercentile(99.9)), ms(h.getMaxValue()), h.getTotalCount());
     }

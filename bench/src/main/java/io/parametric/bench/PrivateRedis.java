@@ -11,8 +11,9 @@ import redis.clients.jedis.Jedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 
 /**
- * A {@code redis-server} of the benchmark's own on a free loopback port, without persistence, so
- * every figure is measured on an otherwise empty Redis. Closing it stops the server.
+ * A {@code redis-server} of the benchmark's own on a free loopback port, without persistence and
+ * with a random password, so every figure is measured on an otherwise empty Redis. Closing it
+ * stops the server.
  *
  * <pre>{@code
  * try (PrivateRedis redis = PrivateRedis.start()) { run(redis.url()); }
@@ -37,23 +38,27 @@ final class PrivateRedis implements AutoCloseable {
     static PrivateRedis start() {
         String executable = executable();
         int port = freePort();
+        String password = password();
         Process p;
         try {
-            p = new ProcessBuilder(List.of(executable, "--port", Integer.toString(port), "--bind", "127.0.0.1",
-                    "--save", "", "--appendonly", "no", "--protected-mode", "no"))
+            // The password goes in by standard input ("-"), never on a command line other users can read.
+            p = new ProcessBuilder(List.of(executable, "-"))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
+            try (java.io.Writer config = new java.io.OutputStreamWriter(p.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8)) {
+                config.write("port " + port + "\nbind 127.0.0.1\nsave \"\"\nappendonly no\nrequirepass " + password + "\n");
+            }
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + executable + ": " + e.getMessage(), e);
         }
-        PrivateRedis redis = new PrivateRedis(p, "redis://127.0.0.1:" + port);
+        PrivateRedis redis = new PrivateRedis(p, "redis://:" + password + "@127.0.0.1:" + port);
         Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "pp-bench-redis-stop"));
         redis.awaitReady();
         return redis;
     }
 
-    /** @return its URL, {@code redis://127.0.0.1:<port>} */
+    /** @return its URL, {@code redis://:<random password>@127.0.0.1:<port>} */
     String url() {
         return url;
     }
@@ -98,6 +103,12 @@ final class PrivateRedis implements AutoCloseable {
         }
         throw new IllegalStateException("no redis-server on the PATH: install it (Debian: apt-get install redis-server) "
                 + "or point the benchmark at a Redis with --redis redis://host:6379");
+    }
+
+    private static String password() {
+        byte[] bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        return java.util.HexFormat.of().formatHex(bytes);
     }
 
     private static int freePort() {

@@ -68,10 +68,16 @@ final class SoakScenario {
                 Thread.sleep(60_000); // the report is once a minute by design
                 row(minute, done, failed);
             }
+            ticker.shutdown();
+            if (!ticker.awaitTermination(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("the soak's placements did not stop within 10 s");
+            }
+            // the last jobs finish before the manager closes, which would fail the ones still queued
+            manager.waitFor(java.time.Duration.ofMinutes(2));
+            return failed.get();
         } finally {
             ticker.shutdownNow();
         }
-        return failed.get();
     }
 
     private void row(int minute, AtomicLong done, AtomicLong failed) {
