@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param kind what happened
  * @param jobId the job
  * @param pid the worker it happened on, null when none (placed on the backlog, failed while waiting)
- * @param type the registered job type, null for lambdas and records
+ * @param type the registered job type, else the lambda's implementing class or the record class; null when unknown
  * @param at when, by Redis's clock
  * @param elapsed for STARTED how long the job waited, for COMPLETED and FAILED how long it ran; else null
  */

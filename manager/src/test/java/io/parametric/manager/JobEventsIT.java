@@ -54,7 +54,7 @@ class JobEventsIT {
                         .findFirst().orElseThrow();
                 assertThat(completed.pid()).isEqualTo(pid);
                 assertThat(completed.elapsed()).isNotNull();
-                assertThat(completed.type()).isNull();
+                assertThat(completed.type()).isEqualTo(JobEventsIT.class.getName());
             }
         }
     }

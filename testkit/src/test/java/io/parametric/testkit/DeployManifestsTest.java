@@ -84,12 +84,21 @@ class DeployManifestsTest {
         JsonNode deployment = one("Deployment", "parametric-worker");
         JsonNode pod = deployment.at("/spec/template/spec");
         JsonNode container = pod.at("/containers/0");
-        for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+        for (String probe : List.of("startupProbe", "livenessProbe")) {
             assertThat(container.at("/" + probe + "/exec/command/0").asText()).as(probe)
                     .isEqualTo("/opt/parametric/bin/pp-probe");
-            assertThat(container.at("/" + probe + "/exec/command/1").asText()).as(probe)
-                    .isEqualTo(probe.equals("readinessProbe") ? "ready" : "live");
+            assertThat(container.at("/" + probe + "/exec/command/1").asText()).as(probe).isEqualTo("live");
         }
+        // Readiness (only) from the metrics endpoint's /ready, which Prometheus scrapes through the pod annotations.
+        assertThat(container.at("/readinessProbe/httpGet/path").asText()).isEqualTo("/ready");
+        assertThat(container.at("/readinessProbe/httpGet/port").asText()).isEqualTo("metrics");
+        assertThat(container.at("/ports/0/name").asText()).isEqualTo("metrics");
+        String metricsPort = container.at("/ports/0/containerPort").asText();
+        assertThat(env(container, "PP_METRICS_PORT")).isEqualTo(metricsPort);
+        JsonNode annotations = deployment.at("/spec/template/metadata/annotations");
+        assertThat(annotations.path("prometheus.io/scrape").asText()).isEqualTo("true");
+        assertThat(annotations.path("prometheus.io/port").asText()).isEqualTo(metricsPort);
+        assertThat(annotations.path("prometheus.io/path").asText()).isEqualTo("/metrics");
         assertThat(container.at("/resources/requests/cpu").asText()).isNotBlank();
         assertThat(container.at("/resources/requests/memory").asText()).isNotBlank();
         assertThat(container.at("/resources/limits/memory").asText()).isNotBlank();
@@ -156,9 +165,10 @@ class DeployManifestsTest {
         assertThat(command).contains("--appendonly yes", "--maxmemory-policy noeviction");
 
         JsonNode worker = compose.at("/services/worker");
-        // --scale worker=N fails with a fixed container name or a published host port.
+        // --scale worker=N fails with a fixed container name or a fixed host port; the metrics port
+        // is mapped to a free host port per replica.
         assertThat(worker.has("container_name")).isFalse();
-        assertThat(worker.has("ports")).isFalse();
+        assertThat(texts(worker.path("ports"))).containsExactly(worker.at("/environment/PP_METRICS_PORT").asText());
         assertThat(defaultOf(worker.at("/environment/PP_REDIS_URL").asText())).isEqualTo("redis://redis:6379");
         assertThat(worker.at("/build/dockerfile").asText()).isEqualTo("deploy/Dockerfile");
         Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
@@ -174,6 +184,7 @@ class DeployManifestsTest {
         assertPinned(base.group(1));
         assertThat(dockerfile).containsPattern("(?m)^FROM \\$\\{BASE_IMAGE}$");
         assertThat(dockerfile).doesNotContainPattern("(?m)^FROM .*\\n(?s:.*)^FROM ");
+        assertThat(dockerfile).containsPattern("(?m)^EXPOSE 9404$").containsPattern("(?m)^\\s+PP_METRICS_PORT=9404$");
         assertThat(dockerfile).containsPattern("(?m)^USER pp:pp$");
         assertThat(dockerfile).containsPattern("(?m)^ENTRYPOINT \\[\"java\".*\"-jar\", \"/opt/parametric/parametric-worker.jar\"]$");
         assertThat(dockerfile).containsPattern("(?m)^STOPSIGNAL SIGTERM$");

@@ -63,8 +63,9 @@ final class Launcher {
                 ProcessHandle.current().pid(), config.slots(), config.fleet(), redis.url(), JobRegistry.names(),
                 allowlist.prefixes().isEmpty() ? "none (registered types only)" : allowlist);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pp-shutdown"));
+        JobObserver observer = MetricsPort.startIfConfigured(fleet.keys().fleet(), redis::ping, config.slots());
         for (int i = 0; i < config.slots(); i++) {
-            Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered, watchdog);
+            Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered, watchdog, observer);
             slots.add(slot);
             Thread t = new Thread(() -> {
                 try {

@@ -48,6 +48,7 @@ final class Slot implements Runnable {
     private final Consumer<Slot> onRegistered;
     private final ExecutorService jobThread;
     private final JobWatchdog watchdog;
+    private final JobObserver observer;
 
     private volatile long pid;
     private volatile String name;
@@ -72,10 +73,12 @@ final class Slot implements Runnable {
      * @param host this host's name
      * @param onRegistered told after each registration (announce, heartbeat)
      * @param watchdog enforces job timeouts and delivers cancellations
+     * @param observer told when a job starts and ends (metrics)
      */
     Slot(Fleet fleet, JobRunner runner, Recovery recovery, WorkerConfig config, String host, Consumer<Slot> onRegistered,
-         JobWatchdog watchdog) {
+         JobWatchdog watchdog, JobObserver observer) {
         this.watchdog = watchdog;
+        this.observer = observer;
         this.fleet = fleet;
         this.runner = runner;
         this.recovery = recovery;
@@ -345,6 +348,7 @@ final class Slot implements Runnable {
         long t0 = System.nanoTime();
         runningEntry = entry;
         runningPayload = payload;
+        observer.started(payload);
         Outcome outcome;
         try {
             outcome = execute(payload, (int) started.deliveries());
@@ -357,6 +361,7 @@ final class Slot implements Runnable {
             FatalExit.outOfMemory(outcome.message(), "job " + payload.id() + " on worker " + pid);
         }
         long ms = (System.nanoTime() - t0) / 1_000_000;
+        observer.ended(payload, outcome, java.time.Duration.ofMillis(ms));
         if (outcome.ok()) {
             log.info("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
         } else {

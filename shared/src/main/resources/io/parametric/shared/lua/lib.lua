@@ -57,17 +57,22 @@ end
 
 -- Appends a job event to the fleet's capped stream 'events', only while some listener of the
 -- fleet has 'listening' set (a fleet nobody watches pays one EXISTS). Fields: kind, job, pid,
--- type and, for STARTED the ms it waited, for COMPLETED and FAILED the ms it ran ('ms').
+-- type (the registered type, else the payload's className) and, for STARTED the ms it waited,
+-- for COMPLETED and FAILED the ms it ran ('ms').
 local function emit_event(kind, jobid, pid)
   if redis.call('EXISTS', k_listening()) == 0 then return end
   local jkey = k_job(jobid)
-  local h = redis.call('HMGET', jkey, 'type', 'created', 'started')
+  local h = redis.call('HMGET', jkey, 'type', 'created', 'started', 'payload')
+  local jobtype = h[1]
+  if (not jobtype or jobtype == '') and h[4] then
+    jobtype = string.match(h[4], '"className"%s*:%s*"([^"]*)"')
+  end
   local since = nil
   if kind == 'STARTED' then since = h[2] elseif kind == 'COMPLETED' or kind == 'FAILED' then since = h[3] end
   local ms = ''
   if since and tonumber(since) then ms = tostring(math.max(0, now_ms() - tonumber(since))) end
   redis.call('XADD', k_events(), 'MAXLEN', '~', S.eventsCap, '*', 'kind', kind, 'job', jobid,
-    'pid', tostring(pid or ''), 'type', h[1] or '', 'ms', ms)
+    'pid', tostring(pid or ''), 'type', jobtype or '', 'ms', ms)
 end
 
 -- A worker can take new jobs: registered, live, not closing or closed.
