@@ -15,20 +15,32 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The {@link ProcessBackend} of the {@link Inline} kind, listed in
- * {@code META-INF/services/io.parametric.manager.ProcessBackend}. It implements the seed's
- * essentials: create workers, assign (every placement, distribute included, ends here), the
- * loads distribute balances on, and put (the SPI's default). A job runs at once, on the placing
- * thread, with the worker runtime's {@link JobRunner}; its outcome goes to the manager, which
- * completes futures and {@code waitFor}. Inline workers need no Redis and are always open.
+ * {@code META-INF/services/io.parametric.manager.ProcessBackend}: a third kind written against
+ * the SPI alone. The manager binds it once with its {@link ProcessBackend.Context}; it then
+ * implements the seed's essentials: create workers, assign (every placement, distribute and
+ * delayed jobs included, ends here), the loads distribute balances on, and the live workers. A
+ * job runs at once, on the placing thread, with the worker runtime's {@link JobRunner} (a delayed
+ * one on a timer thread once due); its outcome goes to {@link ProcessBackend.Context#completed},
+ * which completes futures and {@code waitFor}. Shared values are the manager's: jobs read them
+ * through {@link ProcessBackend.Context#jobContext}. Inline workers need no Redis and are always open.
  */
 public final class InlineBackend implements ProcessBackend {
 
     private final JobRunner runner = new JobRunner(Allowlist.inProcess());
     private final Map<Long, InlineWorker> workers = new ConcurrentSkipListMap<>();
     private final Map<String, Long> ranOn = new ConcurrentHashMap<>();
+    private final ScheduledExecutorService delayed = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "inline-delayed");
+        t.setDaemon(true);
+        return t;
+    });
+    private Context context;
 
     /** Creates the backend; {@link java.util.ServiceLoader} calls this. */
     public InlineBackend() {}
@@ -40,15 +52,24 @@ public final class InlineBackend implements ProcessBackend {
     }
 
     /**
-     * Makes {@code n} workers, ready at once.
+     * Keeps the manager's side for every later call.
      *
      * @param context the manager's side
+     */
+    @Override
+    public void bind(Context context) {
+        this.context = context;
+    }
+
+    /**
+     * Makes {@code n} workers, ready at once.
+     *
      * @param n how many
      * @param names their names, or empty for {@code inline-<pid>}
      * @return the workers
      */
     @Override
-    public List<WorkerHandle> createWorkers(Context context, int n, List<String> names) {
+    public List<WorkerHandle> createWorkers(int n, List<String> names) {
         List<WorkerHandle> created = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             long pid = context.newPid();
@@ -60,40 +81,49 @@ public final class InlineBackend implements ProcessBackend {
     }
 
     /**
-     * Runs each job on this thread, in order, after checking that every one has a worker.
+     * Runs each job on this thread, in order, after checking that every one has a worker; a
+     * delayed job runs on a timer thread once due, on the first open candidate.
      *
-     * @param context the manager's side
-     * @param assignments the jobs and their targets
+     * @param assignments the jobs, their targets and delays
      * @param candidates the pids open jobs may go to, or null for any
-     * @return the pid each job ran on
+     * @return the pid each job ran on, 0 for a delayed one
      * @throws ProcessError NO_SUCH_WORKER or UNKNOWN_JOB_TYPE, before any job runs
      */
     @Override
-    public List<Long> assign(Context context, List<Assignment> assignments, Collection<Long> candidates) {
+    public List<Long> assign(List<Assignment> assignments, Collection<Long> candidates) {
         List<InlineWorker> targets = new ArrayList<>();
         for (Assignment assignment : assignments) {
             targets.add(target(assignment, candidates));
         }
         List<Long> pids = new ArrayList<>();
         for (int i = 0; i < assignments.size(); i++) {
+            Assignment assignment = assignments.get(i);
             InlineWorker worker = targets.get(i);
-            Outcome outcome = worker.run(context, assignments.get(i));
-            ranOn.put(outcome.jobId(), worker.pid());
-            context.completed(outcome);
-            pids.add(worker.pid());
+            if (assignment.delayed()) {
+                delayed.schedule(() -> run(worker, assignment), assignment.delay().toMillis(), TimeUnit.MILLISECONDS);
+                pids.add(0L);
+            } else {
+                run(worker, assignment);
+                pids.add(worker.pid());
+            }
         }
         return pids;
+    }
+
+    private void run(InlineWorker worker, Assignment assignment) {
+        Outcome outcome = worker.run(assignment);
+        ranOn.put(outcome.jobId(), worker.pid());
+        context.completed(outcome);
     }
 
     /**
      * Inline workers never queue: each is open until closed.
      *
-     * @param context the manager's side
      * @param pids the workers
      * @return their loads
      */
     @Override
-    public List<Load> loads(Context context, List<Long> pids) {
+    public List<Load> loads(List<Long> pids) {
         List<Load> loads = new ArrayList<>();
         for (long pid : pids) {
             InlineWorker worker = workers.get(pid);
@@ -104,33 +134,40 @@ public final class InlineBackend implements ProcessBackend {
     }
 
     /**
+     * @return the open workers, ascending pids
+     */
+    @Override
+    public List<WorkerHandle> liveWorkers() {
+        return workers.values().stream().filter(w -> !w.isClosed()).map(w -> (WorkerHandle) w).toList();
+    }
+
+    /**
      * Nothing is ever queued, so there is nothing to cancel.
      *
-     * @param context the manager's side
      * @param jobId the job
      * @return false
      */
     @Override
-    public boolean cancel(Context context, String jobId) {
+    public boolean cancel(String jobId) {
         return false;
     }
 
     /**
      * A job placed here has finished by the time anyone asks.
      *
-     * @param context the manager's side
      * @param jobId the job
      * @return where it ran, complete; or not started when this backend never ran it
      */
     @Override
-    public Progress progress(Context context, String jobId) {
+    public Progress progress(String jobId) {
         Long pid = ranOn.get(jobId);
         return pid == null ? new Progress(null, 0) : new Progress(pid, 1);
     }
 
-    /** Closes every worker. */
+    /** Closes every worker and drops delayed jobs not yet due (the manager fails their futures). */
     @Override
     public void close() {
+        delayed.shutdownNow();
         workers.values().forEach(InlineWorker::close);
     }
 
@@ -140,7 +177,7 @@ public final class InlineBackend implements ProcessBackend {
                     + assignment.jobType() + "'; they have " + JobRegistry.names()
                     + ". Register it with JobRegistry.register or list it in META-INF/services/io.parametric.shared.JobType");
         }
-        if (assignment.target() == Target.EXACT) {
+        if (assignment.target() == Target.EXACT && !assignment.delayed()) {
             InlineWorker worker = workers.get(assignment.pid());
             if (worker == null || worker.isClosed()) {
                 throw new ProcessError(Reason.NO_SUCH_WORKER, "no open Inline worker has pid " + assignment.pid()
@@ -172,7 +209,7 @@ public final class InlineBackend implements ProcessBackend {
         }
 
         // Jobs of one worker run one at a time, as on every other kind.
-        synchronized Outcome run(Context context, Assignment assignment) {
+        synchronized Outcome run(Assignment assignment) {
             String jobId = assignment.payload().id();
             running = true;
             try {

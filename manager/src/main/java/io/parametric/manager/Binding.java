@@ -1,28 +1,33 @@
 package io.parametric.manager;
 
+import io.parametric.manager.internal.FleetAccess;
 import io.parametric.manager.internal.LocalJobContext;
 import io.parametric.manager.internal.SharedValues;
 import io.parametric.shared.JobContext;
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
-import java.util.List;
-import java.util.Optional;
 import java.util.function.DoubleConsumer;
 
-/** One backend as one manager uses it: the backend instance and the manager's side of it (its {@link ProcessBackend.Context}). */
-final class Binding implements ProcessBackend.Context {
+/**
+ * One backend as one manager uses it: the backend instance and the manager's side of it, the
+ * {@link ProcessBackend.Context} it was bound with (and, for the built-in fleet backend, the
+ * manager's {@link FleetAccess}).
+ */
+final class Binding implements ProcessBackend.Context, FleetAccess {
 
     private final ProcessManager manager;
+    private final Backends backends;
     private final ProcessBackend backend;
+    private volatile boolean released;
 
-    Binding(ProcessManager manager, ProcessBackend backend) {
+    Binding(ProcessManager manager, Backends backends, ProcessBackend backend) {
         this.manager = manager;
+        this.backends = backends;
         this.backend = backend;
     }
-
-    private volatile boolean released;
 
     /** Marks the binding closed with its manager: its workers read as closed without asking the backend. */
     void release() {
@@ -37,6 +42,7 @@ final class Binding implements ProcessBackend.Context {
         return backend;
     }
 
+    /** @return the manager this binding belongs to (the origin of a pushed worker) */
     ProcessManager manager() {
         return manager;
     }
@@ -47,43 +53,46 @@ final class Binding implements ProcessBackend.Context {
 
     @Override
     public String managerId() {
-        return manager.managerId();
+        return backends.managerId();
     }
 
     @Override
     public long newPid() {
-        return manager.newPid();
-    }
-
-    @Override
-    public Optional<Fleet> fleet() {
-        return manager.fleetIfConnected();
-    }
-
-    @Override
-    public Optional<String> redisUrl() {
-        return manager.redisUrlIfConnected();
+        return backends.newPid();
     }
 
     @Override
     public void completed(Outcome outcome) {
-        JobTracker.deliver(outcome);
+        backends.router().deliver(outcome);
     }
 
     @Override
     public JobContext jobContext(long pid, String workerName, String jobId, int attempt, DoubleConsumer progress) {
-        return new LocalJobContext(manager::values, pid, workerName, jobId, attempt, progress);
+        return new LocalJobContext(this::values, pid, workerName, jobId, attempt, progress);
     }
 
     @Override
     public void replaced(ProcessBackend.WorkerHandle dead, ProcessBackend.WorkerHandle replacement) {
-        manager.replaced(this, replacement);
+        manager.membership().replaced(this, replacement);
+    }
+
+    /** @return the store of shared values this binding's jobs read */
+    SharedValues values() {
+        return backends.values();
     }
 
     @Override
-    public void putWorkerValue(List<Long> pids, String name, Object value) {
-        SharedValues values = manager.values();
-        String json = Json.write(value);
-        pids.forEach(pid -> values.put(pid, name, json));
+    public Fleet fleet() {
+        return backends.connection().map(c -> c.fleet()).orElseThrow(this::noFleet);
+    }
+
+    @Override
+    public String redisUrl() {
+        return backends.connection().map(c -> c.workerUrl()).orElseThrow(this::noFleet);
+    }
+
+    private ProcessError noFleet() {
+        return new ProcessError(Reason.ILLEGAL_STATE, backend.kind().getSimpleName()
+                + " workers need a Redis fleet, and this manager has none (closed, or the backend does not declare usesRedis())");
     }
 }

@@ -27,6 +27,8 @@ public final class JobFuture<R> extends CompletableFuture<R> {
     private final Canceller canceller;
     private volatile Long pid;
     private volatile Binding binding;
+    /** True once its placement call returned (or, re-attached, once the fleet confirmed the job). */
+    private volatile boolean placed;
 
     /** Cancels a job in the fleet. */
     interface Canceller {
@@ -80,6 +82,15 @@ public final class JobFuture<R> extends CompletableFuture<R> {
 
     void bind(Binding where) {
         this.binding = where;
+    }
+
+    /** Marks the job as known to its backend: from now on its record exists until its outcome. */
+    void placed() {
+        placed = true;
+    }
+
+    boolean isPlaced() {
+        return placed;
     }
 
     /** @return the backend the job was placed through, or null for a re-attached job */

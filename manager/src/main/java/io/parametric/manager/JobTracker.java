@@ -1,102 +1,61 @@
 package io.parametric.manager;
 
-import io.parametric.shared.protocol.Outcome;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentMap;
 
 /**
- * Which jobs are still out, so outcomes complete the right futures and {@code waitFor} knows
- * what to wait for. Futures are registered before their jobs are placed, so an outcome that
- * arrives before the placing call returns is never missed.
+ * One manager's jobs: which are still out (so closing the manager ends their waits), which went
+ * to which pid (so {@code waitFor} knows what to wait for), and the latest finished (so
+ * {@code job(id)} finds in-JVM jobs no Redis remembers). Futures are armed before their jobs are
+ * placed, so an outcome that arrives before the placing call returns is never missed.
  */
 final class JobTracker {
 
-    /** Every unfinished job placed from this JVM, by id; completion lists deliver here. */
-    private static final ConcurrentMap<String, JobFuture<?>> UNFINISHED = new ConcurrentHashMap<>();
+    private static final int RECENT = 10_000;
 
+    private final CompletionRouter router;
     /** Per pid: the jobs this manager placed there that have no outcome yet. */
     private final Map<Long, Set<JobFuture<?>>> outstanding = new HashMap<>();
     /** Per pid: the last job this manager placed there. */
     private final Map<Long, JobFuture<?>> last = new HashMap<>();
     /**
-     * The latest finished jobs, so {@code job(id)} finds in-JVM jobs that no Redis remembers.
-     * A job moves here from {@link #unfinished} under this tracker's lock, so a lookup always
-     * finds a job of this manager in one of the two.
+     * This manager's jobs whose futures have not completed yet, by id. A job moves from here to
+     * {@link #recent} under this tracker's lock, so a lookup always finds it in one of the two.
      */
-    private final Map<String, JobFuture<?>> recent = new java.util.LinkedHashMap<>(256, 0.75f, false) {
+    private final Map<String, JobFuture<?>> unfinished = new HashMap<>();
+    private final Map<String, JobFuture<?>> recent = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, JobFuture<?>> eldest) {
             return size() > RECENT;
         }
     };
-    private static final int RECENT = 10_000;
 
-    /**
-     * Completes the future of a job, if one waits; a duplicate outcome (at-least-once delivery)
-     * or one for a job placed elsewhere is ignored.
-     *
-     * @param outcome the outcome
-     */
-    static void deliver(Outcome outcome) {
-        JobFuture<?> future = UNFINISHED.remove(outcome.jobId());
-        if (future != null) {
-            // Dependent stages run where a future completes: never on the completion listener or a
-            // worker thread, so a callback that blocks (even on waitFor) stalls nothing else.
-            COMPLETER.execute(() -> future.completeWith(outcome));
+    JobTracker(CompletionRouter router) {
+        this.router = router;
+    }
+
+    /** Routes the futures' outcomes here and remembers them, before their jobs are placed. */
+    void arm(List<? extends JobFuture<?>> futures) {
+        for (JobFuture<?> f : futures) {
+            router.route(f);
+            track(f);
         }
     }
 
-    private static final java.util.concurrent.ExecutorService COMPLETER =
-            java.util.concurrent.Executors.newCachedThreadPool(r -> {
-                Thread t = new Thread(r, "pp-complete");
-                t.setDaemon(true);
-                return t;
-            });
-
-    static void register(JobFuture<?> future) {
-        UNFINISHED.put(future.jobId(), future);
-        future.whenComplete((r, e) -> UNFINISHED.remove(future.jobId(), future));
+    /** Forgets a future whose job was not placed. */
+    void disarm(JobFuture<?> future) {
+        router.unroute(future);
+        synchronized (this) {
+            unfinished.remove(future.jobId(), future);
+        }
     }
 
-    static void forget(JobFuture<?> future) {
-        UNFINISHED.remove(future.jobId(), future);
-    }
-
-    /** @return the ids of every job in this JVM still waiting for an outcome */
-    static java.util.List<String> unfinishedIds() {
-        return java.util.List.copyOf(UNFINISHED.keySet());
-    }
-
-    /**
-     * @param manager a manager
-     * @return the ids of that manager's jobs on Redis-backed workers still waiting for an outcome
-     */
-    static java.util.List<String> unfinishedRedisJobs(ProcessManager manager) {
-        return UNFINISHED.values().stream()
-                .filter(f -> f.binding() != null && f.binding().manager() == manager && f.binding().backend().usesRedis())
-                .map(JobFuture::jobId)
-                .toList();
-    }
-
-    static JobFuture<?> find(String jobId) {
-        return UNFINISHED.get(jobId);
-    }
-
-    /**
-     * This manager's jobs whose futures have not completed yet, by id: so closing the manager can
-     * end their waits, and {@code job(id)} finds a job whose outcome has been delivered (it left
-     * {@link #UNFINISHED}) but whose future is still being completed.
-     */
-    private final Map<String, JobFuture<?>> unfinished = new HashMap<>();
-
-    /** Remembers every job this manager placed until it is among the {@value #RECENT} latest finished. */
-    void track(JobFuture<?> future) {
+    private void track(JobFuture<?> future) {
         synchronized (this) {
             unfinished.put(future.jobId(), future);
         }
@@ -108,19 +67,31 @@ final class JobTracker {
         });
     }
 
-    /** @return this manager's jobs that have no outcome yet */
+    /** @return this manager's futures that have not completed yet */
     synchronized List<JobFuture<?>> unfinished() {
         return new ArrayList<>(unfinished.values());
     }
 
+    /** @return the ids of this manager's unfinished jobs that were placed in (or found in) a Redis fleet */
+    synchronized List<String> unfinishedInFleet() {
+        return unfinished.values().stream()
+                .filter(f -> f.isPlaced() && (f.binding() == null || f.binding().backend().usesRedis()))
+                .map(JobFuture::jobId)
+                .toList();
+    }
+
     /**
      * @param jobId a job
-     * @return the future of a job this manager placed, still running or among the latest
-     *     finished, or null
+     * @return its future when this manager placed or watches it, else the future another manager
+     *     of this JVM waits with, else null
      */
-    synchronized JobFuture<?> placedJob(String jobId) {
-        JobFuture<?> future = unfinished.get(jobId);
-        return future != null ? future : recent.get(jobId);
+    JobFuture<?> find(String jobId) {
+        JobFuture<?> own;
+        synchronized (this) {
+            own = unfinished.get(jobId);
+            own = own != null ? own : recent.get(jobId);
+        }
+        return own != null ? own : router.find(jobId);
     }
 
     /** Records that a job of this manager went to a worker. */

@@ -56,7 +56,7 @@ public final class ParametricProcesses {
     public static ProcessManager processes(int n, Class<? extends ProcessKind> kind, String... names) {
         checkCount(n, names);
         notInWorker();
-        ProcessManager manager = new ProcessManager(fleetName(), false, 0);
+        ProcessManager manager = ProcessManager.owning(fleetName(), 0);
         try {
             manager.binding(kind);
             return manager.addWorkers(n, kind, names);
@@ -94,7 +94,7 @@ public final class ParametricProcesses {
         notInWorker();
         // Pids start above every pid this JVM has handed out, so pushing these into a manager
         // never collides with its own workers.
-        ProcessManager origin = new ProcessManager(fleetName(), false, ProcessManager.HIGH_WATER.get());
+        ProcessManager origin = ProcessManager.owning(fleetName(), CompletionRouter.jvm().highestPid());
         try {
             origin.binding(kind);
             return origin.addWorkers(n, kind, names).workers();

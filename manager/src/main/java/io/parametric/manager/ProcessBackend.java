@@ -2,12 +2,12 @@ package io.parametric.manager;
 
 import io.parametric.shared.JobContext;
 import io.parametric.shared.ProcessKind;
-import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.Outcome;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Optional;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.DoubleConsumer;
 
@@ -15,19 +15,27 @@ import java.util.function.DoubleConsumer;
  * The extension point for a new kind of process, the seed's "add a new {@code Process} type":
  * a {@link ProcessKind} class plus an implementation of this interface listed in
  * {@code META-INF/services/io.parametric.manager.ProcessBackend}. {@code Threaded} and
- * {@code Async} are built on it.
+ * {@code Async} are built on it, and so is the {@code Inline} kind in the examples module.
  *
- * <p>A backend implements the seed's essentials: {@link #createWorkers create workers},
- * {@link #assign assign} (every placement — assign, distribute, submit — ends here),
- * {@link #loads the queue lengths distribute balances on}, {@link #put put}, and reports each
- * outcome to {@link Context#completed}, on which {@code waitFor} waits. The manager makes one
- * backend instance per kind it uses (through {@link java.util.ServiceLoader}, so it needs a
- * public no-argument constructor) and closes it with the manager.
+ * <p>The life of a backend: the manager makes one instance per kind it uses (through
+ * {@link java.util.ServiceLoader}, so it needs a public no-argument constructor), calls
+ * {@link #bind} once with the manager's {@link Context}, then any of the calls below from any
+ * thread, and {@link #close} with the manager. A backend implements the seed's essentials:
+ * {@link #createWorkers create workers}, {@link #assign assign} (every placement — assign,
+ * distribute, submit, delayed jobs — ends here), {@link #loads the queue lengths distribute
+ * balances on}, and reports each outcome to {@link Context#completed}, on which {@code waitFor}
+ * waits. Shared values ({@code put}) are the manager's: a backend's jobs read them through
+ * {@link Context#jobContext}. Nothing here exposes the manager's internals: a backend sees only
+ * this interface, {@link JobPayload} and {@link Outcome}.
  *
  * <pre>{@code
  * public final class Inline implements ProcessKind {}
  * public final class InlineBackend implements ProcessBackend {
+ *     private Context context;
  *     public Class<? extends ProcessKind> kind() { return Inline.class; }
+ *     public void bind(Context context) { this.context = context; }
+ *     public List<WorkerHandle> createWorkers(int n, List<String> names) { ... context.newPid() ... }
+ *     public List<Long> assign(List<Assignment> jobs, Collection<Long> candidates) { ... context.completed(outcome) ... }
  *     ...
  * }
  * // META-INF/services/io.parametric.manager.ProcessBackend: com.example.InlineBackend
@@ -40,79 +48,80 @@ public interface ProcessBackend extends AutoCloseable {
     Class<? extends ProcessKind> kind();
 
     /**
-     * @return true when its workers live in a Redis fleet: the manager then finds Redis before
-     *     {@link #createWorkers} and {@link Context#fleet()} is present
+     * @return true when its workers live in a Redis fleet: the manager then finds Redis (its
+     *     own, {@code PP_REDIS_URL}, or a private one) before {@link #bind}
      */
     default boolean usesRedis() {
         return false;
     }
 
     /**
+     * Binds the backend to its manager; called once, before any other call but {@link #kind()}
+     * and {@link #usesRedis()}.
+     *
+     * @param context the manager's side of the backend, for every later call
+     */
+    void bind(Context context);
+
+    /**
      * Creates workers and returns when they are ready to take jobs.
      *
-     * @param context the manager's side of the backend
      * @param n how many
      * @param names their names, empty for defaults, else exactly n
      * @return the workers, in creation order
      * @throws io.parametric.shared.ProcessError when they do not get ready
      */
-    List<WorkerHandle> createWorkers(Context context, int n, List<String> names);
+    List<WorkerHandle> createWorkers(int n, List<String> names);
 
     /**
      * Places jobs, validating them all before placing any, with a constant number of round trips.
-     * The manager registered a future for each job id before the call, so an outcome reported at
-     * once is never missed.
+     * The manager armed a future for each job id before the call, so an outcome reported at once
+     * is never missed. A job with a {@link Assignment#delay() delay} is held (by the backend,
+     * after validation) until it is due and then goes as {@link Target#OPEN_OR_BACKLOG}; its
+     * returned pid is 0.
      *
-     * @param context the manager's side of the backend
-     * @param assignments the jobs, each with its target
+     * @param assignments the jobs, each with its target and delay
      * @param candidates the pids an {@link Target#OPEN}/{@link Target#OPEN_OR_BACKLOG} job may go
      *     to, or null for any worker of the backend
-     * @return for each job, the pid it went to, 0 for a backlog
+     * @return for each job, the pid it went to, 0 for a backlog or a delay
      * @throws io.parametric.shared.ProcessError NO_SUCH_WORKER or UNKNOWN_JOB_TYPE, nothing placed
      */
-    List<Long> assign(Context context, List<Assignment> assignments, Collection<Long> candidates);
+    List<Long> assign(List<Assignment> assignments, Collection<Long> candidates);
 
     /**
      * Reads what {@code distribute} balances on, in one round trip.
      *
-     * @param context the manager's side of the backend
      * @param pids workers of this backend
      * @return one load per pid, in the same order
      */
-    List<Load> loads(Context context, List<Long> pids);
+    List<Load> loads(List<Long> pids);
 
     /**
-     * Sets a shared value for some workers (the seed's {@code put!}). The default stores it
-     * where {@link Context#jobContext} reads it.
+     * The workers this backend can reach now, for a manager made by {@code connect} (which lists
+     * whatever runs in the fleet rather than what it created).
      *
-     * @param context the manager's side of the backend
-     * @param pids the workers that see it
-     * @param name its name
-     * @param value any value that serializes to JSON
+     * @return for a fleet backend, the fleet's live workers (whoever started them); for an
+     *     in-JVM backend, the open workers it created; ascending pids
      */
-    default void put(Context context, List<Long> pids, String name, Object value) {
-        context.putWorkerValue(pids, name, value);
-    }
+    List<WorkerHandle> liveWorkers();
 
     /**
      * Cancels a job placed by this backend if it has not finished.
      *
-     * @param context the manager's side of the backend
      * @param jobId the job
      * @return true when it was queued and is now removed, false when it runs (interrupted if the
      *     backend can) or has already finished
      */
-    boolean cancel(Context context, String jobId);
+    boolean cancel(String jobId);
 
     /**
      * Looks up where a job runs and how far it got, for {@code JobFuture.pid()} and
      * {@code progress()}.
      *
-     * @param context the manager's side of the backend
      * @param jobId the job
      * @return its progress
      */
-    Progress progress(Context context, String jobId);
+    Progress progress(String jobId);
 
     /** Stops every worker this backend created and releases what it holds. */
     @Override
@@ -135,8 +144,22 @@ public interface ProcessBackend extends AutoCloseable {
      * @param jobType the registered type, or "" for a lambda or record
      * @param target how to choose the worker
      * @param pid the worker for {@link Target#EXACT}, the fallback for {@link Target#OPEN}, else 0
+     * @param delay how long to hold the job before it may run ({@link Duration#ZERO} for none)
      */
-    record Assignment(JobPayload payload, String jobType, Target target, long pid) {}
+    record Assignment(JobPayload payload, String jobType, Target target, long pid, Duration delay) {
+        /** @throws NullPointerException for a null payload, type, target or delay */
+        public Assignment {
+            Objects.requireNonNull(payload, "payload");
+            Objects.requireNonNull(jobType, "jobType");
+            Objects.requireNonNull(target, "target");
+            Objects.requireNonNull(delay, "delay");
+        }
+
+        /** @return true when the job must wait before it may run */
+        public boolean delayed() {
+            return !delay.isZero();
+        }
+    }
 
     /**
      * What distribute balances on.
@@ -235,7 +258,7 @@ public interface ProcessBackend extends AutoCloseable {
         }
     }
 
-    /** What the manager gives a backend. */
+    /** What the manager gives a backend, once, through {@link #bind}. */
     interface Context {
         /** @return the id of the manager placing jobs (its completion list) */
         String managerId();
@@ -243,14 +266,9 @@ public interface ProcessBackend extends AutoCloseable {
         /** @return a new pid, unique among the manager's workers */
         long newPid();
 
-        /** @return the Redis fleet, present when the backend {@link #usesRedis()} */
-        Optional<Fleet> fleet();
-
-        /** @return the URL (with credentials) workers use to reach the fleet's Redis, present with {@link #fleet()} */
-        Optional<String> redisUrl();
-
         /**
-         * Reports a job's outcome; completes its future and the waits on it.
+         * Reports a job's outcome; completes its future and the waits on it. Call it from any
+         * thread; the future completes on the manager's completion pool.
          *
          * @param outcome the outcome
          */
@@ -270,15 +288,6 @@ public interface ProcessBackend extends AutoCloseable {
         JobContext jobContext(long pid, String workerName, String jobId, int attempt, DoubleConsumer progress);
 
         /**
-         * Stores a shared value seen only by some workers.
-         *
-         * @param pids the workers
-         * @param name the name
-         * @param value the value
-         */
-        void putWorkerValue(List<Long> pids, String name, Object value);
-
-        /**
          * Tells the manager that a worker died and the backend started {@code replacement} in its
          * place; the manager lists the replacement beside the dead worker. Backends that never
          * replace workers need not call it.
@@ -286,6 +295,6 @@ public interface ProcessBackend extends AutoCloseable {
          * @param dead the worker that died
          * @param replacement the worker started in its place
          */
-        default void replaced(WorkerHandle dead, WorkerHandle replacement) {}
+        void replaced(WorkerHandle dead, WorkerHandle replacement);
     }
 }

@@ -38,8 +38,9 @@ public final class AsyncBackend implements ProcessBackend {
     private final JobRunner runner = new JobRunner(Allowlist.inProcess());
     /** Failed runs so far, per job with retries left. */
     private final Map<String, Integer> attempts = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService retryTimer = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "pp-async-retry");
+    /** Holds retried and delayed jobs until they are due. */
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "pp-async-timer");
         t.setDaemon(true);
         return t;
     });
@@ -57,10 +58,14 @@ public final class AsyncBackend implements ProcessBackend {
     }
 
     @Override
-    public List<WorkerHandle> createWorkers(Context context, int n, List<String> names) {
+    public void bind(Context context) {
+        this.context = context;
+    }
+
+    @Override
+    public List<WorkerHandle> createWorkers(int n, List<String> names) {
         List<WorkerHandle> made = new ArrayList<>();
         synchronized (lock) {
-            this.context = context;
             for (int i = 0; i < n; i++) {
                 long pid = context.newPid();
                 String name = names.isEmpty() ? "async-" + pid : names.get(i);
@@ -73,8 +78,9 @@ public final class AsyncBackend implements ProcessBackend {
         return made;
     }
 
+    /** Queues each job on its worker or the backlog; a delayed one goes, once due, to the first open worker or the backlog. */
     @Override
-    public List<Long> assign(Context context, List<Assignment> assignments, Collection<Long> candidates) {
+    public List<Long> assign(List<Assignment> assignments, Collection<Long> candidates) {
         Set<String> types = JobRegistry.names();
         synchronized (lock) {
             for (Assignment a : assignments) {
@@ -84,12 +90,18 @@ public final class AsyncBackend implements ProcessBackend {
                                     + "); nothing was placed — register it with JobRegistry.register before placing",
                             a.pid() > 0 ? a.pid() : null, null, null, null, null);
                 }
-                if (a.target() != Target.OPEN_OR_BACKLOG) {
+                if (a.target() != Target.OPEN_OR_BACKLOG && !a.delayed()) {
                     usable(a.pid());
                 }
             }
             List<Long> placed = new ArrayList<>(assignments.size());
             for (Assignment a : assignments) {
+                if (a.delayed()) {
+                    Assignment due = new Assignment(a.payload(), a.jobType(), Target.OPEN_OR_BACKLOG, 0, java.time.Duration.ZERO);
+                    timer.schedule(() -> placeWhenDue(due, candidates), a.delay().toMillis(), TimeUnit.MILLISECONDS);
+                    placed.add(0L);
+                    continue;
+                }
                 AsyncWorker target = a.target() == Target.EXACT ? workers.get(a.pid()) : firstOpen(candidates);
                 if (target == null && a.target() == Target.OPEN) {
                     target = workers.get(a.pid());
@@ -105,6 +117,15 @@ public final class AsyncBackend implements ProcessBackend {
             }
             lock.notifyAll();
             return placed;
+        }
+    }
+
+    private void placeWhenDue(Assignment due, Collection<Long> candidates) {
+        try {
+            assign(List.of(due), candidates);
+        } catch (RuntimeException e) {
+            finish(Outcome.failure(due.payload().id(), 0, e instanceof ProcessError p ? p.reason().name() : "JOB_FAILED",
+                    "the delayed job could not be placed when due: " + e.getMessage(), 0));
         }
     }
 
@@ -128,7 +149,7 @@ public final class AsyncBackend implements ProcessBackend {
     }
 
     @Override
-    public List<Load> loads(Context context, List<Long> pids) {
+    public List<Load> loads(List<Long> pids) {
         Set<String> types = JobRegistry.names();
         synchronized (lock) {
             List<Load> loads = new ArrayList<>(pids.size());
@@ -146,7 +167,7 @@ public final class AsyncBackend implements ProcessBackend {
     }
 
     @Override
-    public boolean cancel(Context context, String jobId) {
+    public boolean cancel(String jobId) {
         JobPayload removed = null;
         synchronized (lock) {
             for (AsyncWorker w : workers.values()) {
@@ -182,7 +203,7 @@ public final class AsyncBackend implements ProcessBackend {
     }
 
     @Override
-    public Progress progress(Context context, String jobId) {
+    public Progress progress(String jobId) {
         return progress.getOrDefault(jobId, new Progress(null, 0));
     }
 
@@ -227,7 +248,7 @@ public final class AsyncBackend implements ProcessBackend {
         if (retry) {
             attempts.put(job.id(), attempt);
             long delay = 1000L << Math.min(20, attempt - 1);
-            retryTimer.schedule(() -> {
+            timer.schedule(() -> {
                 synchronized (lock) {
                     if (!closed) {
                         backlog.addLast(job);
@@ -275,7 +296,7 @@ public final class AsyncBackend implements ProcessBackend {
             closed = true;
             all = new ArrayList<>(workers.values());
         }
-        retryTimer.shutdownNow();
+        timer.shutdownNow();
         all.forEach(this::close);
         List<Outcome> lost = new ArrayList<>();
         synchronized (lock) {
@@ -286,6 +307,13 @@ public final class AsyncBackend implements ProcessBackend {
         lost.forEach(this::finish);
         all.forEach(AsyncWorker::join);
         watchdog.close();
+    }
+
+    @Override
+    public List<WorkerHandle> liveWorkers() {
+        synchronized (lock) {
+            return workers.values().stream().filter(w -> !w.closed).map(w -> (WorkerHandle) w).toList();
+        }
     }
 
     boolean isActive(AsyncWorker w) {

@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The one thread per manager that block-pops the manager's completion list and hands each
@@ -20,13 +19,20 @@ import org.slf4j.LoggerFactory;
  * A job that was waited for before the outage and has no job hash after it was lost with Redis's
  * data (a Redis restarted without persistence): its waiters get REDIS_UNAVAILABLE instead of
  * waiting forever.
+ *
+ * <p>Once per lease it also sweeps for vanished jobs: a job still waited for whose job hash is
+ * gone (deleted by someone with write access to Redis, or lost with Redis's data) can never get
+ * an outcome — a worker dead-letters an entry without its hash — so its waiters fail with
+ * ILLEGAL_STATE within a lease (plus one blocking pop) instead of waiting forever.
  */
 public final class CompletionListener implements AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(CompletionListener.class);
+    private static final Logger LOG = Logs.get(CompletionListener.class);
     /** Pushed by {@link #close} to wake the blocking pop at once. */
     private static final String STOP = "{\"stop\":true}";
     private static final Duration BLOCK = Duration.ofSeconds(5);
+    /** The shortest blocking pop (0 would block for ever). */
+    private static final Duration MIN_BLOCK = Duration.ofMillis(50);
     private static final Duration REFRESH = Duration.ofSeconds(30);
     /** Long enough to survive a manager pausing; short enough that a dead manager's list goes. */
 
@@ -35,6 +41,7 @@ public final class CompletionListener implements AutoCloseable {
     private final String key;
     private final Consumer<Outcome> sink;
     private final Supplier<List<String>> waitedFor;
+    private final Duration sweepEvery;
     private final Thread thread;
     private volatile boolean stopped;
     /** The jobs waited for when the outage began: only they can have been lost by it. */
@@ -46,21 +53,14 @@ public final class CompletionListener implements AutoCloseable {
      * @param fleet the fleet
      * @param managerId the manager whose completion list to pop
      * @param sink receives each outcome, on the listener thread
+     * @param waitedFor the ids of placed jobs still waited for, looked up in their job hashes after
+     *     an outage and swept for vanished ones
+     * @param sweepEvery how often to sweep for vanished jobs (the fleet's lease)
      */
-    public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink) {
-        this(fleet, managerId, sink, List::of);
-    }
-
-    /**
-     * Starts listening.
-     *
-     * @param fleet the fleet
-     * @param managerId the manager whose completion list to pop
-     * @param sink receives each outcome, on the listener thread
-     * @param waitedFor the ids of jobs still waited for, looked up in their job hashes after an outage
-     */
-    public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink, Supplier<List<String>> waitedFor) {
+    public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink, Supplier<List<String>> waitedFor,
+                              Duration sweepEvery) {
         this.waitedFor = waitedFor;
+        this.sweepEvery = sweepEvery;
         this.fleet = fleet;
         this.managerId = managerId;
         this.key = fleet.keys().completions(managerId);
@@ -72,6 +72,7 @@ public final class CompletionListener implements AutoCloseable {
 
     private void loop() {
         long nextRefresh = 0;
+        long nextSweep = System.nanoTime() + sweepEvery.toNanos();
         boolean redisDown = false;
         while (!stopped) {
             try {
@@ -79,11 +80,17 @@ public final class CompletionListener implements AutoCloseable {
                     fleet.keepCompletions(managerId);
                     nextRefresh = System.nanoTime() + REFRESH.toNanos();
                 }
-                String entry = fleet.nextCompletion(managerId, BLOCK);
+                if (!redisDown && System.nanoTime() - nextSweep >= 0) {
+                    sweepVanished();
+                    nextSweep = System.nanoTime() + sweepEvery.toNanos();
+                }
+                long untilSweep = Math.max(MIN_BLOCK.toNanos(), nextSweep - System.nanoTime());
+                String entry = fleet.nextCompletion(managerId, Duration.ofNanos(Math.min(BLOCK.toNanos(), untilSweep)));
                 if (redisDown) {
                     LOG.info("Redis answers again; completions of {} flow again", key);
                     redisDown = false;
                     catchUp();
+                    nextSweep = System.nanoTime() + sweepEvery.toNanos();
                 }
                 if (entry == null || STOP.equals(entry)) {
                     continue;
@@ -127,6 +134,20 @@ public final class CompletionListener implements AutoCloseable {
             sink.accept(Outcome.failure(id, 0, ProcessError.Reason.REDIS_UNAVAILABLE.name(),
                     "job " + id + " is gone from Redis: Redis came back from an outage without it (it restarted without"
                             + " persistence); run Redis with appendonly yes, and place the job again", 0));
+        }
+    }
+
+    private void sweepVanished() {
+        List<String> vanished = fleet.missingJobs(waitedFor.get());
+        if (!vanished.isEmpty()) {
+            LOG.warn("{} job(s) waited for have vanished from fleet '{}' (no job record in Redis); their waiters fail",
+                    vanished.size(), fleet.keys().fleet());
+        }
+        for (String id : vanished) {
+            sink.accept(Outcome.failure(id, 0, ProcessError.Reason.ILLEGAL_STATE.name(),
+                    "job " + id + " has vanished from fleet '" + fleet.keys().fleet() + "': its record is gone from Redis"
+                            + " (deleted by someone with write access to it, or lost with Redis's data), so no worker will run it;"
+                            + " place it again, and keep others from writing to the fleet's keys", 0));
         }
     }
 

@@ -29,24 +29,16 @@ public final class FleetConnection implements AutoCloseable {
      * @param fleetName the fleet
      * @param managerId the manager whose completions to listen for
      * @param sink receives each outcome
-     */
-    public FleetConnection(RedisLocator.Found found, String fleetName, String managerId, Consumer<Outcome> sink) {
-        this(found, fleetName, managerId, sink, java.util.List::of);
-    }
-
-    /**
-     * @param found the Redis
-     * @param fleetName the fleet
-     * @param managerId the manager whose completions to listen for
-     * @param sink receives each outcome
-     * @param waitedFor the ids of jobs still waited for, looked up after a Redis outage
+     * @param waitedFor the ids of placed jobs still waited for, looked up after a Redis outage and
+     *     swept once per lease for jobs that vanished from Redis
      */
     public FleetConnection(RedisLocator.Found found, String fleetName, String managerId, Consumer<Outcome> sink,
                            java.util.function.Supplier<java.util.List<String>> waitedFor) {
         this.found = found;
         this.fleet = new Fleet(found.redis(), new FleetKeys(fleetName), Limits.jobTtl());
-        this.listener = new CompletionListener(fleet, managerId, sink, waitedFor);
-        this.reaper = new Reaper(fleet, lease(), "manager-" + managerId).startDaemon(Duration.ofSeconds(1));
+        Duration lease = lease();
+        this.listener = new CompletionListener(fleet, managerId, sink, waitedFor, lease);
+        this.reaper = new Reaper(fleet, lease, "manager-" + managerId).startDaemon(Duration.ofSeconds(1));
     }
 
     /** @return the fleet */

@@ -12,12 +12,12 @@ import io.parametric.shared.protocol.WorkerRecord;
 import io.parametric.shared.protocol.WorkerState;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * {@link Threaded} workers: worker JVMs in a Redis fleet. Placement is one pipelined call of the
@@ -32,10 +32,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class ThreadedBackend implements ProcessBackend {
 
-    private static final Logger LOG = LoggerFactory.getLogger(ThreadedBackend.class);
+    private static final Logger LOG = Logs.get(ThreadedBackend.class);
 
     private final List<ThreadedWorker> spawned = new CopyOnWriteArrayList<>();
     private volatile boolean closed;
+    private Context context;
+    private FleetAccess access;
 
     /** Made by {@link java.util.ServiceLoader}. */
     public ThreadedBackend() {}
@@ -50,27 +52,40 @@ public final class ThreadedBackend implements ProcessBackend {
         return true;
     }
 
+    /**
+     * @param context the manager's side; it must also be the manager's {@link FleetAccess}
+     * @throws ProcessError ILLEGAL_STATE when the manager has no fleet to give
+     */
     @Override
-    public List<WorkerHandle> createWorkers(Context context, int n, List<String> names) {
-        Fleet fleet = fleet(context);
-        String url = context.redisUrl().orElseThrow();
+    public void bind(Context context) {
+        if (!(context instanceof FleetAccess fleetAccess)) {
+            throw new ProcessError(Reason.ILLEGAL_STATE,
+                    "Threaded workers need the manager's Redis fleet; bind this backend through a ProcessManager");
+        }
+        this.context = context;
+        this.access = fleetAccess;
+    }
+
+    @Override
+    public List<WorkerHandle> createWorkers(int n, List<String> names) {
+        Fleet fleet = access.fleet();
         List<WorkerHandle> made = new ArrayList<>();
-        for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(url, fleet.keys().fleet(), n, names)) {
+        for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), n, names)) {
             ThreadedWorker w = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
             spawned.add(w);
             made.add(w);
-            replaceWhenDead(context, w);
+            replaceWhenDead(w);
         }
         return made;
     }
 
-    private void replaceWhenDead(Context context, ThreadedWorker w) {
+    private void replaceWhenDead(ThreadedWorker w) {
         w.exited().thenAcceptAsync(p -> {
             int status = p.exitValue();
             if (closed || w.stopRequested() || status == 0) {
                 return;
             }
-            Fleet fleet = fleet(context);
+            Fleet fleet = access.fleet();
             try {
                 Fleet.Rehomed r = fleet.rehome(w.pid(), true, "dead", "its process exited with status " + status);
                 LOG.warn("spawned worker {} ({}) died with status {}: {} job(s) handed to the fleet, {} failed (pinned); starting a replacement",
@@ -83,14 +98,14 @@ public final class ThreadedBackend implements ProcessBackend {
             long backoffMs = 1000;
             for (int attempt = 1; !closed; attempt++) {
                 try {
-                    WorkerSpawner.Spawned s = WorkerSpawner.spawn(context.redisUrl().orElseThrow(), fleet.keys().fleet(), 1, List.of()).get(0);
+                    WorkerSpawner.Spawned s = WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), 1, List.of()).get(0);
                     ThreadedWorker fresh = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
                     spawned.add(fresh);
                     if (closed) {
                         fresh.requestStop();
                         return;
                     }
-                    replaceWhenDead(context, fresh);
+                    replaceWhenDead(fresh);
                     context.replaced(w, fresh);
                     return;
                 } catch (RuntimeException e) {
@@ -108,15 +123,13 @@ public final class ThreadedBackend implements ProcessBackend {
                     backoffMs = Math.min(backoffMs * 2, 10_000);
                 }
             }
-        }, REPLACER);
+        }, replacer);
     }
 
-    /**
-     * @param context the manager's side
-     * @return the fleet's live workers, ascending pids (for managers made by {@code connect})
-     */
-    public List<WorkerHandle> liveWorkers(Context context) {
-        Fleet fleet = fleet(context);
+    /** @return the fleet's live workers, ascending pids: those this backend spawned and any other */
+    @Override
+    public List<WorkerHandle> liveWorkers() {
+        Fleet fleet = access.fleet();
         List<WorkerHandle> live = new ArrayList<>();
         for (Fleet.WorkerLoad l : fleet.loads(fleet.livePids())) {
             ThreadedWorker mine = spawned.stream().filter(w -> w.pid() == l.pid()).findFirst().orElse(null);
@@ -128,31 +141,51 @@ public final class ThreadedBackend implements ProcessBackend {
     /** How many times a replacement is tried (with backoff up to 10 s) before giving up. */
     private static final int REPLACE_ATTEMPTS = 30;
 
-    private static final java.util.concurrent.ExecutorService REPLACER = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+    private final java.util.concurrent.ExecutorService replacer = java.util.concurrent.Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "pp-replace-worker");
         t.setDaemon(true);
         return t;
     });
 
+    /**
+     * Places the jobs due now in one pipelined call of the placement script, and the delayed ones
+     * in one call of the schedule script: the fleet's delayed-jobs set holds them until due
+     * (Redis time), then they go to the first open worker or the backlog.
+     */
     @Override
-    public List<Long> assign(Context context, List<Assignment> assignments, Collection<Long> candidates) {
+    public List<Long> assign(List<Assignment> assignments, Collection<Long> candidates) {
         List<Placement> placements = new ArrayList<>(assignments.size());
+        List<Fleet.Scheduled> later = new ArrayList<>();
+        String managerId = context.managerId();
         for (Assignment a : assignments) {
             String id = a.payload().id();
             String json = Json.write(a.payload());
+            if (a.delayed()) {
+                later.add(new Fleet.Scheduled(id, json, managerId, a.delay()));
+                continue;
+            }
             placements.add(switch (a.target()) {
-                case EXACT -> Placement.onWorker(id, json, a.jobType(), context.managerId(), a.pid());
-                case OPEN -> new Placement(id, json, a.jobType(), context.managerId(), Placement.OPEN, Long.toString(a.pid()));
-                case OPEN_OR_BACKLOG -> new Placement(id, json, a.jobType(), context.managerId(), Placement.OPEN, Placement.BACKLOG);
+                case EXACT -> Placement.onWorker(id, json, a.jobType(), managerId, a.pid());
+                case OPEN -> new Placement(id, json, a.jobType(), managerId, Placement.OPEN, Long.toString(a.pid()));
+                case OPEN_OR_BACKLOG -> new Placement(id, json, a.jobType(), managerId, Placement.OPEN, Placement.BACKLOG);
             });
         }
-        return fleet(context).place(placements, candidates);
+        Fleet fleet = access.fleet();
+        Iterator<Long> placed = (placements.isEmpty() ? List.<Long>of() : fleet.place(placements, candidates)).iterator();
+        if (!later.isEmpty()) {
+            fleet.schedule(later);
+        }
+        List<Long> pids = new ArrayList<>(assignments.size());
+        for (Assignment a : assignments) {
+            pids.add(a.delayed() ? 0L : placed.next());
+        }
+        return pids;
     }
 
     @Override
-    public List<Load> loads(Context context, List<Long> pids) {
+    public List<Load> loads(List<Long> pids) {
         List<Load> loads = new ArrayList<>(pids.size());
-        for (Fleet.WorkerLoad l : fleet(context).loads(pids)) {
+        for (Fleet.WorkerLoad l : access.fleet().loads(pids)) {
             boolean usable = l.takesJobs();
             long queued = l.pending() + l.inFlight();
             boolean idle = l.record().flatMap(WorkerRecord::state).orElse(null) == WorkerState.IDLE;
@@ -163,13 +196,13 @@ public final class ThreadedBackend implements ProcessBackend {
     }
 
     @Override
-    public boolean cancel(Context context, String jobId) {
-        return fleet(context).cancel(jobId, "manager " + context.managerId()) == Fleet.Cancel.REMOVED;
+    public boolean cancel(String jobId) {
+        return access.fleet().cancel(jobId, "manager " + context.managerId()) == Fleet.Cancel.REMOVED;
     }
 
     @Override
-    public Progress progress(Context context, String jobId) {
-        Map<String, String> job = fleet(context).jobInfo(jobId);
+    public Progress progress(String jobId) {
+        Map<String, String> job = access.fleet().jobInfo(jobId);
         String state = job.getOrDefault("state", "");
         String pid = job.get("pid");
         Long where = !state.equals("queued") && pid != null && !pid.isBlank() ? Long.valueOf(pid) : null;
@@ -191,10 +224,5 @@ public final class ThreadedBackend implements ProcessBackend {
         closed = true;
         spawned.forEach(ThreadedWorker::requestStop);
         spawned.forEach(ThreadedWorker::awaitExit);
-    }
-
-    private static Fleet fleet(Context context) {
-        return context.fleet().orElseThrow(() -> new ProcessError(Reason.ILLEGAL_STATE,
-                "Threaded workers need a Redis fleet, and this manager has none"));
     }
 }

@@ -24,7 +24,8 @@ import java.util.concurrent.TimeoutException;
  * {@code addprocs} plus {@code @everywhere using} — and waits until each has announced its
  * registered slot ({@code PP_READY <pid> <name>} on its standard output). The workers admit the
  * application's packages ({@link SpawnedAllowlist}: {@code pp.worker.allow}, else the packages
- * of the class-path folders and of the {@code java -jar} jar), never every class.
+ * of the class-path folders and of the {@code java -jar} jar), never every class. Everything else
+ * a worker prints is forwarded to the manager's logging under the worker's name ({@link WorkerOutput}).
  */
 public final class WorkerSpawner {
 
@@ -199,17 +200,20 @@ public final class WorkerSpawner {
         CompletableFuture<String[]> follow(Process p) {
             CompletableFuture<String[]> ready = new CompletableFuture<>();
             Thread reader = new Thread(() -> {
+                WorkerOutput output = new WorkerOutput("os-" + p.pid());
                 try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     String line;
                     while ((line = in.readLine()) != null) {
                         if (!ready.isDone() && line.startsWith("PP_READY ")) {
                             String[] parts = line.trim().split(" ", 3);
                             if (parts.length == 3) {
+                                output = new WorkerOutput(parts[2]);
                                 ready.complete(parts);
                                 continue;
                             }
                         }
                         add(line);
+                        output.forward(line);
                     }
                 } catch (IOException e) {
                     add("(output unreadable: " + e.getMessage() + ")");

@@ -253,7 +253,12 @@ public final class JobPayloads {
         return true;
     }
 
-    private static SerializedLambda serializedLambda(Serializable fn) {
+    /**
+     * @param fn a serializable lambda or method reference
+     * @return what the compiler recorded about it (implementation, instantiated signature, captures)
+     * @throws ProcessError BAD_PAYLOAD when {@code fn} is not a serializable lambda
+     */
+    public static SerializedLambda serializedLambda(Serializable fn) {
         try {
             Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");
             writeReplace.setAccessible(true);

@@ -1,0 +1,68 @@
+package io.parametric.manager;
+
+import io.parametric.manager.ProcessBackend.WorkerHandle;
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.ProcessKind;
+import io.parametric.shared.Threaded;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The membership of a manager from {@code connect}: the fleet's live workers, read afresh on
+ * each call through the fleet backend's {@link ProcessBackend#liveWorkers()}. It spawns none and
+ * adopts none; closing the manager leaves them running.
+ */
+final class FleetWorkers extends Membership {
+
+    private final Backends backends;
+
+    FleetWorkers(Backends backends) {
+        this.backends = backends;
+    }
+
+    @Override
+    List<Worker<?>> workers() {
+        Binding b = backends.binding(Threaded.class);
+        List<Worker<?>> live = new ArrayList<>();
+        for (WorkerHandle h : b.backend().liveWorkers()) {
+            live.add(new Worker<>(Threaded.class, h, b));
+        }
+        return live;
+    }
+
+    @Override
+    void add(int n, Class<? extends ProcessKind> kind, List<String> names) {
+        throw new ProcessError(Reason.ILLEGAL_STATE,
+                "a manager made by connect(...) lists the fleet's running workers and does not spawn any; "
+                        + "start more worker processes in fleet '" + backends.fleetName() + "' or use processes(n)");
+    }
+
+    @Override
+    List<ProcessManager> takeAdopted() {
+        return List.of();
+    }
+
+    @Override
+    void push(Worker<?> worker) {
+        throw new ProcessError(Reason.ILLEGAL_STATE,
+                "a manager made by connect(...) lists the fleet's running workers and adopts none; "
+                        + "push workers into a manager made by processes(n)");
+    }
+
+    @Override
+    void remove(long pid) {
+        // the fleet lists only live workers: a closed one is gone from the next read
+    }
+
+    @Override
+    void replaced(Binding binding, WorkerHandle replacement) {
+        replacement.close();
+    }
+
+    @Override
+    Collection<Long> candidates(Binding binding) {
+        return null;
+    }
+}

@@ -1,0 +1,17 @@
+package io.parametric.manager.internal;
+
+import io.parametric.shared.protocol.Fleet;
+
+/**
+ * The manager's Redis fleet as the built-in {@code Threaded} backend reaches it. Not part of the
+ * SPI: the manager's context implements it when the manager has a fleet, so a third-party backend
+ * never depends on the internal {@link Fleet}.
+ */
+public interface FleetAccess {
+
+    /** @return the fleet */
+    Fleet fleet();
+
+    /** @return the URL (with credentials) workers use to reach the fleet's Redis */
+    String redisUrl();
+}
