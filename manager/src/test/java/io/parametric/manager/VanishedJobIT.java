@@ -11,6 +11,7 @@ import io.parametric.manager.testjobs.Work;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
 import io.parametric.shared.testing.UsesTestRedis;
 import java.util.concurrent.ExecutionException;
@@ -42,17 +43,18 @@ class VanishedJobIT {
     @Test
     void aJobWhoseEntryAndRecordAreDeletedFailsEveryWaiter() throws Exception {
         try (ProcessManager procs = processes(1);
-                ProcessManager other = connect(TestRedis.url(), procs.fleetName())) {
+                ProcessManager other = connect(TestRedis.url(), procs.fleetName());
+                Redis attacker = new Redis(TestRedis.url(), 1)) {
             long pid = procs.workerPids().get(0);
             Fleet fleet = procs.fleetIfConnected().orElseThrow();
             JobFuture<Object> busy = procs.submit(pid, newJob(Work::sleep, 3000));
             await().until(() -> "running".equals(fleet.jobInfo(busy.jobId()).get("state")));
             JobFuture<Object> backlogged = procs.submit(newJob(() -> "never runs"));
             JobFuture<Object> pinned = procs.submit(pid, newJob(() -> "never runs either"));
-            await().until(() -> fleet.redis().llen(fleet.keys().backlog()) == 1);
+            await().until(() -> attacker.llen(fleet.keys().backlog()) == 1);
             JobFuture<Object> watched = other.job(backlogged.jobId());
 
-            fleet.redis().del(fleet.keys().backlog(), fleet.keys().job(backlogged.jobId()),
+            attacker.del(fleet.keys().backlog(), fleet.keys().job(backlogged.jobId()),
                     fleet.keys().pending(pid), fleet.keys().job(pinned.jobId()));
 
             assertVanished(backlogged);
