@@ -1,5 +1,6 @@
 package io.parametric.examples;
 
+import io.parametric.shared.redis.RedisUrl;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.redis.Redis;
 
@@ -38,11 +39,11 @@ public record RedisChoice(Source source, String url, String setting) {
     public static RedisChoice find() {
         String property = System.getProperty("pp.redis.url");
         if (property != null && !property.isBlank()) {
-            return new RedisChoice(Source.CONFIGURED, Redis.redact(property.trim()), "pp.redis.url");
+            return new RedisChoice(Source.CONFIGURED, RedisUrl.redact(property.trim()), "pp.redis.url");
         }
         String env = System.getenv("PP_REDIS_URL");
         if (env != null && !env.isBlank()) {
-            return new RedisChoice(Source.CONFIGURED, Redis.redact(env.trim()), "PP_REDIS_URL");
+            return new RedisChoice(Source.CONFIGURED, RedisUrl.redact(env.trim()), "PP_REDIS_URL");
         }
         try (Redis local = new Redis(LOCAL, 1)) {
             if (local.ping()) {

@@ -1,5 +1,6 @@
 package io.parametric.examples;
 
+import io.parametric.shared.redis.RedisUrl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.shared.testing.TestRedis;
@@ -36,7 +37,7 @@ class DemoJarIT {
         assertThat(exited).as("the demo exited; it printed:%n%s", output).isTrue();
         assertThat(demo.exitValue()).as(output).isZero();
         assertThat(output)
-                .contains("Redis: " + io.parametric.shared.redis.Redis.redact(TestRedis.url()) + " (configured by PP_REDIS_URL)")
+                .contains("Redis: " + RedisUrl.redact(TestRedis.url()) + " (configured by PP_REDIS_URL)")
                 .contains("Fleet: 4 Threaded workers ready")
                 .contains("30 of them ran")
                 .contains("returned 55")

@@ -1,7 +1,7 @@
 package io.parametric.worker;
 
+import io.parametric.shared.redis.RedisUrl;
 import io.parametric.shared.protocol.LogText;
-import io.parametric.shared.redis.Redis;
 import java.util.Locale;
 
 /**
@@ -74,7 +74,7 @@ final class FatalExit {
         }
         String message = rootMessage(t);
         String code = message.split(" ", 2)[0].toUpperCase(Locale.ROOT);
-        String where = "Redis at " + Redis.redact(redisUrl);
+        String where = "Redis at " + RedisUrl.redact(redisUrl);
         switch (code) {
             case "WRONGPASS", "NOAUTH" -> exit(REDIS_REFUSED, where + " refused the worker's credentials (" + code
                     + "): fix the user and password in PP_REDIS_URL / --redis");

@@ -1,5 +1,6 @@
 package io.parametric.manager.internal;
 
+import io.parametric.shared.redis.RedisUrl;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.redis.LocalRedisServer;
@@ -50,7 +51,7 @@ public final class RedisLocator {
         String configured = configuredUrl();
         if (configured != null) {
             String origin = System.getProperty("pp.redis.url") != null ? "pp.redis.url" : "PP_REDIS_URL";
-            return new Found(answering(configured, origin), configured, null, origin + " = " + Redis.redact(configured));
+            return new Found(answering(configured, origin), configured, null, origin + " = " + RedisUrl.redact(configured));
         }
         Redis local = new Redis(DEFAULT_URL, POOL);
         if (local.ping()) {
@@ -66,7 +67,7 @@ public final class RedisLocator {
                         "no Redis is configured, none answers at " + DEFAULT_URL + ", and starting a private redis-server failed: "
                                 + e.getMessage() + "; " + HOW_TO_GET_REDIS, e);
             }
-            return new Found(new Redis(server.url(), POOL), server.url(), server, "a private redis-server at " + Redis.redact(server.url())
+            return new Found(new Redis(server.url(), POOL), server.url(), server, "a private redis-server at " + RedisUrl.redact(server.url())
                     + " (started by this manager, stopped by close())");
         }
         throw new ProcessError(Reason.REDIS_UNAVAILABLE,
@@ -85,7 +86,7 @@ public final class RedisLocator {
         if (!redis.ping()) {
             redis.close();
             throw new ProcessError(Reason.REDIS_UNAVAILABLE,
-                    "Redis at " + Redis.redact(url) + " (from " + origin + ") does not answer PING; it is not replaced by "
+                    "Redis at " + RedisUrl.redact(url) + " (from " + origin + ") does not answer PING; it is not replaced by "
                             + "another Redis — start it, fix the URL, or unset it to use a local one; " + HOW_TO_GET_REDIS);
         }
         return redis;

@@ -76,7 +76,7 @@ public final class LocalRedisServer implements AutoCloseable {
 
     /**
      * @return {@code redis://:<password>@127.0.0.1:<port>}: pass it on through the environment,
-     *     print it only through {@link Redis#redact}
+     *     print it only through {@link RedisUrl#redact}
      */
     public String url() {
         return "redis://:" + password + "@127.0.0.1:" + port;

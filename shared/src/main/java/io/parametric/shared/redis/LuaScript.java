@@ -18,11 +18,13 @@ public final class LuaScript {
     private final String name;
     private final String body;
     private final String sha;
+    private final boolean repeatSafe;
 
-    private LuaScript(String name, String body) {
+    private LuaScript(String name, String body, boolean repeatSafe) {
         this.name = name;
         this.body = body;
         this.sha = sha1(body);
+        this.repeatSafe = repeatSafe;
     }
 
     /**
@@ -31,7 +33,8 @@ public final class LuaScript {
      * @throws IllegalStateException when the resource is missing
      */
     public static LuaScript load(String file) {
-        return new LuaScript(file, resource("lib.lua") + "\n" + resource(file));
+        String own = resource(file);
+        return new LuaScript(file, resource("lib.lua") + "\n" + own, own.contains("\n  Repeat-safe:"));
     }
 
     /** @return the file name */
@@ -42,6 +45,15 @@ public final class LuaScript {
     /** @return the whole script text as sent to Redis */
     public String body() {
         return body;
+    }
+
+    /**
+     * @return true when the script's header says {@code Repeat-safe}: running it twice (after a
+     *     reply lost with the connection) changes nothing more than running it once, so
+     *     {@link Redis} may send it again on a fresh connection
+     */
+    public boolean repeatSafe() {
+        return repeatSafe;
     }
 
     /** @return the SHA-1 Redis knows the script by */

@@ -21,10 +21,20 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * The only class that touches the Redis client library (Jedis), so an upgrade touches one file.
  * A connection failure becomes {@link ProcessError} with reason REDIS_UNAVAILABLE; a missing
  * script is reloaded and the call retried once.
+ *
+ * <p>After a lost connection (a pooled socket left over from before a Redis restart fails once)
+ * a command is sent once more, on a fresh connection, only when repeating it is harmless: reads,
+ * {@code SET}, {@code DEL}, {@code EXPIRE}, {@code HSET}, {@code HDEL}, {@code ZADD}, and the
+ * scripts whose header says {@code Repeat-safe} ({@link LuaScript#repeatSafe()}). Everything
+ * else — {@code INCRBY}, {@code RPUSH}, the blocking moves and pops, and the scripts that place,
+ * start, register or take a job — fails with REDIS_UNAVAILABLE at once, so a job is never placed
+ * twice and an {@code increment} never applied twice by the client; the caller decides.
  */
 public final class Redis implements AutoCloseable {
 
     private final String safeUrl;
+    /** Kept only to scrub it from error messages. */
+    private final String url;
     private final RedisClient client;
 
     /**
@@ -34,7 +44,7 @@ public final class Redis implements AutoCloseable {
      * @param maxConnections pool size; blocking fetches hold one connection each
      */
     public Redis(String url, int maxConnections) {
-        this.safeUrl = redact(url);
+        this.safeUrl = RedisUrl.redact(url);
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(maxConnections);
         pool.setMaxIdle(maxConnections);
@@ -43,10 +53,12 @@ public final class Redis implements AutoCloseable {
         try {
             this.client = RedisClient.builder().fromURI(URI.create(url)).poolConfig(pool).build();
         } catch (IllegalArgumentException e) {
+            // The parser's message quotes the URL, password included: scrubbed, and not kept as the cause.
             throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                    "'" + safeUrl + "' is not a Redis URL: " + e.getMessage()
-                            + "; use redis://[user:password@]host:port or rediss:// for TLS", e);
+                    "'" + safeUrl + "' is not a Redis URL: " + RedisUrl.scrub(e.getMessage(), url)
+                            + "; use redis://[user:password@]host:port or rediss:// for TLS (percent-encode '@', '/' and ':' in a password)");
         }
+        this.url = url;
     }
 
     /** @return the URL with any password replaced by {@code ***}, for messages */
@@ -83,7 +95,7 @@ public final class Redis implements AutoCloseable {
                 }
                 throw e;
             }
-        });
+        }, script.repeatSafe());
     }
 
     /**
@@ -107,7 +119,7 @@ public final class Redis implements AutoCloseable {
                 }
                 throw e;
             }
-        });
+        }, script.repeatSafe());
     }
 
     /**
@@ -120,7 +132,7 @@ public final class Redis implements AutoCloseable {
      * @return the moved entry, or null on timeout
      */
     public byte[] blockingMoveBytes(String from, String to, Duration timeout) {
-        return call(() -> client.blmove(utf8(from), utf8(to), ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
+        return callOnce(() -> client.blmove(utf8(from), utf8(to), ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
     }
 
     /** @param key a list @return its entries, exact bytes */
@@ -140,7 +152,7 @@ public final class Redis implements AutoCloseable {
      * @return the entry, or null on timeout
      */
     public String blockingPop(String key, Duration timeout) {
-        return call(() -> {
+        return callOnce(() -> {
             var reply = client.blpop(timeout.toMillis() / 1000.0, key);
             return reply == null ? null : reply.getValue();
         });
@@ -205,7 +217,7 @@ public final class Redis implements AutoCloseable {
 
     /** @param key a counter @param delta what to add @return the new value */
     public long incrBy(String key, long delta) {
-        return call(() -> client.incrBy(key, delta));
+        return callOnce(() -> client.incrBy(key, delta));
     }
 
     /** @param keys keys to delete @return how many existed */
@@ -270,7 +282,7 @@ public final class Redis implements AutoCloseable {
 
     /** @param key a list @param values entries to append */
     public void rpush(String key, String... values) {
-        call(() -> client.rpush(key, values));
+        callOnce(() -> client.rpush(key, values));
     }
 
     /** @param key a sorted set @return its members, lowest score first */
@@ -298,6 +310,10 @@ public final class Redis implements AutoCloseable {
      * @return each command's reply, in order
      */
     public List<Object> batch(Consumer<Batch> commands) {
+        Batch dryRun = new Batch(null);
+        commands.accept(dryRun);
+        // Its other commands only read or delete: the batch is as safe to repeat as its scripts.
+        boolean repeatSafe = dryRun.scripts.stream().allMatch(LuaScript::repeatSafe);
         return call(() -> {
             try {
                 return runBatch(commands);
@@ -307,12 +323,10 @@ public final class Redis implements AutoCloseable {
                 }
                 // Redis lost its scripts (a restart): every EVALSHA of the batch failed alike and
                 // the other commands only read, so loading the scripts and sending it again is safe.
-                Batch dryRun = new Batch(null);
-                commands.accept(dryRun);
                 dryRun.scripts.forEach(s -> client.scriptLoad(s.body()));
                 return runBatch(commands);
             }
-        });
+        }, repeatSafe);
     }
 
     private List<Object> runBatch(Consumer<Batch> commands) {
@@ -408,23 +422,34 @@ public final class Redis implements AutoCloseable {
         client.close();
     }
 
+    /** Runs a command that is harmless to repeat: once more on a fresh connection after a lost one. */
     private <T> T call(Supplier<T> command) {
+        return call(command, true);
+    }
+
+    /** Runs a command that must not be repeated: a lost connection is REDIS_UNAVAILABLE at once. */
+    private <T> T callOnce(Supplier<T> command) {
+        return call(command, false);
+    }
+
+    private <T> T call(Supplier<T> command, boolean repeatSafe) {
         for (int attempt = 1; ; attempt++) {
             try {
                 return command.get();
             } catch (JedisConnectionException e) {
-                if (attempt == 1) {
+                if (attempt == 1 && repeatSafe) {
                     // A pooled connection left over from before a Redis restart fails once, and the pool
                     // drops it; one retry on a fresh connection tells a stale socket from a Redis that is away.
                     continue;
                 }
                 throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                        "Redis at " + safeUrl + " does not answer (" + rootMessage(e)
+                        "Redis at " + safeUrl + " does not answer (" + RedisUrl.scrub(rootMessage(e), url)
                                 + "); check that it runs and that the URL is right", e);
             } catch (JedisDataException e) {
                 if (isTransient(e.getMessage())) {
                     throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                            "Redis at " + safeUrl + " is not ready (" + e.getMessage() + "); it is starting or failing over, try again", e);
+                            "Redis at " + safeUrl + " is not ready (" + RedisUrl.scrub(e.getMessage(), url)
+                                    + "); it is starting or failing over, try again", e);
                 }
                 throw e;
             }
@@ -446,13 +471,5 @@ public final class Redis implements AutoCloseable {
             t = t.getCause();
         }
         return t.getClass().getSimpleName() + ": " + t.getMessage();
-    }
-
-    /**
-     * @param url a Redis URL
-     * @return the URL with the password replaced by {@code ***}
-     */
-    public static String redact(String url) {
-        return url == null ? null : url.replaceFirst("//([^:/@]*):[^@/]*@", "//$1:***@");
     }
 }

@@ -7,6 +7,7 @@
   started is dropped by start-4.lua when it sees the state.
   Reaches the keys of the worker holding the job, the backlog, the delayed-jobs set and the
   completion lists of its manager and watchers through lib.lua's k_* functions.
+  Repeat-safe: a second call finds the job already cancelled or being interrupted.
   Input:
     KEYS[1] job hash
     ARGV[1] settings (see lib.lua)

@@ -10,6 +10,7 @@
   Cancellation: a failure of a job being cancelled (state 'cancelling') is stored as CANCELLED.
   Fencing: the in-flight entry is the lease; a worker whose job was re-homed no longer has it
   and its late completion is refused (STALE) without writing anything.
+  Repeat-safe: a repeated call finds its own outcome stored and answers REPEATED without writing.
   Input:
     KEYS[1] the worker's in-flight list
     KEYS[2] the worker's pending list

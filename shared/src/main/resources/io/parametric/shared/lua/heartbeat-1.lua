@@ -1,5 +1,6 @@
 --[[
   Refreshes the heartbeats of a process's worker slots, timed by Redis's clock.
+  Repeat-safe: it only sets scores to the current time.
   Input:
     KEYS[1] live workers (sorted set)
     ARGV[1] settings (see lib.lua)

@@ -2,6 +2,7 @@
   Records a running job's progress in its job hash, unless the hash is gone (expired or never
   placed), so progress never creates a hash without a TTL; a PROGRESS event while the fleet has a
   listener.
+  Repeat-safe: it only sets a field.
   Input:
     KEYS[1] job hash
     ARGV[1] settings (see lib.lua)

@@ -6,6 +6,7 @@
   fails POISON). After a Redis restart (its run_id changed) it reaps nobody: every live worker is
   re-scored to now, one lease of grace, so an outage does not make the whole fleet look dead.
   Reaches the keys of the workers it finds through lib.lua's k_* functions.
+  Repeat-safe: a second run finds the reaped workers gone and promotes only jobs that are due.
   Input:
     KEYS[1] live workers (sorted set, scored by heartbeat, Redis time ms)
     KEYS[2] reaper lock (string, SET NX PX)

@@ -6,6 +6,7 @@
   not jobs go to the dead-letter list. The work is lib.lua's rehome_worker, shared with reap-3.lua.
   KEYS document what is touched; the function derives the same keys from the prefix.
   Reaches the keys of the open workers and jobs it hands on to through lib.lua's k_* functions.
+  Repeat-safe: a second call finds the worker's lists already empty.
   Input:
     KEYS[1] the worker's pending list
     KEYS[2] the worker's in-flight list

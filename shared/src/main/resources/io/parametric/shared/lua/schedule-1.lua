@@ -1,6 +1,7 @@
 --[[
   Places jobs to run later: each goes to the delayed-jobs set, scored by the Redis time it becomes
   due; reap-3.lua (every reaper tick) moves due jobs to an open worker or the backlog.
+  Repeat-safe: the delayed set holds each payload once and the job hash gets the same fields.
   Input:
     KEYS[1] delayed-jobs set
     ARGV[1] settings (see lib.lua)

@@ -2,6 +2,7 @@
   Reads one consistent snapshot of a fleet for monitoring; writes nothing. Reaches the keys of
   the live workers it finds and of their running jobs through lib.lua's k_* functions. Replies
   with a plain list (no return code): it cannot fail.
+  Repeat-safe: it only reads.
   Input:
     KEYS[1] workers (sorted set of live pids by heartbeat)
     ARGV[1] settings (see lib.lua)

@@ -3,6 +3,7 @@
   the script that stores the outcome pushes it to that manager's completion list too — or, when
   the outcome is already stored, returns it. Checking and adding in one script means an outcome
   is never missed between the two.
+  Repeat-safe: a manager already watching is not added twice.
   Input:
     KEYS[1] job hash
     ARGV[1] settings (see lib.lua)

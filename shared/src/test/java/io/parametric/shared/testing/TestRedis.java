@@ -1,5 +1,6 @@
 package io.parametric.shared.testing;
 
+import io.parametric.shared.redis.RedisUrl;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.redis.Redis;
 import java.util.UUID;
@@ -58,7 +59,7 @@ public final class TestRedis {
         if (configured != null && !configured.isBlank()) {
             try (Redis probe = new Redis(configured, 1)) {
                 if (!probe.ping()) {
-                    throw new IllegalStateException("PP_TEST_REDIS_URL=" + Redis.redact(configured) + " does not answer PING");
+                    throw new IllegalStateException("PP_TEST_REDIS_URL=" + RedisUrl.redact(configured) + " does not answer PING");
                 }
             }
             return configured;
