@@ -109,7 +109,7 @@ public final class BenchMain implements Callable<Integer> {
      * @param log where progress and errors go
      * @return the exit status: 0, 1 when a scenario failed, 2 for a bad command line
      */
-    static int run(String[] args, PrintStream out, PrintStream log) {
+    public static int run(String[] args, PrintStream out, PrintStream log) {
         BenchMain main = new BenchMain();
         main.out = out;
         main.log = log;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parametric-cli", mixinStandardHelpOptions = true, version = "parametric-cli 0.1",
         description = "Looks at a ParametricProcesses fleet: its workers, queues, jobs and dead letters.",
         subcommands = {StatusCommand.class, TopCommand.class, JobsCommand.class, DeadCommand.class,
-            WaitCommand.class, DashboardCommand.class})
+            WaitCommand.class, DashboardCommand.class, BenchCommand.class})
 public final class Main {
 
     /** Exit status when Redis does not answer or a request is wrong. */

@@ -141,6 +141,21 @@ class CliIT {
         assertThat(top.out).contains("jobs/s").contains("PID");
     }
 
+    @Test
+    void benchRunsTheBenchmarkModuleWithoutRedissonInTheJar() throws java.io.IOException {
+        assertThat(cliRaw("bench", "--help").status).isZero();
+        Run baseline = cliRaw("bench", "--baseline");
+        assertThat(baseline.status).isEqualTo(2);
+        assertThat(baseline.err).contains("parametric-bench.jar --baseline");
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile("target/parametric-cli.jar")) {
+            assertThat(jar.stream().map(java.util.jar.JarEntry::getName))
+                    .noneMatch(n -> n.startsWith("org/redisson/"))
+                    .noneMatch(n -> n.startsWith("io/micrometer/prometheusmetrics/"))
+                    .contains("io/parametric/bench/BenchMain.class", "picocli/CommandLine.class",
+                            "io/parametric/cli/dashboard/index.html");
+        }
+    }
+
     private static JsonNode tree(String json) {
         try {
             return Json.MAPPER.readTree(json);

@@ -4,6 +4,7 @@
 
 const history = [];
 const openTraces = new Set();
+let shownFailures = null;
 let actionsOn = false;
 
 function text(el, value) { el.textContent = value; return el; }
@@ -97,7 +98,11 @@ function drawChart(stats) {
   ctx.fillText("now", w - 26, h - 2);
 }
 
+// Redrawn only when the list changed, so an open stack trace (or a selection in it) stays put.
 function drawFailures(failures) {
+  const key = JSON.stringify(failures);
+  if (key === shownFailures) return;
+  shownFailures = key;
   const box = document.getElementById("failures");
   box.replaceChildren();
   if (failures.length === 0) { box.appendChild(text(document.createElement("p"), "none")); return; }
