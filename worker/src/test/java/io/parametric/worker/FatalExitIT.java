@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.protocol.JobPayloads;
 import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.SecureRedisServer;
 import io.parametric.shared.testing.TestRedis;
 import io.parametric.worker.testjobs.Jobs;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,7 @@ package io.parametric.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.shared.protocol.JobPayloads;
+import io.parametric.shared.testing.SecureRedisServer;
 import io.parametric.shared.testing.TestRedis;
 import java.util.List;
 import org.junit.jupiter.api.Test;
