@@ -133,13 +133,9 @@ public final class JobRunner {
             try {
                 result = job.call(ctx);
             } catch (InvocationTargetException e) {
-                Throwable thrown = e.getCause() != null ? e.getCause() : e;
-                String missing = thrown instanceof NoClassDefFoundError ? missingClassName(thrown) : null;
-                return missing != null ? missingClass(payload, pid, attempt, missing)
-                        : Outcome.thrown(jobId, pid, thrown, attempt);
+                return thrown(payload, pid, attempt, e.getCause() != null ? e.getCause() : e);
             } catch (Throwable t) {
-                String missing = t instanceof NoClassDefFoundError ? missingClassName(t) : null;
-                return missing != null ? missingClass(payload, pid, attempt, missing) : Outcome.thrown(jobId, pid, t, attempt);
+                return thrown(payload, pid, attempt, t);
             } finally {
                 CurrentJob.set(null);
                 thread.setContextClassLoader(before);
@@ -155,6 +151,12 @@ public final class JobRunner {
             return Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(),
                     payload.describe() + " cannot be prepared on worker " + pid + ": " + e, attempt);
         }
+    }
+
+    /** What a running job threw: a NoClassDefFoundError names a class this worker lacks; else the job failed. */
+    private Outcome thrown(JobPayload payload, long pid, int attempt, Throwable t) {
+        String missing = t instanceof NoClassDefFoundError ? missingClassName(t) : null;
+        return missing != null ? missingClass(payload, pid, attempt, missing) : Outcome.thrown(payload.id(), pid, t, attempt);
     }
 
     /**
