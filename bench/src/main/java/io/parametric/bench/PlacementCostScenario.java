@@ -66,10 +66,10 @@ final class PlacementCostScenario {
                         // the closing INFO's own read falls inside the window
                         long reads = redis.readsProcessed() - r0 - 1;
                         CommandStats used = redis.commandStats().minus(c0).without("info");
-                        table.add(String.format(Locale.ROOT, "Redis commands per `%s`, %d registered workers (round trips)", kind, size),
+                        table.add(String.format(Locale.ROOT, "Redis commands per `%s`, workers registered: %d (round trips)", kind, size),
                                 Value.of(used.total() / (double) PLACEMENTS, Unit.COUNT,
                                         String.format(Locale.ROOT, "(%.2f)", reads / (double) PLACEMENTS)));
-                        table.note(String.format(Locale.ROOT, "`%s`, %d workers: %s", kind, size, used.top(PLACEMENTS, 6)));
+                        table.note(String.format(Locale.ROOT, "`%s`, workers registered: %d: %s", kind, size, used.top(PLACEMENTS, 6)));
                     });
                 } finally {
                     workers.signal("CONT");

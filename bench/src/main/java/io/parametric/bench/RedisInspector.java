@@ -28,6 +28,9 @@ final class RedisInspector implements AutoCloseable {
         this.jedis = Connections.open(url, 10_000);
     }
 
+    /** How long a read waits for a Lua script that holds Redis (BUSY) to end: the scripts are what is measured. */
+    private static final java.time.Duration BUSY_PATIENCE = java.time.Duration.ofMinutes(30);
+
     /** @return {@code used_memory} of {@code INFO memory}, in bytes */
     long usedMemory() {
         return field("memory", "used_memory");
@@ -35,7 +38,7 @@ final class RedisInspector implements AutoCloseable {
 
     /** @return {@code redis_version} of {@code INFO server} */
     String version() {
-        for (String line : jedis.info("server").split("\r?\n")) {
+        for (String line : call(j -> j.info("server")).split("\r?\n")) {
             if (line.startsWith("redis_version:")) {
                 return line.substring("redis_version:".length()).trim();
             }
@@ -45,7 +48,7 @@ final class RedisInspector implements AutoCloseable {
 
     /** @return calls per command so far */
     CommandStats commandStats() {
-        return CommandStats.parse(jedis.info("commandstats"));
+        return CommandStats.parse(call(j -> j.info("commandstats")));
     }
 
     /**
@@ -58,7 +61,7 @@ final class RedisInspector implements AutoCloseable {
 
     /** @return the number of keys in the database */
     long keyCount() {
-        return jedis.dbSize();
+        return call(Jedis::dbSize);
     }
 
     /**
@@ -67,20 +70,20 @@ final class RedisInspector implements AutoCloseable {
      * @param thresholdMicros the {@code slowlog-log-slower-than} to set
      */
     void resetSlowlog(long thresholdMicros) {
-        jedis.configSet("slowlog-log-slower-than", Long.toString(thresholdMicros));
-        jedis.configSet("slowlog-max-len", "10000");
-        jedis.slowlogReset();
+        call(j -> j.configSet("slowlog-log-slower-than", Long.toString(thresholdMicros)));
+        call(j -> j.configSet("slowlog-max-len", "10000"));
+        call(Jedis::slowlogReset);
     }
 
     /** @return the slowest command logged since {@link #resetSlowlog}, if any */
     Optional<Slowlog> slowest() {
-        List<Slowlog> entries = jedis.slowlogGet(10_000);
+        List<Slowlog> entries = call(j -> j.slowlogGet(10_000));
         return entries.stream().max(java.util.Comparator.comparingLong(Slowlog::getExecutionTime));
     }
 
     /** @return how many commands the slow log holds */
     long slowlogCount(long atLeastMicros) {
-        return jedis.slowlogGet(10_000).stream().filter(s -> s.getExecutionTime() >= atLeastMicros).count();
+        return call(j -> j.slowlogGet(10_000)).stream().filter(s -> s.getExecutionTime() >= atLeastMicros).count();
     }
 
     /**
@@ -92,9 +95,10 @@ final class RedisInspector implements AutoCloseable {
         ScanParams params = new ScanParams().match(pattern).count(1000);
         String cursor = ScanParams.SCAN_POINTER_START;
         do {
-            ScanResult<String> page = jedis.scan(cursor, params);
+            String from = cursor;
+            ScanResult<String> page = call(j -> j.scan(from, params));
             if (!page.getResult().isEmpty()) {
-                jedis.unlink(page.getResult().toArray(String[]::new));
+                call(j -> j.unlink(page.getResult().toArray(String[]::new)));
             }
             cursor = page.getCursor();
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
@@ -102,7 +106,7 @@ final class RedisInspector implements AutoCloseable {
 
     private long field(String section, String name) {
         Map<String, String> fields = new HashMap<>();
-        for (String line : jedis.info(section).split("\r?\n")) {
+        for (String line : call(j -> j.info(section)).split("\r?\n")) {
             int colon = line.indexOf(':');
             if (colon > 0) {
                 fields.put(line.substring(0, colon), line.substring(colon + 1).trim());
@@ -113,6 +117,21 @@ final class RedisInspector implements AutoCloseable {
             throw new IllegalStateException("INFO " + section + " of this Redis has no " + name + "; the benchmark needs Redis 6.2 or later");
         }
         return Long.parseLong(value);
+    }
+
+    /** Runs a call, waiting out BUSY replies (a long Lua script holds Redis) up to {@link #BUSY_PATIENCE}. */
+    private <T> T call(java.util.function.Function<Jedis, T> command) {
+        long deadline = System.nanoTime() + BUSY_PATIENCE.toNanos();
+        while (true) {
+            try {
+                return command.apply(jedis);
+            } catch (redis.clients.jedis.exceptions.JedisBusyException e) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Redis has been busy running one script for over " + BUSY_PATIENCE.toMinutes() + " min", e);
+                }
+                BenchJobs.sleep(100); // BUSY has no notification: ask again
+            }
+        }
     }
 
     @Override

@@ -46,7 +46,7 @@ class BenchIT {
         Run run = bench("workers50", "--redis", TestRedis.url(), "--workers", "2");
 
         assertThat(run.status()).as(run.log()).isZero();
-        assertThat(run.table()).containsPattern("commands per `submit\\(job\\)`, 2 registered workers \\(round trips\\) +\\| [0-9.]+ \\([0-9.]+\\)")
-                .contains("`distribute(job)`, 2 registered workers", "`assignOpen(job)`, 2 registered workers");
+        assertThat(run.table()).containsPattern("commands per `submit\\(job\\)`, workers registered: 2 \\(round trips\\) +\\| [0-9.]+ \\([0-9.]+\\)")
+                .contains("`distribute(job)`, workers registered: 2", "`assignOpen(job)`, workers registered: 2");
     }
 }
