@@ -52,7 +52,10 @@ public final class Main {
             cmd.getErr().println(cmd.getCommandName() + ": " + describe(e));
             return FAILED;
         });
-        return cli.execute(args);
+        int status = cli.execute(args);
+        out.flush();
+        err.flush();
+        return status;
     }
 
     private static String describe(Exception e) {

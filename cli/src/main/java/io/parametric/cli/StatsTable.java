@@ -23,7 +23,7 @@ final class StatsTable {
         }
         b.append('\n');
         int nameWidth = Math.max(4, s.workers().stream().mapToInt(w -> w.name().length()).max().orElse(4));
-        String row = "%6s  %-" + nameWidth + "s  %-8s %-7s %6s  %-34s %8s %8s %7s %6s%n";
+        String row = "%6s  %-" + nameWidth + "s  %-8s %-7s %6s  %-36s %8s %8s %7s %6s%n";
         b.append(String.format(row, "PID", "NAME", "KIND", "STATE", "QUEUED", "RUNNING JOB", "AGE", "DONE", "FAILED", "BEAT"));
         for (WorkerStats w : s.workers()) {
             Duration age = w.runningSince() == null ? null : Duration.between(w.runningSince(), s.at());
