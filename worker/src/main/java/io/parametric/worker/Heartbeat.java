@@ -2,7 +2,6 @@ package io.parametric.worker;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Reaper;
-import io.parametric.shared.protocol.WorkerState;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -29,15 +28,14 @@ final class Heartbeat implements Runnable {
     private final Long parentPid;
     private final Runnable onParentGone;
     private final Reaper reaper;
-    private final JobWatchdog watchdog;
     private final ProbeFile liveness = ProbeFile.liveness();
     private final ProbeFile readiness = ProbeFile.readiness();
     private volatile boolean stopped;
+    private long nextReap = System.nanoTime();
 
     Heartbeat(Fleet fleet, Recovery recovery, List<Slot> slots, Duration interval, Long parentPid, Runnable onParentGone,
-              Reaper reaper, JobWatchdog watchdog) {
+              Reaper reaper) {
         this.reaper = reaper;
-        this.watchdog = watchdog;
         this.fleet = fleet;
         this.recovery = recovery;
         this.slots = slots;
@@ -100,22 +98,19 @@ final class Heartbeat implements Runnable {
             return false;
         }
         Set<Long> gone = new HashSet<>(recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), this::shouldStop));
+        // Closes and cancellations arrive on the slots' signals channels (WorkerSignals); the
+        // heartbeat only learns which slots the fleet no longer counts as live.
         for (Slot slot : live) {
-            long pid = slot.pid();
-            if (gone.contains(pid)
-                    || !recovery.call(() -> fleet.workerState(pid), this::shouldStop).map(WorkerState::takesJobs).orElse(false)) {
+            if (gone.contains(slot.pid())) {
                 slot.requestResync();
             }
-            if (slot.isRunningJob()) {
-                String cancel = fleet.cancelRequest(pid);
-                if (cancel != null) {
-                    watchdog.cancel(cancel);
-                    fleet.clearCancelRequest(pid);
-                }
-            }
         }
-        // After this process's own heartbeats, so it never reaps itself for its own slowness.
-        reaper.tick();
+        // After this process's own heartbeats, so it never reaps itself for its own slowness;
+        // at most once per reaper lock period, since the fleet reaps no more often than that.
+        if (System.nanoTime() - nextReap >= 0) {
+            reaper.tick();
+            nextReap = System.nanoTime() + reaper.lockPeriod().toNanos();
+        }
         return true;
     }
 

@@ -4,7 +4,10 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.Outcome;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,6 +47,16 @@ public final class JobWatchdog implements AutoCloseable {
     });
     private final Map<String, Thread> running = new ConcurrentHashMap<>();
     private final Map<String, Boolean> cancelled = new ConcurrentHashMap<>();
+    /** Cancellations that arrived before their job began here (it was taken, not yet running). */
+    private final Set<String> early = Collections.synchronizedSet(Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > EARLY_CANCELS_KEPT;
+        }
+    }));
+
+    /** How many early cancellations are remembered; older ones are for jobs this worker never ran. */
+    private static final int EARLY_CANCELS_KEPT = 1_000;
 
     /**
      * @param grace how long a timed-out job may ignore its interrupt
@@ -106,6 +119,11 @@ public final class JobWatchdog implements AutoCloseable {
             }, saturatedAdd(timeoutMs, grace.toMillis()), TimeUnit.MILLISECONDS);
         }
         running.put(payload.id(), thread);
+        if (early.remove(payload.id())) {
+            LOG.info("job {} was cancelled before it began: interrupting it", payload.id());
+            cancelled.put(payload.id(), true);
+            thread.interrupt();
+        }
         Outcome outcome;
         try {
             outcome = job.get();
@@ -138,11 +156,16 @@ public final class JobWatchdog implements AutoCloseable {
      * Interrupts a running job a manager cancelled; its failure is then stored as CANCELLED.
      *
      * @param jobId the job
-     * @return true when that job runs here and was interrupted
+     * @return true when that job runs here and was interrupted; false when it does not run yet
+     *     (it is interrupted as it begins, should it begin here)
      */
     public boolean cancel(String jobId) {
         Thread t = jobId == null ? null : running.get(jobId);
         if (t == null) {
+            if (jobId != null) {
+                // Taken (started in Redis) but not yet running here: interrupt it as it begins.
+                early.add(jobId);
+            }
             return false;
         }
         LOG.info("job {} was cancelled: interrupting it", jobId);

@@ -41,6 +41,7 @@ final class Launcher {
     private Fleet fleet;
     private Heartbeat heartbeat;
     private JobWatchdog watchdog;
+    private WorkerSignals signals;
     private final Set<Slot> announced = ConcurrentHashMap.newKeySet();
 
     Launcher(WorkerConfig config, PrintStream announceTo) {
@@ -64,6 +65,7 @@ final class Launcher {
                 allowlist.prefixes().isEmpty() ? "none (registered types only)" : allowlist);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pp-shutdown"));
         JobObserver observer = MetricsPort.startIfConfigured(fleet.keys().fleet(), redis::ping, config.slots());
+        signals = new WorkerSignals(fleet, slots, watchdog);
         for (int i = 0; i < config.slots(); i++) {
             Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered, watchdog, observer);
             slots.add(slot);
@@ -80,9 +82,12 @@ final class Launcher {
         }
         Reaper reaper = new Reaper(fleet, config.lease(), "worker-process-" + ProcessHandle.current().pid());
         heartbeat = new Heartbeat(fleet, recovery, slots, config.heartbeat(), config.parentPid(),
-                () -> new Thread(() -> System.exit(0), "pp-parent-gone").start(), reaper, watchdog);
+                () -> new Thread(() -> System.exit(0), "pp-parent-gone").start(), reaper);
         Thread hb = new Thread(heartbeat, "pp-heartbeat");
         hb.setDaemon(true);
+        Thread listener = new Thread(signals, "pp-signals");
+        listener.setDaemon(true);
+        listener.start();
         slotThreads.forEach(Thread::start);
         hb.start();
     }
@@ -132,6 +137,7 @@ final class Launcher {
     static final int EXIT_STUCK_JOB = 70;
 
     private void registered(Slot slot) {
+        signals.watch(slot);
         // One PP_READY per slot: a slot that registers again (Redis lost its data, or it rejoined
         // after being declared dead) is not a new worker for whoever started the process.
         if (config.announce() && announced.add(slot)) {
@@ -182,6 +188,9 @@ final class Launcher {
             }
             if (heartbeat != null) {
                 heartbeat.stop();
+            }
+            if (signals != null) {
+                signals.stop();
             }
             for (Slot slot : slots) {
                 boolean unfinished = slot.isRunningJob();

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * process, so an outage is logged once, not once per slot.
  *
  * <pre>{@code
- * String entry = recovery.call(() -> fleet.fetch(pid, Duration.ofSeconds(1)), () -> stopping);
+ * Fleet.Taken next = recovery.call(() -> fleet.take(pid), () -> stopping);
  * }</pre>
  */
 public final class Recovery {

@@ -18,6 +18,8 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,9 +27,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One worker of a worker process: its own pid, queue and thread. It registers (taking a backlog
- * job if there is one), then loops: block-move the next job from its pending list into its
- * in-flight list, mark it started, run it on its job thread, finish it (which may hand back the
- * next backlog job to run at once). Nothing that happens to one job, and no Redis outage, ends
+ * job if there is one), then loops: run the job in its in-flight list on its job thread and
+ * finish it — which, while jobs are queued, also takes and starts the next one, so a busy worker
+ * spends one round trip per job. Idle, it waits for a wake-up on its signals channel (or a few
+ * seconds) and takes its next job, already started, with one call. Nothing that happens to one job, and no Redis outage, ends
  * the loop; only a stop request does.
  */
 final class Slot implements Runnable {
@@ -37,8 +40,11 @@ final class Slot implements Runnable {
     /** Exit status of a spawned one-slot worker that finds it was reaped: its manager replaces it. */
     static final int EXIT_REAPED = 75;
 
-    /** How long one fetch blocks, so a stop request is noticed within about this time. */
-    static final Duration FETCH_TIMEOUT = Duration.ofSeconds(1);
+    /**
+     * How long an idle slot waits for a wake-up before it looks for work anyway (a wake-up lost
+     * while its process was not subscribed, or a backlog job nobody offered it).
+     */
+    static final Duration IDLE_TAKE_INTERVAL = Duration.ofSeconds(5);
 
     private final Fleet fleet;
     private final JobRunner runner;
@@ -58,10 +64,16 @@ final class Slot implements Runnable {
     private volatile boolean resyncRequested;
     private volatile boolean closedByFleet;
     private volatile Future<Outcome> running;
+    /** Wake-ups of an idle slot: a job waits, a stop or resync was requested (at most one permit). */
+    private final Semaphore wakeups = new Semaphore(0);
     /** The entry being processed (slot thread only). */
     private QueueEntry current;
     /** The last entry that broke the slot's own code (slot thread only). */
     private QueueEntry brokenEntry;
+    /** The next entry a finish already started, with how (slot thread only); see {@link #nextOf}. */
+    private StartedEntry started;
+    /** True while the slot holds an entry a take or finish started, until it has run it. */
+    private volatile boolean holding;
     private volatile QueueEntry runningEntry;
     private volatile JobPayload runningPayload;
 
@@ -107,19 +119,28 @@ final class Slot implements Runnable {
         return registered && !deregistered;
     }
 
-    /** @return true while a job runs on this slot */
+    /** @return true while a job runs on this slot, or the slot holds one already started in Redis */
     boolean isRunningJob() {
-        return running != null;
+        return running != null || holding;
     }
 
     /** Stops taking jobs; the running job finishes. */
     void requestStop() {
         stopRequested = true;
+        wake();
     }
 
     /** Asks the slot to check its registration at its next safe point (between jobs). */
     void requestResync() {
         resyncRequested = true;
+        wake();
+    }
+
+    /** Wakes the slot if it waits for work: a job was queued for it (see {@link WorkerSignals}). */
+    void wake() {
+        if (wakeups.availablePermits() == 0) {
+            wakeups.release();
+        }
     }
 
     /** @return true when the fleet (its manager) closed this slot rather than the process shutting down */
@@ -179,21 +200,22 @@ final class Slot implements Runnable {
                         break;
                     }
                 }
-                QueueEntry entry = next != null ? next : recovery.call(() -> fleet.fetch(pid, FETCH_TIMEOUT), () -> stopRequested);
+                QueueEntry entry = next != null ? next : idleTake();
                 next = null;
-                if (entry == null && !stopRequested) {
-                    // Idle for a fetch timeout: take a backlog job no one offered this worker.
-                    entry = recovery.call(() -> fleet.takeBacklog(pid), () -> stopRequested);
-                }
                 if (entry == null) {
                     continue;
                 }
-                if (stopRequested) {
+                if (stopRequested && (started == null || started.entry() != entry)) {
                     // Not started: it stays in the in-flight list and is handed back on deregistration.
+                    // (One a finish already started is this slot's running job: it runs to its end.)
                     break;
                 }
                 current = entry;
-                next = process(entry);
+                try {
+                    next = process(entry);
+                } finally {
+                    holding = started != null;
+                }
                 current = null;
             } catch (Recovery.GaveUp e) {
                 break;
@@ -213,6 +235,20 @@ final class Slot implements Runnable {
             deregister("closed by its manager", () -> false);
         }
         jobThread.shutdown();
+    }
+
+    /**
+     * Waits, idle, for a wake-up or {@link #IDLE_TAKE_INTERVAL}, then takes the next job (its own
+     * list first, else the backlog), already started.
+     *
+     * @return the entry, or null when nothing waits or the slot must stop or resync first
+     */
+    private QueueEntry idleTake() throws InterruptedException {
+        wakeups.tryAcquire(IDLE_TAKE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        if (stopRequested || resyncRequested) {
+            return null;
+        }
+        return nextOf(recovery.call(() -> fleet.take(pid), () -> stopRequested));
     }
 
     /**
@@ -326,10 +362,13 @@ final class Slot implements Runnable {
         } catch (IllegalArgumentException e) {
             return dropUnreadable(entry, e.getMessage());
         }
-        Fleet.Start started;
+        Fleet.Start start = this.started != null && this.started.entry() == entry ? this.started.start() : null;
+        this.started = null;
         try {
-            started = recovery.call(() -> fleet.start(pid, entry, payload.id(),
-                    Fleet.deadLetterEntry("job " + payload.id() + " has no job hash (never placed, or expired)", entry)));
+            if (start == null) {
+                start = recovery.call(() -> fleet.start(pid, entry, payload.id(),
+                        Fleet.deadLetterEntry("job " + payload.id() + " has no job hash (never placed, or expired)", entry)));
+            }
         } catch (Recovery.GaveUp e) {
             throw e;
         } catch (RuntimeException e) {
@@ -337,8 +376,8 @@ final class Slot implements Runnable {
             return finish(entry, Outcome.failure(payload.id(), pid, Reason.BAD_PAYLOAD.name(),
                     "job " + payload.id() + " cannot be started on worker " + pid + ": " + e.getMessage(), 0), payload.manager());
         }
-        if (!started.runs()) {
-            log.info("job {} skipped on worker {}: {}", payload.id(), pid, switch (started.code()) {
+        if (!start.runs()) {
+            log.info("job {} skipped on worker {}: {}", payload.id(), pid, switch (start.code()) {
                 case NO_JOB -> "it has no job hash (dead-lettered)";
                 case POISON -> "it is poison (over its delivery limit; dead-lettered)";
                 default -> "it was cancelled or already finished";
@@ -351,7 +390,7 @@ final class Slot implements Runnable {
         observer.started(payload);
         Outcome outcome;
         try {
-            outcome = execute(payload, (int) started.deliveries());
+            outcome = execute(payload, (int) start.deliveries());
         } finally {
             runningEntry = null;
             runningPayload = null;
@@ -435,7 +474,7 @@ final class Slot implements Runnable {
         String dead = Fleet.deadLetterEntry(reason, entry);
         try {
             Fleet.Finish f = recovery.call(() -> fleet.finish(pid, entry, failed, placedBy, dead));
-            return f.next();
+            return nextOf(f.next());
         } catch (RuntimeException e) {
             if (Recovery.isConnectionError(e)) {
                 throw e;
@@ -451,7 +490,7 @@ final class Slot implements Runnable {
      */
     private QueueEntry dropBroken(QueueEntry entry, String deadEntry) {
         if (recovery.call(() -> fleet.inFlight(pid)).contains(entry)) {
-            return recovery.call(() -> fleet.finish(pid, entry, null, null, deadEntry)).next();
+            return nextOf(recovery.call(() -> fleet.finish(pid, entry, null, null, deadEntry)).next());
         }
         recovery.call(() -> {
             fleet.deadLetter(deadEntry);
@@ -468,7 +507,7 @@ final class Slot implements Runnable {
                 log.warn("job {} finished on worker {} but was no longer in its in-flight list (handed to another worker);"
                         + " its outcome here is dropped", outcome == null ? "?" : outcome.jobId(), pid);
             }
-            return f.next();
+            return nextOf(f.next());
         } catch (RuntimeException e) {
             if (Recovery.isConnectionError(e)) {
                 throw e;
@@ -478,6 +517,21 @@ final class Slot implements Runnable {
             return dropBroken(entry, Fleet.deadLetterEntry("outcome cannot be stored: " + e.getMessage(), entry));
         }
     }
+
+    /**
+     * Remembers how a take or finish already started the next entry, so {@link #process} does not
+     * start it again.
+     *
+     * @return the next entry, or null
+     */
+    private QueueEntry nextOf(Fleet.Taken next) {
+        started = next != null && next.start() != null ? new StartedEntry(next.entry(), next.start()) : null;
+        holding = started != null;
+        return next == null ? null : next.entry();
+    }
+
+    /** An entry in the in-flight list that a finish started (its delivery counted). */
+    private record StartedEntry(QueueEntry entry, Fleet.Start start) {}
 
     private static void pauseAfterError() {
         try {

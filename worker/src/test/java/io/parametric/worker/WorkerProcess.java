@@ -87,8 +87,10 @@ final class WorkerProcess implements AutoCloseable {
         cmd.addAll(List.of(
                 "-cp", System.getProperty("java.class.path"),
                 "io.parametric.worker.WorkerMain",
-                "--redis", redisUrl, "--fleet", fleet, "--slots", Integer.toString(slots), "--announce",
-                "--heartbeat", "500ms"));
+                "--redis", redisUrl, "--fleet", fleet, "--slots", Integer.toString(slots), "--announce"));
+        if (!List.of(flags).contains("--heartbeat")) {
+            cmd.addAll(List.of("--heartbeat", "500ms"));
+        }
         cmd.addAll(List.of(flags));
         try {
             Path log = Files.createTempFile("pp-worker-", ".log");

@@ -4,6 +4,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.redis.LuaScript;
 import io.parametric.shared.redis.Redis;
+import io.parametric.shared.redis.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -244,17 +245,6 @@ public final class Fleet {
     }
 
     /**
-     * Blocks for the next job of a worker, moving it from pending to in-flight.
-     *
-     * @param pid the worker
-     * @param timeout how long to block (short, so shutdown is noticed)
-     * @return the entry, exactly as Redis holds it, or null on timeout
-     */
-    public QueueEntry fetch(long pid, Duration timeout) {
-        return QueueEntry.of(redis.blockingMoveBytes(keys.pending(pid), keys.inFlight(pid), timeout));
-    }
-
-    /**
      * @param pid a worker
      * @return the entries in its in-flight list (normally at most one), exactly as Redis holds them
      */
@@ -292,18 +282,31 @@ public final class Fleet {
     }
 
     /**
-     * Lets an idle worker take the next backlog job (see {@code take-6.lua}): a worker calls it
-     * when a fetch timed out, so a backlog job never waits for some worker to finish one.
+     * Lets an idle worker take its next job and start it (see {@code take-6.lua}): its own list
+     * first, else the fleet backlog. A worker calls it when woken and every few seconds while idle.
      *
      * @param pid the worker
-     * @return the entry now in its in-flight list, or null
+     * @return the job now in its in-flight list, or null when nothing waits (the worker is open)
      */
-    public QueueEntry takeBacklog(long pid) {
+    public Taken take(long pid) {
         List<?> reply = (List<?>) redis.evalBytes(TAKE,
                 List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(), keys.backlog(),
                         keys.workers()),
                 List.of(settings, Long.toString(pid)));
-        return reply.size() > 1 ? QueueEntry.of((byte[]) reply.get(1)) : null;
+        ScriptCode.of(reply);
+        return taken(reply, 1);
+    }
+
+    /**
+     * Listens to channels of this fleet (see {@link FleetKeys#signals}) until the subscription
+     * is closed or the connection lost.
+     *
+     * @param subscription what to do with messages
+     * @param channels the channels to start with
+     * @throws ProcessError REDIS_UNAVAILABLE when the connection was lost: listen again
+     */
+    public void listen(Subscription subscription, List<String> channels) {
+        redis.listen(subscription, channels);
     }
 
     /**
@@ -373,7 +376,7 @@ public final class Fleet {
         } else if (code == ScriptCode.RETRY) {
             LOG.info("job {} failed on worker {}; it will be retried (withRetries)", jobId, pid);
         }
-        return new Finish(code != ScriptCode.STALE, reply.size() > 1 ? QueueEntry.of((byte[]) reply.get(1)) : null);
+        return new Finish(code != ScriptCode.STALE, taken(reply, 1));
     }
 
     /**
@@ -396,9 +399,27 @@ public final class Fleet {
      * What {@link #finish} did.
      *
      * @param accepted false when the entry was no longer in-flight on this worker (re-homed): nothing written
-     * @param next a payload moved from the backlog into the worker's in-flight list, or null
+     * @param next the worker's next job, already in its in-flight list, or null
      */
-    public record Finish(boolean accepted, QueueEntry next) {}
+    public record Finish(boolean accepted, Taken next) {}
+
+    /**
+     * A job a script moved into a worker's in-flight list and started in the same call.
+     *
+     * @param entry the in-flight entry
+     * @param start how {@link #start} went for it; null when the entry is not readable as a job
+     *     (the worker dead-letters it)
+     */
+    public record Taken(QueueEntry entry, Start start) {}
+
+    /** @return the job a take or finish reply carries from {@code at} (entry, start code, deliveries), or null */
+    private static Taken taken(List<?> reply, int at) {
+        if (reply.size() < at + 3) {
+            return null;
+        }
+        long started = (Long) reply.get(at + 1);
+        return new Taken(QueueEntry.of((byte[]) reply.get(at)), started == 0 ? null : new Start(ScriptCode.of(started), (Long) reply.get(at + 2)));
+    }
 
     /**
      * Takes a worker out of the fleet and hands its jobs on (to open workers or the backlog);
@@ -406,17 +427,30 @@ public final class Fleet {
      *
      * @param pid the worker
      * @param includeInFlight true to hand on its in-flight job too (the worker is dead)
-     * @param newState "closing" (still finishing its running job), "closed" or "dead"
+     * @param newState "closing" (still finishing its running job), "closed" or "dead"; null to
+     *     leave it (an orphan: a worker already out of the fleet whose queue is still being handed on)
      * @param why for messages, e.g. "closed by its manager"
      * @return how many jobs moved, failed (pinned) and went to the dead-letter list
      */
     public Rehomed rehome(long pid, boolean includeInFlight, String newState, String why) {
-        List<?> reply = (List<?>) redis.eval(REHOME,
-                List.of(keys.pending(pid), keys.inFlight(pid), keys.worker(pid), keys.workers(),
-                        keys.openWorkers(), keys.backlog(), keys.deadLetter()),
-                List.of(settings, Long.toString(pid), includeInFlight ? "1" : "0", newState, why));
-        ScriptCode.of(reply);
-        return new Rehomed((Long) reply.get(1), (Long) reply.get(2), (Long) reply.get(3));
+        long moved = 0;
+        long failed = 0;
+        long deadLettered = 0;
+        long remaining;
+        do {
+            // One bounded script call per chunk of queued jobs (ProtocolSettings.REHOME_CHUNK).
+            List<?> reply = (List<?>) redis.eval(REHOME,
+                    List.of(keys.pending(pid), keys.inFlight(pid), keys.worker(pid), keys.workers(),
+                            keys.openWorkers(), keys.backlog(), keys.deadLetter(), keys.orphans()),
+                    List.of(settings, Long.toString(pid), includeInFlight ? "1" : "0", newState == null ? "" : newState,
+                            why));
+            ScriptCode.of(reply);
+            moved += (Long) reply.get(1);
+            failed += (Long) reply.get(2);
+            deadLettered += (Long) reply.get(3);
+            remaining = (Long) reply.get(4);
+        } while (remaining > 0);
+        return new Rehomed(moved, failed, deadLettered);
     }
 
     /**
@@ -447,13 +481,15 @@ public final class Fleet {
         ScriptCode code = ScriptCode.of(reply);
         long promoted = (Long) reply.get(1);
         if (code == ScriptCode.SKIPPED) {
-            return new Reaped(Reaped.Kind.SKIPPED, promoted, 0, List.of(), 0, 0, 0, 0);
+            return new Reaped(Reaped.Kind.SKIPPED, promoted, 0, List.of(), List.of(), 0, 0, 0, 0);
         }
         if (code == ScriptCode.GRACE) {
-            return new Reaped(Reaped.Kind.GRACE, promoted, (Long) reply.get(2), List.of(), 0, 0, 0, 0);
+            return new Reaped(Reaped.Kind.GRACE, promoted, (Long) reply.get(2), List.of(), List.of(), 0, 0, 0, 0);
         }
-        List<Long> pids = reply.subList(7, reply.size()).stream().map(p -> (Long) p).toList();
-        return new Reaped(Reaped.Kind.REAPED, promoted, 0, pids,
+        int orphanCount = ((Long) reply.get(7)).intValue();
+        List<Long> orphans = reply.subList(8, 8 + orphanCount).stream().map(p -> (Long) p).toList();
+        List<Long> pids = reply.subList(8 + orphanCount, reply.size()).stream().map(p -> (Long) p).toList();
+        return new Reaped(Reaped.Kind.REAPED, promoted, 0, pids, orphans,
                 (Long) reply.get(3), (Long) reply.get(4), (Long) reply.get(5), (Long) reply.get(6));
     }
 
@@ -464,12 +500,14 @@ public final class Fleet {
      * @param promoted delayed jobs moved to workers or the backlog
      * @param graced live workers re-scored to now after a Redis restart (kind GRACE)
      * @param reaped the pids of the workers found dead (kind REAPED)
+     * @param orphans workers out of the fleet with queued jobs still to hand on (kind REAPED): finish
+     *     them with {@link #rehome} and a null state
      * @param moved jobs of those workers handed on
      * @param failed pinned (WORKER_LOST) or cancelled jobs failed
      * @param deadLettered entries that were not jobs
      * @param poisoned in-flight jobs over their delivery limit, failed with POISON
      */
-    public record Reaped(Kind kind, long promoted, long graced, List<Long> reaped,
+    public record Reaped(Kind kind, long promoted, long graced, List<Long> reaped, List<Long> orphans,
                          long moved, long failed, long deadLettered, long poisoned) {
 
         /** What kind of tick it was. */

@@ -72,6 +72,11 @@ public final class FleetKeys {
         return prefix + "runid";
     }
 
+    /** @return set: pids of workers out of the fleet whose queued jobs are still being handed on, a chunk per call */
+    public String orphans() {
+        return prefix + "orphans";
+    }
+
     /** @return string: how many late completions were refused because the job had been re-homed (fencing) */
     public String staleFinishes() {
         return prefix + "stale";
@@ -99,6 +104,14 @@ public final class FleetKeys {
      */
     public String inFlight(long pid) {
         return prefix + "w:" + pid + ":inflight";
+    }
+
+    /**
+     * @param pid the worker
+     * @return pub/sub channel: signals to that worker ({@code j} a job waits, {@code c <id>} cancel, {@code x} closed)
+     */
+    public String signals(long pid) {
+        return prefix + "w:" + pid + ":signals";
     }
 
     /**

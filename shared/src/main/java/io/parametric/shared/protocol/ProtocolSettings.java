@@ -24,6 +24,18 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
     /** Delayed jobs promoted per reaper tick. */
     public static final int PROMOTE_PER_TICK = 1000;
 
+    /** Queued jobs one re-homing call hands on; a worker with more is handed on in further calls. */
+    public static final int REHOME_CHUNK = 500;
+
+    /** Orphans (workers out of the fleet with queued jobs left) a reaper tick reports for finishing. */
+    public static final int ORPHANS_PER_TICK = 16;
+
+    /** Lists a cancel may scan to remove a queued job; past this length the job is left as a tombstone. */
+    public static final int CANCEL_SCAN_MAX = 1_000;
+
+    /** Entries a finish may drop (cancelled, poison, no job hash) while looking for the next job to start. */
+    public static final int SKIP_PER_FINISH = 16;
+
     /** The first retry's delay; each further retry waits twice as long. */
     public static final Duration RETRY_BASE = Duration.ofSeconds(1);
 
@@ -41,6 +53,10 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
                 + ";retryBaseMs=" + RETRY_BASE.toMillis()
                 + ";retryMaxMs=" + RETRY_MAX.toMillis()
                 + ";minuteTtl=" + MINUTE_COUNTER_TTL.toSeconds()
-                + ";eventsCap=" + EVENTS_CAP;
+                + ";eventsCap=" + EVENTS_CAP
+                + ";skipMax=" + SKIP_PER_FINISH
+                + ";chunk=" + REHOME_CHUNK
+                + ";orphansPerTick=" + ORPHANS_PER_TICK
+                + ";scanMax=" + CANCEL_SCAN_MAX;
     }
 }

@@ -62,14 +62,25 @@ public final class Reaper {
         this.owner = owner;
     }
 
+    /** @return how often at most the fleet reaps (a tick more often only promotes delayed jobs) */
+    public Duration lockPeriod() {
+        return lockPeriod;
+    }
+
     /**
-     * Runs one tick and logs what it found.
+     * Runs one tick and logs what it found. Workers reaped with more queued jobs than one script
+     * call hands on (orphans) are finished here, one bounded call per chunk.
      *
      * @return what it did
      * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
      */
     public Fleet.Reaped tick() {
         Fleet.Reaped r = fleet.reap(lease, lockPeriod, owner);
+        for (long orphan : r.orphans()) {
+            Fleet.Rehomed rest = fleet.rehome(orphan, false, null, "its worker left the fleet");
+            LOG.info("handed on the rest of reaped worker {}'s queue in fleet '{}': {} jobs moved, {} failed",
+                    orphan, fleet.keys().fleet(), rest.moved(), rest.failed());
+        }
         if (r.kind() == Fleet.Reaped.Kind.GRACE && r.graced() > 0) {
             LOG.warn("Redis of fleet '{}' restarted (new run id): gave {} live workers one lease ({}) of grace before reaping",
                     fleet.keys().fleet(), r.graced(), lease);

@@ -13,7 +13,6 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
-import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -120,19 +119,6 @@ public final class Redis implements AutoCloseable {
                 throw e;
             }
         }, script.repeatSafe());
-    }
-
-    /**
-     * Blocks until an entry can be moved from the head of one list to the tail of another,
-     * returning its exact bytes.
-     *
-     * @param from source list
-     * @param to destination list
-     * @param timeout how long to block
-     * @return the moved entry, or null on timeout
-     */
-    public byte[] blockingMoveBytes(String from, String to, Duration timeout) {
-        return callOnce(() -> client.blmove(utf8(from), utf8(to), ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
     }
 
     /** @param key a list @return its entries, exact bytes */
@@ -414,6 +400,23 @@ public final class Redis implements AutoCloseable {
             if (pipe != null) {
                 responses.add(pipe.evalsha(script.sha(), keys, args));
             }
+        }
+    }
+
+    /**
+     * Listens on channels with a connection of its own, blocking the calling thread until the
+     * subscription is closed or the connection is lost.
+     *
+     * @param subscription what to do with messages
+     * @param channels the channels to start with (at least one)
+     * @throws ProcessError REDIS_UNAVAILABLE when the connection was lost: listen again
+     */
+    public void listen(Subscription subscription, List<String> channels) {
+        try {
+            client.subscribe(subscription.fresh(), channels.toArray(String[]::new));
+        } catch (JedisConnectionException e) {
+            throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                    "Redis at " + safeUrl + " dropped a subscription (" + rootMessage(e) + "); listening again", e);
         }
     }
 

@@ -1,8 +1,10 @@
 --[[
-  Cancels a job, acknowledged in its job hash. A queued or delayed job is removed from wherever it
-  waits (a worker's pending list, the backlog, the delayed-jobs set) and fails with CANCELLED; its
-  manager is notified. A running job is marked 'cancelling' and its worker hash gets the field
-  'cancel' = job id: the worker interrupts the job, and finish-8.lua stores its failure as
+  Cancels a job, acknowledged in its job hash. A queued or delayed job fails with CANCELLED at once
+  (its manager is notified) and is removed from wherever it waits — a worker's pending list or the
+  backlog when that list holds at most S.scanMax entries, else it stays there as a tombstone that
+  the taking worker drops unrun; the delayed-jobs set always. A running job is marked 'cancelling' and its worker hash gets the field
+  'cancel' = job id and the worker is told on its signals channel ('c <job id>'; the stored field
+  outlives a message lost while the worker was not subscribed): the worker interrupts the job, and finish-8.lua stores its failure as
   CANCELLED (a job that still returns normally keeps its return). A job fetched but not yet
   started is dropped by start-4.lua when it sees the state.
   Reaches the keys of the worker holding the job, the backlog, the delayed-jobs set and the
@@ -35,14 +37,19 @@ if state == 'running' or state == 'cancelling' then
   redis.call('HSET', KEYS[1], 'state', 'cancelling')
   if pid ~= '' then
     redis.call('HSET', k_worker(pid), 'cancel', jobid)
+    redis.call('PUBLISH', k_signals(pid), 'c ' .. jobid)
   end
   return {CODE.INTERRUPTING, tonumber(pid) or 0}
 end
--- Waiting: the placed payload is the exact entry on the lists (re-homing moves it unchanged).
-if pid ~= '' then
+-- Waiting: the placed payload is the exact entry on the lists (re-homing moves it unchanged). A
+-- list longer than S.scanMax is not scanned: the entry stays as a tombstone that the worker
+-- taking it drops (its job hash says cancelled), so a cancel never walks a long list.
+if pid ~= '' and redis.call('LLEN', k_pending(pid)) <= S.scanMax then
   redis.call('LREM', k_pending(pid), 0, payload)
 end
-redis.call('LREM', k_backlog(), 0, payload)
+if redis.call('LLEN', k_backlog()) <= S.scanMax then
+  redis.call('LREM', k_backlog(), 0, payload)
+end
 redis.call('ZREM', k_delayed(), payload)
 local outcome = cjson.encode({v = S.version, jobId = jobid, pid = tonumber(pid) or 0, ok = false, reason = 'CANCELLED',
   message = 'job ' .. jobid .. ' was cancelled before it ran', attempt = 0})

@@ -1,7 +1,9 @@
 --[[
-  Finishes a job: stores its outcome in the job hash and the worker hash, removes it from the
-  worker's in-flight list, notifies the placing manager (and any watchers), then takes the next backlog job when the
-  worker's own list is empty, else puts the worker on the open-worker list. Also used to drop an
+  Finishes a job and starts the next (finish-and-take-next, one round trip per job on a busy
+  worker): stores its outcome in the job hash and the worker hash, removes it from the worker's
+  in-flight list, notifies the placing manager (and any watchers), then takes the worker's next
+  job — its pending list first, else the backlog — into in-flight and starts it as start-4.lua
+  does (lib.lua's take_and_start), or, with nothing to take, puts the worker on the open-worker list. Also used to drop an
   entry that cannot be read as a job (with a dead-letter entry instead of, or beside, an outcome).
   Retries: a JOB_FAILED outcome of a job whose payload asks for retries (field retries) and has
   attempts left is not stored: the job goes to the delayed-jobs set, due after 1 s, 2 s, 4 s ... (at most 1 h)
@@ -27,13 +29,14 @@
     ARGV[5] job state: 'done' or 'failed'
     ARGV[6] dead-letter entry, or ''
     ARGV[7] '1' to notify the manager, else ''
-  Reaches the delayed-jobs set and the completion lists of the job's watchers (managers that
-  re-attached with job(id)) through lib.lua's k_* functions.
+  Reaches the delayed-jobs set, the completion lists of the job's watchers (managers that
+  re-attached with job(id)) and the job hash of the next job through lib.lua's k_* functions.
   Output:
-    {OK}          finished; the worker is open or has jobs queued
-    {OK, payload} finished; payload was taken from the backlog into in-flight
+    {OK}          finished; nothing to take: the worker is open
+    {OK, payload, started, deliveries}  finished; payload was taken into in-flight; started is
+                  OK (run it, deliveries counted) or 0 (not readable as a job: dead-letter it)
     {RETRY}       the job failed and will be retried (in the delayed-jobs set); as {OK} otherwise
-    {RETRY, payload} as {OK, payload}, after scheduling a retry
+    {RETRY, payload, started, deliveries}  as {OK, payload, ...}, after scheduling a retry
     {REPEATED}    this worker's outcome for the job is already stored (a repeated call): nothing written
     {STALE}       stale: the entry is no longer in this worker's in-flight list (re-homed), nothing written
 ]]
@@ -103,11 +106,11 @@ local state = redis.call('HGET', KEYS[3], 'state')
 if state == 'closing' or state == 'closed' or state == 'dead' then
   return {code}
 end
+local next_job, started, deliveries = take_and_start(ARGV[3])
+if next_job then
+  return {code, next_job, started, deliveries}
+end
 if redis.call('LLEN', KEYS[2]) == 0 then
-  local next_job = redis.call('LMOVE', KEYS[5], KEYS[1], 'LEFT', 'RIGHT')
-  if next_job then
-    return {code, next_job}
-  end
   redis.call('LREM', KEYS[4], 0, ARGV[3])
   redis.call('RPUSH', KEYS[4], ARGV[3])
   redis.call('HSET', KEYS[3], 'state', 'idle')

@@ -31,9 +31,11 @@ local function k_dead() return P .. 'dead' end
 local function k_reaper() return P .. 'reaper' end
 local function k_runid() return P .. 'runid' end
 local function k_stale() return P .. 'stale' end
+local function k_orphans() return P .. 'orphans' end
 local function k_worker(pid) return P .. 'w:' .. pid end
 local function k_pending(pid) return P .. 'w:' .. pid .. ':pending' end
 local function k_inflight(pid) return P .. 'w:' .. pid .. ':inflight' end
+local function k_signals(pid) return P .. 'w:' .. pid .. ':signals' end
 local function k_value(name) return P .. 'v:' .. name end
 local function k_worker_value(pid, name) return P .. 'w:' .. pid .. ':v:' .. name end
 local function k_job(id) return P .. 'job:' .. id end
@@ -91,10 +93,14 @@ local function worker_has_type(pid, jobtype)
   return string.find(types, ',' .. jobtype .. ',', 1, true) ~= nil
 end
 
--- Queue a payload on a worker's pending list; the worker is no longer open.
+-- Queue a payload on a worker's pending list; the worker is no longer open. An idle worker is
+-- woken on its signals channel (a busy one takes the job when it finishes its own).
 local function push_to_worker(pid, jobid, payload)
   redis.call('RPUSH', k_pending(pid), payload)
   redis.call('LREM', k_open(), 0, pid)
+  if redis.call('HGET', k_worker(pid), 'state') == 'idle' then
+    redis.call('PUBLISH', k_signals(pid), 'j')
+  end
   redis.call('HSET', k_worker(pid), 'state', 'busy')
   if jobid and jobid ~= '' then
     redis.call('HSET', k_job(jobid), 'state', 'queued', 'pid', pid)
@@ -202,10 +208,15 @@ end
 -- Takes a worker out of the fleet and hands its jobs on: each queued (and, when include_inflight,
 -- in-flight) job goes to an open worker or the fleet backlog; pinned jobs fail with WORKER_LOST;
 -- an in-flight job that has used up its deliveries is poison; entries that are not jobs go to
--- the dead-letter list. Returns moved, failed, dead-lettered, poisoned.
+-- the dead-letter list. Hands on at most S.chunk queued jobs per call; new_state '' hands on the
+-- next chunk of a worker already out of the fleet (an orphan) and changes nothing else. Returns
+-- moved, failed, dead-lettered, poisoned, and how many queued jobs remain (call again).
 local function rehome_worker(pid, include_inflight, new_state, why)
   local whash, pending, inflight = k_worker(pid), k_pending(pid), k_inflight(pid)
-  if redis.call('EXISTS', whash) == 1 then
+  if new_state ~= '' and redis.call('EXISTS', whash) == 1 then
+    if redis.call('HGET', whash, 'state') ~= new_state then
+      redis.call('PUBLISH', k_signals(pid), 'x')
+    end
     redis.call('HSET', whash, 'state', new_state)
     if new_state ~= 'closing' then
       -- An ended worker's hash stays readable (workers(), a late heartbeat learns its state) for
@@ -213,11 +224,16 @@ local function rehome_worker(pid, include_inflight, new_state, why)
       redis.call('EXPIRE', whash, S.jobTtl)
     end
   end
-  redis.call('LREM', k_open(), 0, pid)
-  if new_state ~= 'closing' then
+  if new_state ~= '' then
+    redis.call('LREM', k_open(), 0, pid)
+  end
+  if new_state ~= 'closing' and new_state ~= '' then
     redis.call('ZREM', k_workers(), pid)
   end
 
+  -- In-flight holds at most the running job; queued jobs are handed on S.chunk per call, so no
+  -- call walks a list of unbounded length. A worker with more left stays in 'orphans' until a
+  -- further call (its closer's, or the reaper's) empties its list.
   local entries, running = {}, {}
   if include_inflight then
     for _, e in ipairs(redis.call('LRANGE', inflight, 0, -1)) do
@@ -226,8 +242,18 @@ local function rehome_worker(pid, include_inflight, new_state, why)
     end
     redis.call('DEL', inflight)
   end
-  for _, e in ipairs(redis.call('LRANGE', pending, 0, -1)) do entries[#entries + 1] = e end
-  redis.call('DEL', pending)
+  for _ = 1, S.chunk do
+    local e = redis.call('LPOP', pending)
+    if not e then break end
+    entries[#entries + 1] = e
+  end
+  local remaining = redis.call('LLEN', pending)
+  if remaining > 0 and new_state ~= 'closing' then
+    -- Out of the fleet with jobs left: a reaper finishes the hand-on if this caller does not.
+    redis.call('SADD', k_orphans(), pid)
+  else
+    redis.call('SREM', k_orphans(), pid)
+  end
 
   local moved, failed, dead, poisoned = 0, 0, 0, 0
   for i, payload in ipairs(entries) do
@@ -265,7 +291,7 @@ local function rehome_worker(pid, include_inflight, new_state, why)
       end
     end
   end
-  return moved, failed, dead, poisoned
+  return moved, failed, dead, poisoned, remaining
 end
 
 -- Moves up to max delayed jobs that are due (score <= now) to an open worker or the backlog.
@@ -285,4 +311,67 @@ local function promote_due(now, max)
     end
   end
   return #due
+end
+
+-- Starts an entry that is in a worker's in-flight list: counts the delivery and marks the job
+-- running, unless the job has no hash (dead-letter entry written; the job fails BAD_PAYLOAD where
+-- the entry names its manager), was cancelled or already ended, or is over its delivery limit
+-- (poison). Returns the code (OK, NO_JOB, NOT_RUNNABLE or POISON) and the delivery count.
+local function start_entry(pid, payload, jobid, dead_entry)
+  local jkey = k_job(jobid)
+  if redis.call('EXISTS', jkey) == 0 then
+    redis.call('RPUSH', k_dead(), dead_entry)
+    -- The entry still names its manager: fail the job there, so its waiter raises instead of hanging.
+    local ok, job = pcall(cjson.decode, payload)
+    if ok and type(job) == 'table' and type(job.id) == 'string' and type(job.manager) == 'string' and job.manager ~= '' then
+      fail_job(job.id, job.manager, cjson.encode({v = S.version, jobId = job.id, pid = tonumber(pid) or 0, ok = false,
+        reason = 'BAD_PAYLOAD', message = 'job ' .. job.id .. ' has no job hash on worker ' .. pid
+          .. ' (it expired, was deleted, or the entry was never placed by a manager); it went to the dead-letter list',
+        attempt = 0}))
+    end
+    return CODE.NO_JOB, 0
+  end
+  local state = redis.call('HGET', jkey, 'state')
+  if state == 'cancelled' or state == 'cancelling' or state == 'done' or state == 'failed' then
+    return CODE.NOT_RUNNABLE, 0
+  end
+  local deliveries = redis.call('HINCRBY', jkey, 'deliveries', 1)
+  local ok, job = pcall(cjson.decode, payload)
+  if ok and type(job) == 'table' and type(job.id) == 'string' and deliveries > delivery_limit(job) then
+    poison_job(job, payload, deliveries, pid)
+    return CODE.POISON, deliveries
+  end
+  redis.call('HSET', jkey, 'state', 'running', 'pid', pid, 'started', now_ms())
+  redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', jobid)
+  emit_event('STARTED', jobid, pid)
+  return CODE.OK, deliveries
+end
+
+-- Takes a worker's next job into its in-flight list — its own pending list first, else the fleet
+-- backlog — and starts it (start_entry). Entries that are not to run (cancelled, no job hash,
+-- poison) are dropped from in-flight and the next is taken, at most S.skipMax of them. An entry
+-- that cannot be read as a job, or whose job hash cannot be updated, is returned unstarted: the
+-- worker dead-letters or fails it. Returns the
+-- entry, its start code (0 when unstarted) and deliveries; nil when there is nothing to take.
+local function take_and_start(pid)
+  local inflight = k_inflight(pid)
+  for _ = 0, S.skipMax do
+    local entry = redis.call('LMOVE', k_pending(pid), inflight, 'LEFT', 'RIGHT')
+      or redis.call('LMOVE', k_backlog(), inflight, 'LEFT', 'RIGHT')
+    if not entry then return nil end
+    local ok, job = pcall(cjson.decode, entry)
+    if not ok or type(job) ~= 'table' or type(job.id) ~= 'string' or job.id == '' or job.v ~= S.version
+        or (job.form ~= 'type' and job.form ~= 'record' and job.form ~= 'lambda') then
+      return entry, 0, 0
+    end
+    local started, code, deliveries = pcall(start_entry, pid, entry, job.id, cjson.encode({
+      reason = 'job ' .. job.id .. ' has no job hash (never placed, or expired)', entry = entry}))
+    -- A job hash Redis refuses to update (a field that is not a number, a key of another type):
+    -- handed over unstarted, the worker's start-4.lua call fails the same way and it fails the job.
+    if not started then return entry, 0, 0 end
+    if code == CODE.OK then return entry, code, deliveries end
+    redis.call('LREM', inflight, 1, entry)
+    redis.call('HDEL', k_worker(pid), 'job')
+  end
+  return nil
 end

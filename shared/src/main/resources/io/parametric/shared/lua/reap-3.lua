@@ -2,7 +2,7 @@
   One reaper tick, timed by Redis's clock: promotes due delayed jobs, then — at most once per
   lock period across the fleet — re-homes the jobs of every worker whose last heartbeat is older
   than its lease (its hash field 'lease', ms, else ARGV[2]) (lib.lua's rehome_worker: in-flight and queued jobs to open workers or the
-  backlog, counted; pinned ones fail WORKER_LOST; an in-flight job that used up its deliveries
+  backlog, counted, at most S.chunk queued jobs per worker per call; pinned ones fail WORKER_LOST; an in-flight job that used up its deliveries
   fails POISON). After a Redis restart (its run_id changed) it reaps nobody: every live worker is
   re-scored to now, one lease of grace, so an outage does not make the whole fleet look dead.
   Reaches the keys of the workers it finds through lib.lua's k_* functions.
@@ -19,7 +19,9 @@
     {SKIPPED, promoted}                                       another reaper reaped within the lock period
     {GRACE, promoted, workers}                               Redis restarted: workers given a lease of grace
                                                              (workers 0 on a fleet's first tick: no run id seen before)
-    {OK, promoted, reaped, moved, failed, dead_lettered, poisoned, pid1, pid2, ...}  reaped those pids
+    {OK, promoted, reaped, moved, failed, dead_lettered, poisoned, n, orphan1 .. orphann, pid1, pid2, ...}
+        reaped those pids (each hands on at most S.chunk queued jobs); the orphans are workers out
+        of the fleet with queued jobs left, for the caller to finish with rehome-7.lua
 ]]
 local now = now_ms()
 local promoted = promote_due(now, S.promoteMax)
@@ -62,6 +64,9 @@ for _, pid in ipairs(dead) do
   reply[5] = reply[5] + failed
   reply[6] = reply[6] + dl
   reply[7] = reply[7] + poisoned
-  reply[#reply + 1] = tonumber(pid)
 end
+local orphans = redis.call('SRANDMEMBER', k_orphans(), S.orphansPerTick)
+reply[8] = #orphans
+for _, pid in ipairs(orphans) do reply[#reply + 1] = tonumber(pid) end
+for _, pid in ipairs(dead) do reply[#reply + 1] = tonumber(pid) end
 return reply

@@ -15,13 +15,17 @@
     KEYS[5] open-worker list
     KEYS[6] backlog list
     KEYS[7] dead-letter list
+    KEYS[8] orphans (set)
     ARGV[1] settings (see lib.lua)
     ARGV[2] pid
     ARGV[3] '1' to hand on the in-flight job too (the worker is dead), else '0'
-    ARGV[4] the worker's new state: 'closing', 'closed' or 'dead'
+    ARGV[4] the worker's new state: 'closing', 'closed' or 'dead'; '' to leave it as it is
     ARGV[5] reason for messages (e.g. 'closed', 'missed heartbeats')
   Output:
-    {OK, moved, failed (pinned, poison or cancelled), dead_lettered}
+    {OK, moved, failed (pinned, poison or cancelled), dead_lettered, remaining}
+  At most S.chunk queued jobs are handed on per call: while 'remaining' is above 0, call again
+  (a worker out of the fleet with jobs left is in 'orphans', which the reaper finishes with
+  ARGV[4] = '': hand on the next chunk, change nothing else).
 ]]
-local moved, failed, dead, poisoned = rehome_worker(ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5])
-return {CODE.OK, moved, failed + poisoned, dead}
+local moved, failed, dead, poisoned, remaining = rehome_worker(ARGV[2], ARGV[3] == '1', ARGV[4], ARGV[5])
+return {CODE.OK, moved, failed + poisoned, dead, remaining}

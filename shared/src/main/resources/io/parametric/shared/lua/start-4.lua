@@ -23,29 +23,5 @@
   On NO_JOB, NOT_RUNNABLE and POISON the entry stays in the in-flight list: the worker drops it with finish-8.lua
   (no outcome), which also takes its next backlog job or reopens it, as after any job.
 ]]
-if redis.call('EXISTS', KEYS[1]) == 0 then
-  redis.call('RPUSH', KEYS[4], ARGV[5])
-  -- The entry still names its manager: fail the job there, so its waiter raises instead of hanging.
-  local ok, job = pcall(cjson.decode, ARGV[3])
-  if ok and type(job) == 'table' and type(job.id) == 'string' and type(job.manager) == 'string' and job.manager ~= '' then
-    fail_job(job.id, job.manager, cjson.encode({v = S.version, jobId = job.id, pid = tonumber(ARGV[2]) or 0, ok = false,
-      reason = 'BAD_PAYLOAD', message = 'job ' .. job.id .. ' has no job hash on worker ' .. ARGV[2]
-        .. ' (it expired, was deleted, or the entry was never placed by a manager); it went to the dead-letter list',
-      attempt = 0}))
-  end
-  return {CODE.NO_JOB}
-end
-local state = redis.call('HGET', KEYS[1], 'state')
-if state == 'cancelled' or state == 'cancelling' or state == 'done' or state == 'failed' then
-  return {CODE.NOT_RUNNABLE}
-end
-local deliveries = redis.call('HINCRBY', KEYS[1], 'deliveries', 1)
-local ok, job = pcall(cjson.decode, ARGV[3])
-if ok and type(job) == 'table' and type(job.id) == 'string' and deliveries > delivery_limit(job) then
-  poison_job(job, ARGV[3], deliveries, ARGV[2])
-  return {CODE.POISON, deliveries}
-end
-redis.call('HSET', KEYS[1], 'state', 'running', 'pid', ARGV[2], 'started', now_ms())
-redis.call('HSET', KEYS[2], 'state', 'busy', 'job', ARGV[4])
-emit_event('STARTED', ARGV[4], ARGV[2])
-return {CODE.OK, deliveries}
+local code, deliveries = start_entry(ARGV[2], ARGV[3], ARGV[4], ARGV[5])
+return {code, deliveries}

@@ -1,8 +1,10 @@
 --[[
-  An idle worker takes the next backlog job. Finishing and registering already take backlog jobs;
-  this covers a job that reached the backlog while every worker able to run it was idle but not
-  offered it (placement limited to a manager's own workers, a worker that re-joined under a new
-  pid, state restored from an older Redis), so no backlog job waits for a worker to finish one.
+  A worker takes its next job — its own pending list first, else the fleet backlog — and starts it
+  (lib.lua's take_and_start, as finish-8.lua does after a job). A worker calls it when it is woken
+  on its signals channel ('j': a job was queued for it while it was idle) and every few seconds
+  while idle (a wake-up lost while it was not subscribed, or a backlog job nobody offered it:
+  placement limited to a manager's own workers, a worker that re-joined under a new pid). With
+  nothing to take the worker is (back) on the open-worker list, once.
   Input:
     KEYS[1] the worker's in-flight list
     KEYS[2] the worker's pending list
@@ -13,15 +15,22 @@
     ARGV[1] settings (see lib.lua)
     ARGV[2] pid
   Output:
-    {OK, payload}  moved from the backlog into the worker's in-flight list
-    {OK}           nothing to take, or the worker is busy, closing or no longer live
+    {OK, payload, started, deliveries}  payload was taken into in-flight; started is OK (run it,
+                                        its delivery counted) or 0 (not readable as a job: dead-letter it)
+    {OK}                                nothing taken: nothing waits, the worker already holds an
+                                        in-flight entry, or it is closing or no longer live
 ]]
+local pid = ARGV[2]
 local state = redis.call('HGET', KEYS[3], 'state')
 if state ~= 'idle' and state ~= 'busy' then return {CODE.OK} end
-if redis.call('ZSCORE', KEYS[6], ARGV[2]) == false then return {CODE.OK} end
-if redis.call('LLEN', KEYS[1]) > 0 or redis.call('LLEN', KEYS[2]) > 0 then return {CODE.OK} end
-local job = redis.call('LMOVE', KEYS[5], KEYS[1], 'LEFT', 'RIGHT')
-if not job then return {CODE.OK} end
-redis.call('LREM', KEYS[4], 0, ARGV[2])
-redis.call('HSET', KEYS[3], 'state', 'busy')
-return {CODE.OK, job}
+if redis.call('ZSCORE', KEYS[6], pid) == false then return {CODE.OK} end
+if redis.call('LLEN', KEYS[1]) > 0 then return {CODE.OK} end
+local entry, started, deliveries = take_and_start(pid)
+redis.call('LREM', KEYS[4], 0, pid)
+if entry then
+  redis.call('HSET', KEYS[3], 'state', 'busy')
+  return {CODE.OK, entry, started, deliveries}
+end
+redis.call('RPUSH', KEYS[4], pid)
+redis.call('HSET', KEYS[3], 'state', 'idle')
+return {CODE.OK}

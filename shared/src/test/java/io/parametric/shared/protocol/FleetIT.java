@@ -54,9 +54,9 @@ class FleetIT {
         long pid = register(",echo,");
         String job = payload("j1");
         assertThat(fleet.place(List.of(Placement.onWorker("j1", job, "echo", "m1", pid)), null)).containsExactly(pid);
-        QueueEntry fetched = fleet.fetch(pid, Duration.ofSeconds(1));
-        assertThat(fetched.text()).isEqualTo(job);
-        assertThat(fleet.start(pid, fetched, "j1", "x")).isEqualTo(new Fleet.Start(ScriptCode.OK, 1));
+        Fleet.Taken taken = fleet.take(pid);
+        assertThat(taken).isEqualTo(new Fleet.Taken(QueueEntry.of(job), new Fleet.Start(ScriptCode.OK, 1)));
+        QueueEntry fetched = taken.entry();
         Fleet.Finish finish = fleet.finish(pid, fetched, Outcome.success("j1", pid, Json.tree(55), 1), "m1", null);
         assertThat(finish.accepted()).isTrue();
         assertThat(finish.next()).isNull();
@@ -73,11 +73,43 @@ class FleetIT {
         fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid)), null);
         List<Long> where = fleet.place(List.of(new Placement("b", payload("b"), "", "m1", Placement.OPEN, Placement.BACKLOG)), null);
         assertThat(where).containsExactly(0L);
-        QueueEntry a = fleet.fetch(pid, Duration.ofSeconds(1));
-        fleet.start(pid, a, "a", "x");
+        QueueEntry a = fleet.take(pid).entry();
         Fleet.Finish finish = fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null);
-        assertThat(finish.next().text()).isEqualTo(payload("b"));
+        assertThat(finish.next()).isEqualTo(new Fleet.Taken(QueueEntry.of(payload("b")), new Fleet.Start(ScriptCode.OK, 1)));
         assertThat(redis.lrange(fleet.keys().inFlight(pid))).containsExactly(payload("b"));
+    }
+
+    @Test
+    void finishStartsTheNextQueuedJobInTheSameCallAndSkipsCancelledOnes() {
+        long pid = register(",echo,");
+        fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid),
+                Placement.onWorker("gone", payload("gone"), "", "m1", pid),
+                Placement.onWorker("c", payload("c"), "", "m1", pid)), null);
+        QueueEntry a = fleet.take(pid).entry();
+        redis.hset(fleet.keys().job("gone"), Map.of("state", "cancelled"));
+
+        Fleet.Finish finish = fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null);
+
+        assertThat(finish.next()).as("the cancelled job is dropped, the next one taken")
+                .isEqualTo(new Fleet.Taken(QueueEntry.of(payload("c")), new Fleet.Start(ScriptCode.OK, 1)));
+        assertThat(redis.hget(fleet.keys().job("c"), "state")).isEqualTo("running");
+        assertThat(redis.lrange(fleet.keys().inFlight(pid))).containsExactly(payload("c"));
+        assertThat(redis.llen(fleet.keys().pending(pid))).isZero();
+    }
+
+    @Test
+    void aNextJobWhoseHashCannotBeUpdatedIsHandedOverUnstarted() {
+        long pid = register(",echo,");
+        fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid),
+                Placement.onWorker("b", payload("b"), "", "m1", pid)), null);
+        QueueEntry a = fleet.take(pid).entry();
+        redis.hset(fleet.keys().job("b"), Map.of("deliveries", "not a number"));
+
+        Fleet.Finish finish = fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null);
+
+        assertThat(finish.accepted()).isTrue();
+        assertThat(finish.next()).as("the worker fails it itself").isEqualTo(new Fleet.Taken(QueueEntry.of(payload("b")), null));
+        assertThat(redis.hget(fleet.keys().job("a"), "state")).isEqualTo("done");
     }
 
     @Test
@@ -105,10 +137,45 @@ class FleetIT {
     }
 
     @Test
+    void rehomingALongQueueHandsItOnInBoundedCallsAndLeavesNoOrphan() {
+        long closing = register(",echo,");
+        int queued = ProtocolSettings.REHOME_CHUNK * 2 + 7;
+        List<Placement> many = new java.util.ArrayList<>();
+        for (int i = 0; i < queued; i++) {
+            many.add(Placement.onWorker("q" + i, payload("q" + i), "", "m1", closing));
+        }
+        fleet.place(many, null);
+
+        Fleet.Rehomed r = fleet.rehome(closing, false, "closed", "closed by test");
+
+        assertThat(r.moved()).isEqualTo(queued);
+        assertThat(redis.llen(fleet.keys().backlog())).isEqualTo(queued);
+        assertThat(redis.llen(fleet.keys().pending(closing))).isZero();
+        assertThat(redis.batch(b -> b.exists(fleet.keys().orphans())).get(0)).as("no orphan left").isIn(false, 0L);
+    }
+
+    @Test
+    void cancelLeavesATombstoneInALongListThatTheTakingWorkerDrops() {
+        long pid = register(",echo,");
+        int queued = ProtocolSettings.CANCEL_SCAN_MAX + 2;
+        List<Placement> many = new java.util.ArrayList<>();
+        for (int i = 0; i < queued; i++) {
+            many.add(Placement.onWorker("t" + i, payload("t" + i), "", "m1", pid));
+        }
+        fleet.place(many, null);
+
+        assertThat(fleet.cancel("t0", "test")).isEqualTo(Fleet.Cancel.REMOVED);
+
+        assertThat(redis.llen(fleet.keys().pending(pid))).as("not scanned").isEqualTo(queued);
+        assertThat(redis.hget(fleet.keys().job("t0"), "state")).isEqualTo("cancelled");
+        assertThat(fleet.take(pid).entry().text()).as("the tombstone is dropped unrun").isEqualTo(payload("t1"));
+    }
+
+    @Test
     void staleFinishIsRefused() {
         long pid = register(",echo,");
         fleet.place(List.of(Placement.onWorker("a", payload("a"), "", "m1", pid)), null);
-        QueueEntry a = fleet.fetch(pid, Duration.ofSeconds(1));
+        QueueEntry a = fleet.take(pid).entry();
         fleet.rehome(pid, true, "dead", "test");
         assertThat(fleet.finish(pid, a, Outcome.success("a", pid, Json.tree(1), 1), "m1", null).accepted()).isFalse();
     }

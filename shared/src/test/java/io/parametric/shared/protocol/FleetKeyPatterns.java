@@ -33,9 +33,11 @@ final class FleetKeyPatterns {
         patterns.put("reaperLock", keys.reaperLock());
         patterns.put("redisRunId", keys.redisRunId());
         patterns.put("staleFinishes", keys.staleFinishes());
+        patterns.put("orphans", keys.orphans());
         patterns.put("worker", keys.worker(PID));
         patterns.put("pending", keys.pending(PID));
         patterns.put("inFlight", keys.inFlight(PID));
+        patterns.put("signals", keys.signals(PID));
         patterns.put("value", keys.value("<name>"));
         patterns.put("workerValue", keys.workerValue(PID, "<name>"));
         patterns.put("job", keys.job("<id>"));

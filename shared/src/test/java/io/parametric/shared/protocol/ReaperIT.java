@@ -51,10 +51,10 @@ class ReaperIT {
     }
 
     private QueueEntry fetchAndStart(long pid, String jobId) {
-        QueueEntry p = fleet.fetch(pid, Duration.ofSeconds(1));
-        assertThat(p.text()).contains(jobId);
-        assertThat(fleet.start(pid, p, jobId, "x").deliveries()).isPositive();
-        return p;
+        Fleet.Taken taken = fleet.take(pid);
+        assertThat(taken.entry().text()).contains(jobId);
+        assertThat(taken.start().deliveries()).isPositive();
+        return taken.entry();
     }
 
     /** Ticks (keeping the living alive) until the reaper has reaped {@code dead}. */
@@ -131,14 +131,12 @@ class ReaperIT {
     }
 
     @Test
-    void startRefusesJobDeliveredMoreThanItsLimitAsPoison() {
+    void takeRefusesJobDeliveredMoreThanItsLimitAsPoison() {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("y", payload("y", 0, 1, false), "", "m1", pid)), null);
         redis.hset(keys.job("y"), Map.of("deliveries", "1"));
-        QueueEntry y = fleet.fetch(pid, Duration.ofSeconds(1));
 
-        assertThat(fleet.start(pid, y, "y", "x").code()).isEqualTo(ScriptCode.POISON);
-        assertThat(fleet.finish(pid, y, null, null, null).accepted()).isTrue();
+        assertThat(fleet.take(pid)).as("the poison job is dropped, nothing else waits").isNull();
 
         assertThat(redis.lrange(keys.inFlight(pid))).isEmpty();
         assertThat(redis.lrange(keys.openWorkers())).containsExactly(Long.toString(pid));
@@ -150,9 +148,7 @@ class ReaperIT {
         long pid = register();
         fleet.place(List.of(Placement.onWorker("y", payload("y", 0, 1, false), "", "m1", pid)), null);
         redis.hset(keys.job("y"), Map.of("deliveries", "1"));
-        QueueEntry y = fleet.fetch(pid, Duration.ofSeconds(1));
-        fleet.start(pid, y, "y", "x");
-        fleet.finish(pid, y, null, null, null);
+        assertThat(fleet.take(pid)).as("poison").isNull();
         redis.rpush(keys.deadLetter(), "not json at all");
 
         assertThat(fleet.requeueDeadLetters()).isEqualTo(1);
@@ -358,11 +354,12 @@ class ReaperIT {
         fleet.place(List.of(new Placement("b", payload("b"), "", "m1", Placement.OPEN, Placement.BACKLOG)), List.of(999L));
         assertThat(redis.lrange(keys.backlog())).hasSize(1);
 
-        QueueEntry taken = fleet.takeBacklog(idle);
+        Fleet.Taken taken = fleet.take(idle);
 
-        assertThat(taken.text()).contains("\"id\":\"b\"");
-        assertThat(redis.lrange(keys.inFlight(idle))).containsExactly(taken.text());
+        assertThat(taken.entry().text()).contains("\"id\":\"b\"");
+        assertThat(taken.start()).isEqualTo(new Fleet.Start(ScriptCode.OK, 1));
+        assertThat(redis.lrange(keys.inFlight(idle))).containsExactly(taken.entry().text());
         assertThat(redis.lrange(keys.openWorkers())).isEmpty();
-        assertThat(fleet.takeBacklog(idle)).as("busy now").isNull();
+        assertThat(fleet.take(idle)).as("busy now").isNull();
     }
 }

@@ -1,0 +1,147 @@
+package io.parametric.worker;
+
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.WorkerState;
+import io.parametric.shared.redis.Subscription;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one subscribed connection of a worker process. The fleet signals a slot on its channel
+ * ({@code FleetKeys.signals}): {@code j} a job was queued for it while it was idle, {@code c <job id>}
+ * cancel that running job, {@code x} it was closed. So a job, a cancellation or a close reaches a
+ * slot at once, without polling. Pub/sub drops what is sent while the connection is down, so each
+ * time it (re)subscribes the slots' stored state and cancel fields are read again and every slot
+ * takes what waits for it.
+ */
+final class WorkerSignals implements Runnable {
+
+    private static final Logger log = LoggerFactory.getLogger(WorkerSignals.class);
+
+    private final Fleet fleet;
+    private final List<Slot> slots;
+    private final JobWatchdog watchdog;
+    private final Map<String, Slot> byChannel = new ConcurrentHashMap<>();
+    private final Subscription subscription = new Subscription(this::onMessage, this::onSubscribed);
+    private volatile boolean stopped;
+
+    /**
+     * @param fleet the fleet
+     * @param slots the process's slots
+     * @param watchdog interrupts cancelled jobs
+     */
+    WorkerSignals(Fleet fleet, List<Slot> slots, JobWatchdog watchdog) {
+        this.fleet = fleet;
+        this.slots = slots;
+        this.watchdog = watchdog;
+    }
+
+    /**
+     * Listens to a slot's channel from now on; called each time a slot registers.
+     *
+     * @param slot the slot
+     */
+    void watch(Slot slot) {
+        String channel = fleet.keys().signals(slot.pid());
+        if (byChannel.put(channel, slot) == null && subscription.add(channel)) {
+            // Subscribed after the slot registered: anything queued before is taken now.
+            slot.wake();
+        }
+    }
+
+    /** Stops listening. */
+    void stop() {
+        stopped = true;
+        subscription.close();
+    }
+
+    @Override
+    public void run() {
+        boolean away = false;
+        while (!stopped) {
+            List<String> channels = List.copyOf(byChannel.keySet());
+            if (channels.isEmpty()) {
+                pause(100);
+                continue;
+            }
+            try {
+                fleet.listen(subscription, channels);
+                away = false;
+            } catch (ProcessError e) {
+                if (stopped) {
+                    return;
+                }
+                if (!away) {
+                    log.warn("worker signals paused: {}", e.getMessage());
+                    away = true;
+                }
+                pause(500);
+            } catch (RuntimeException e) {
+                if (stopped) {
+                    return;
+                }
+                log.warn("worker signals: {}; listening again", e.toString());
+                pause(500);
+            }
+        }
+    }
+
+    private void onMessage(String channel, String message) {
+        Slot slot = byChannel.get(channel);
+        if (slot == null || message == null) {
+            return;
+        }
+        if (message.equals("j")) {
+            slot.wake();
+        } else if (message.equals("x")) {
+            slot.requestResync();
+            slot.wake();
+        } else if (message.startsWith("c ")) {
+            cancel(slot.pid(), message.substring(2));
+        }
+    }
+
+    /** Reads what may have been missed while not subscribed: closes, cancellations, queued jobs. */
+    private void onSubscribed() {
+        for (Slot slot : slots) {
+            if (!slot.isLive()) {
+                continue;
+            }
+            long pid = slot.pid();
+            try {
+                if (!fleet.workerState(pid).map(WorkerState::takesJobs).orElse(false)) {
+                    slot.requestResync();
+                }
+                String cancel = fleet.cancelRequest(pid);
+                if (cancel != null) {
+                    cancel(pid, cancel);
+                }
+            } catch (RuntimeException e) {
+                log.warn("worker {}: cannot re-read its signals after subscribing: {}", pid, e.toString());
+                slot.requestResync();
+            }
+            slot.wake();
+        }
+    }
+
+    private void cancel(long pid, String jobId) {
+        watchdog.cancel(jobId);
+        try {
+            fleet.clearCancelRequest(pid);
+        } catch (RuntimeException e) {
+            log.debug("worker {}: cancel field not cleared ({}); it is read again on resubscribe", pid, e.toString());
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

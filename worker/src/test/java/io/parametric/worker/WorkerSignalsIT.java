@@ -1,0 +1,69 @@
+package io.parametric.worker;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.JobPayloads;
+import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.redis.LocalRedisServer;
+import io.parametric.shared.testing.TestRedis;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import redis.clients.jedis.Jedis;
+
+/**
+ * Cancellation reaches a busy worker through its signals channel, not its heartbeat; a request
+ * stored while the worker was not subscribed is read when it subscribes again.
+ */
+class WorkerSignalsIT {
+
+    @Test
+    void cancelReachesARunningJobWithoutWaitingForAHeartbeat() {
+        String fleet = TestRedis.uniqueFleet("signals");
+        // A heartbeat far longer than the job: only the signal can stop the job before it ends.
+        try (TestManager manager = new TestManager(TestRedis.url(), fleet);
+                WorkerProcess w = WorkerProcess.start(TestRedis.url(), fleet, 1, "--heartbeat", "120s", "--lease", "600s")) {
+            String running = manager.place(w.pid(), JobPayloads.type("sleep", List.of(120_000L)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(manager.redis.hget(manager.keys().job(running), "state")));
+
+            assertThat(manager.fleet.cancel(running, "test")).isEqualTo(Fleet.Cancel.INTERRUPTING);
+
+            Outcome o = outcome(manager, running, w);
+            assertThat(o.reason()).isEqualTo("CANCELLED");
+            assertThat(manager.redis.hget(manager.keys().job(running), "state")).isEqualTo("cancelled");
+        }
+    }
+
+    @Test
+    void cancelStoredWhileTheWorkerWasNotSubscribedIsReadWhenItSubscribesAgain() {
+        LocalRedisServer server = TestRedis.privateServer();
+        String fleet = TestRedis.uniqueFleet("resubscribe");
+        try (TestManager manager = new TestManager(server.url(), fleet);
+                WorkerProcess w = WorkerProcess.start(server.url(), fleet, 1, "--heartbeat", "120s", "--lease", "600s");
+                Jedis admin = new Jedis(URI.create(server.url()))) {
+            long pid = w.pid();
+            String running = manager.place(pid, JobPayloads.type("sleep", List.of(120_000L)));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(manager.redis.hget(manager.keys().job(running), "state")));
+
+            // What cancel-1.lua stores, without its message: only a re-read can find it.
+            manager.redis.hset(manager.keys().job(running), Map.of("state", "cancelling"));
+            manager.redis.hset(manager.keys().worker(pid), Map.of("cancel", running));
+            assertThat(admin.clientKill(new redis.clients.jedis.params.ClientKillParams()
+                    .type(redis.clients.jedis.args.ClientType.PUBSUB))).isPositive();
+
+            assertThat(outcome(manager, running, w).reason()).isEqualTo("CANCELLED");
+        }
+    }
+
+    private static Outcome outcome(TestManager manager, String jobId, WorkerProcess w) {
+        try {
+            return manager.outcomeOf(jobId);
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "; the worker's log:\n" + w.log(), e);
+        }
+    }
+}
