@@ -57,6 +57,7 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
                 + ";skipMax=" + SKIP_PER_FINISH
                 + ";chunk=" + REHOME_CHUNK
                 + ";orphansPerTick=" + ORPHANS_PER_TICK
-                + ";scanMax=" + CANCEL_SCAN_MAX;
+                + ";scanMax=" + CANCEL_SCAN_MAX
+                + ";maxId=" + JobPayload.MAX_ID_LENGTH;
     }
 }

@@ -347,6 +347,11 @@ local function start_entry(pid, payload, jobid, dead_entry)
   return CODE.OK, deliveries
 end
 
+-- An id as JobPayload admits it: 1 to S.maxId printable ASCII characters, no space.
+local function valid_id(id)
+  return type(id) == 'string' and #id >= 1 and #id <= S.maxId and string.match(id, '^[!-~]+$') ~= nil
+end
+
 -- Takes a worker's next job into its in-flight list — its own pending list first, else the fleet
 -- backlog — and starts it (start_entry). Entries that are not to run (cancelled, no job hash,
 -- poison) are dropped from in-flight and the next is taken, at most S.skipMax of them. An entry
@@ -360,7 +365,8 @@ local function take_and_start(pid)
       or redis.call('LMOVE', k_backlog(), inflight, 'LEFT', 'RIGHT')
     if not entry then return nil end
     local ok, job = pcall(cjson.decode, entry)
-    if not ok or type(job) ~= 'table' or type(job.id) ~= 'string' or job.id == '' or job.v ~= S.version
+    if not ok or type(job) ~= 'table' or not valid_id(job.id) or job.v ~= S.version
+        or (job.manager ~= nil and not valid_id(job.manager))
         or (job.form ~= 'type' and job.form ~= 'record' and job.form ~= 'lambda') then
       return entry, 0, 0
     end
