@@ -6,6 +6,7 @@ import io.parametric.shared.protocol.WorkerState;
 import io.parametric.shared.redis.Subscription;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,8 @@ final class WorkerSignals implements Runnable {
     private final List<Slot> slots;
     private final JobWatchdog watchdog;
     private final Map<String, Slot> byChannel = new ConcurrentHashMap<>();
+    /** The channels of the current subscription. */
+    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
     private final Subscription subscription = new Subscription(this::onMessage, this::onSubscribed);
     private volatile boolean stopped;
 
@@ -49,8 +52,10 @@ final class WorkerSignals implements Runnable {
         String channel = fleet.keys().signals(slot.pid());
         if (byChannel.put(channel, slot) == null && subscription.add(channel)) {
             // Subscribed after the slot registered: anything queued before is taken now.
+            subscribed.add(channel);
             slot.wake();
         }
+        // Else the next (re)subscription names it, or onSubscribed adds it.
     }
 
     /** Stops listening. */
@@ -69,6 +74,8 @@ final class WorkerSignals implements Runnable {
                 continue;
             }
             try {
+                subscribed.clear();
+                subscribed.addAll(channels);
                 fleet.listen(subscription, channels);
                 away = false;
             } catch (ProcessError e) {
@@ -107,6 +114,12 @@ final class WorkerSignals implements Runnable {
 
     /** Reads what may have been missed while not subscribed: closes, cancellations, queued jobs. */
     private void onSubscribed() {
+        // A slot that registered while this subscription was being made is added now.
+        for (String channel : byChannel.keySet()) {
+            if (subscribed.add(channel)) {
+                subscription.add(channel);
+            }
+        }
         for (Slot slot : slots) {
             if (!slot.isLive()) {
                 continue;

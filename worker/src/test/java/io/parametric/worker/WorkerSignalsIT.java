@@ -57,7 +57,9 @@ class WorkerSignalsIT {
 
     /** Drops every subscribed connection of the Redis (the worker listens again), with redis-cli. */
     private static int killSubscriptions(String url) throws Exception {
-        Process p = new ProcessBuilder("redis-cli", "-u", url, "--no-auth-warning", "CLIENT", "KILL", "TYPE", "pubsub")
+        // redis-cli 7 reads no password from redis://:secret@ (an empty user name): name the default user.
+        Process p = new ProcessBuilder("redis-cli", "-u", url.replace("redis://:", "redis://default:"), "--no-auth-warning",
+                        "CLIENT", "KILL", "TYPE", "pubsub")
                 .redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
         p.waitFor();
