@@ -18,8 +18,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -29,8 +27,8 @@ import org.slf4j.LoggerFactory;
  * One worker of a worker process: its own pid, queue and thread. It registers (taking a backlog
  * job if there is one), then loops: run the job in its in-flight list on its job thread and
  * finish it — which, while jobs are queued, also takes and starts the next one, so a busy worker
- * spends one round trip per job. Idle, it waits for a wake-up on its signals channel (or a few
- * seconds) and takes its next job, already started, with one call. Nothing that happens to one job, and no Redis outage, ends
+ * spends one round trip per job. Idle, it blocks on its own list for a few seconds at a time and
+ * then looks at the backlog (a job nobody offered it). Nothing that happens to one job, and no Redis outage, ends
  * the loop; only a stop request does.
  */
 final class Slot implements Runnable {
@@ -41,8 +39,8 @@ final class Slot implements Runnable {
     static final int EXIT_REAPED = 75;
 
     /**
-     * How long an idle slot waits for a wake-up before it looks for work anyway (a wake-up lost
-     * while its process was not subscribed, or a backlog job nobody offered it).
+     * How long an idle slot blocks on its own list before it looks at the backlog (a job nobody
+     * offered it) and notices a stop or resync.
      */
     static final Duration IDLE_TAKE_INTERVAL = Duration.ofSeconds(5);
 
@@ -64,8 +62,6 @@ final class Slot implements Runnable {
     private volatile boolean resyncRequested;
     private volatile boolean closedByFleet;
     private volatile Future<Outcome> running;
-    /** Wake-ups of an idle slot: a job waits, a stop or resync was requested (at most one permit). */
-    private final Semaphore wakeups = new Semaphore(0);
     /** The entry being processed (slot thread only). */
     private QueueEntry current;
     /** The last entry that broke the slot's own code (slot thread only). */
@@ -127,20 +123,11 @@ final class Slot implements Runnable {
     /** Stops taking jobs; the running job finishes. */
     void requestStop() {
         stopRequested = true;
-        wake();
     }
 
     /** Asks the slot to check its registration at its next safe point (between jobs). */
     void requestResync() {
         resyncRequested = true;
-        wake();
-    }
-
-    /** Wakes the slot if it waits for work: a job was queued for it (see {@link WorkerSignals}). */
-    void wake() {
-        if (wakeups.availablePermits() == 0) {
-            wakeups.release();
-        }
     }
 
     /** @return true when the fleet (its manager) closed this slot rather than the process shutting down */
@@ -238,16 +225,18 @@ final class Slot implements Runnable {
     }
 
     /**
-     * Waits, idle, for a wake-up or {@link #IDLE_TAKE_INTERVAL}, then takes the next job (its own
-     * list first, else the backlog), already started.
+     * Waits, idle, up to {@link #IDLE_TAKE_INTERVAL} for a job queued on this slot, then takes a
+     * backlog job (already started) if there is one.
      *
      * @return the entry, or null when nothing waits or the slot must stop or resync first
      */
-    private QueueEntry idleTake() throws InterruptedException {
-        wakeups.tryAcquire(IDLE_TAKE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
-        if (stopRequested || resyncRequested) {
-            return null;
+    private QueueEntry idleTake() {
+        // A blocking move is served the moment a job is queued on this slot (started just after).
+        QueueEntry queued = recovery.call(() -> fleet.fetch(pid, IDLE_TAKE_INTERVAL), () -> stopRequested);
+        if (queued != null || stopRequested || resyncRequested) {
+            return queued;
         }
+        // Nothing queued on this slot for a while: a backlog job nobody offered it, if any.
         return nextOf(recovery.call(() -> fleet.take(pid), () -> stopRequested));
     }
 

@@ -13,11 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one subscribed connection of a worker process. The fleet signals a slot on its channel
- * ({@code FleetKeys.signals}): {@code j} a job was queued for it while it was idle, {@code c <job id>}
- * cancel that running job, {@code x} it was closed. So a job, a cancellation or a close reaches a
- * slot at once, without polling. Pub/sub drops what is sent while the connection is down, so each
- * time it (re)subscribes the slots' stored state and cancel fields are read again and every slot
- * takes what waits for it.
+ * ({@code FleetKeys.signals}): {@code c <job id>} cancel that running job, {@code x} it was closed.
+ * So a cancellation or a close reaches a busy slot at once, without polling. Pub/sub drops what
+ * is sent while the connection is down, so each time it (re)subscribes the slots' stored state
+ * and cancel fields are read again.
  */
 final class WorkerSignals implements Runnable {
 
@@ -51,9 +50,7 @@ final class WorkerSignals implements Runnable {
     void watch(Slot slot) {
         String channel = fleet.keys().signals(slot.pid());
         if (byChannel.put(channel, slot) == null && subscription.add(channel)) {
-            // Subscribed after the slot registered: anything queued before is taken now.
             subscribed.add(channel);
-            slot.wake();
         }
         // Else the next (re)subscription names it, or onSubscribed adds it.
     }
@@ -102,17 +99,14 @@ final class WorkerSignals implements Runnable {
         if (slot == null || message == null) {
             return;
         }
-        if (message.equals("j")) {
-            slot.wake();
-        } else if (message.equals("x")) {
+        if (message.equals("x")) {
             slot.requestResync();
-            slot.wake();
         } else if (message.startsWith("c ")) {
             cancel(slot.pid(), message.substring(2));
         }
     }
 
-    /** Reads what may have been missed while not subscribed: closes, cancellations, queued jobs. */
+    /** Reads what may have been missed while not subscribed: closes and cancellations. */
     private void onSubscribed() {
         // A slot that registered while this subscription was being made is added now.
         for (String channel : byChannel.keySet()) {
@@ -137,7 +131,6 @@ final class WorkerSignals implements Runnable {
                 log.warn("worker {}: cannot re-read its signals after subscribing: {}", pid, e.toString());
                 slot.requestResync();
             }
-            slot.wake();
         }
     }
 

@@ -282,6 +282,19 @@ public final class Fleet {
     }
 
     /**
+     * Blocks for the next job queued on a worker, moving it from pending to in-flight (not started:
+     * see {@link #start}). A blocking move is served the moment a placement pushes, before any
+     * later command of the placing manager runs.
+     *
+     * @param pid the worker
+     * @param timeout how long to block
+     * @return the entry, exactly as Redis holds it, or null on timeout
+     */
+    public QueueEntry fetch(long pid, Duration timeout) {
+        return QueueEntry.of(redis.blockingMoveBytes(keys.pending(pid), keys.inFlight(pid), timeout));
+    }
+
+    /**
      * Lets an idle worker take its next job and start it (see {@code take-6.lua}): its own list
      * first, else the fleet backlog. A worker calls it when woken and every few seconds while idle.
      *

@@ -13,6 +13,7 @@ import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.args.ListDirection;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
 
@@ -119,6 +120,19 @@ public final class Redis implements AutoCloseable {
                 throw e;
             }
         }, script.repeatSafe());
+    }
+
+    /**
+     * Blocks until an entry can be moved from the head of one list to the tail of another,
+     * returning its exact bytes.
+     *
+     * @param from source list
+     * @param to destination list
+     * @param timeout how long to block
+     * @return the moved entry, or null on timeout
+     */
+    public byte[] blockingMoveBytes(String from, String to, Duration timeout) {
+        return call(() -> client.blmove(utf8(from), utf8(to), ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
     }
 
     /** @param key a list @return its entries, exact bytes */

@@ -93,14 +93,11 @@ local function worker_has_type(pid, jobtype)
   return string.find(types, ',' .. jobtype .. ',', 1, true) ~= nil
 end
 
--- Queue a payload on a worker's pending list; the worker is no longer open. An idle worker is
--- woken on its signals channel (a busy one takes the job when it finishes its own).
+-- Queue a payload on a worker's pending list; the worker is no longer open. An idle worker blocks
+-- on that list; a busy one takes the job when it finishes its own.
 local function push_to_worker(pid, jobid, payload)
   redis.call('RPUSH', k_pending(pid), payload)
   redis.call('LREM', k_open(), 0, pid)
-  if redis.call('HGET', k_worker(pid), 'state') == 'idle' then
-    redis.call('PUBLISH', k_signals(pid), 'j')
-  end
   redis.call('HSET', k_worker(pid), 'state', 'busy')
   if jobid and jobid ~= '' then
     redis.call('HSET', k_job(jobid), 'state', 'queued', 'pid', pid)
