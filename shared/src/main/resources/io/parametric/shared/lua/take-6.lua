@@ -1,10 +1,9 @@
 --[[
   A worker takes its next job — its own pending list first, else the fleet backlog — and starts it
-  (lib.lua's take_and_start, as finish-8.lua does after a job). A worker calls it when it is woken
-  on its signals channel ('j': a job was queued for it while it was idle) and every few seconds
-  while idle (a wake-up lost while it was not subscribed, or a backlog job nobody offered it:
-  placement limited to a manager's own workers, a worker that re-joined under a new pid). With
-  nothing to take the worker is (back) on the open-worker list, once.
+  (lib.lua's take_and_start, as finish-8.lua does after a job). An idle worker calls it each time
+  its blocking move on its own list times out (a backlog job nobody offered it: placement limited
+  to a manager's own workers, a worker that re-joined under a new pid). With nothing to take the
+  worker is (back) on the open-worker list, once.
   Input:
     KEYS[1] the worker's in-flight list
     KEYS[2] the worker's pending list
