@@ -379,7 +379,7 @@ public final class Fleet {
         ScriptCode code = ScriptCode.of(reply);
         if (code == ScriptCode.REPEATED) {
             LOG.info("job {} on worker {}: its outcome was already stored (the call was repeated after Redis went away)", jobId, pid);
-            return new Finish(true, null);
+            return new Finish(true, taken(reply, 1));
         }
         if (code == ScriptCode.STALE) {
             long refused = redis.incrBy(keys.staleFinishes(), 1);

@@ -37,7 +37,7 @@
                   OK (run it, deliveries counted) or 0 (not readable as a job: dead-letter it)
     {RETRY}       the job failed and will be retried (in the delayed-jobs set); as {OK} otherwise
     {RETRY, payload, started, deliveries}  as {OK, payload, ...}, after scheduling a retry
-    {REPEATED}    this worker's outcome for the job is already stored (a repeated call): nothing written
+    {REPEATED} / {REPEATED, payload, 0, 0}  this worker's outcome for the job is already stored (a repeated call): nothing written
     {STALE}       stale: the entry is no longer in this worker's in-flight list (re-homed), nothing written
 ]]
 if redis.call('LREM', KEYS[1], 1, ARGV[2]) == 0 then
@@ -46,6 +46,9 @@ if redis.call('LREM', KEYS[1], 1, ARGV[2]) == 0 then
   local st = redis.call('HGET', KEYS[7], 'state')
   if ARGV[4] ~= '' and redis.call('HGET', KEYS[7], 'pid') == ARGV[3]
       and (st == 'done' or st == 'failed' or st == 'cancelled' or st == 'delayed') then
+    -- The first call may have taken the next job: hand it over again (unstarted: the worker starts it).
+    local next_job = redis.call('LINDEX', KEYS[1], 0)
+    if next_job then return {CODE.REPEATED, next_job, 0, 0} end
     return {CODE.REPEATED}
   end
   return {CODE.STALE}
