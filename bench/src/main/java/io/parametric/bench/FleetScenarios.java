@@ -68,10 +68,6 @@ final class FleetScenarios {
             table.add(submitLoopFigure(settings), submit);
 
             for (Placement p : List.of(Placement.DISTRIBUTE, Placement.SUBMIT_ALL)) {
-                if (!p.available()) {
-                    table.add(endToEnd(settings) + p.describe(n), Value.text("n/a (the manager has no submitAll yet)"));
-                    continue;
-                }
                 log.println("[bench] end to end: " + p.name().toLowerCase(java.util.Locale.ROOT));
                 table.add(endToEnd(settings) + p.describe(n), Value.of(throughput(manager, p, n), Unit.JOBS_PER_S));
             }

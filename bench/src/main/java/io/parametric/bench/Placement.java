@@ -6,7 +6,6 @@ import io.parametric.manager.ProcessManager;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Optional;
 
 /**
  * The ways an end-to-end run places its jobs and collects all their results.
@@ -39,25 +38,9 @@ enum Placement {
     SUBMIT_ALL("one `submitAll` of %,d then all results") {
         @Override
         void run(ProcessManager manager, ProcessJob job, int n) {
-            awaitAll(BATCH_SUBMIT.orElseThrow().submitAll(manager, Collections.nCopies(n, job)));
-        }
-
-        @Override
-        boolean available() {
-            return BATCH_SUBMIT.isPresent();
+            awaitAll(manager.submitAll(Collections.nCopies(n, job)));
         }
     };
-
-    /** {@code ProcessManager.submitAll}, as a function so this module compiles before the manager has it. */
-    interface BatchSubmit {
-        List<JobFuture<Object>> submitAll(ProcessManager manager, List<ProcessJob> jobs);
-    }
-
-    /**
-     * The manager's {@code submitAll}: empty while the manager has none; {@code Optional.of(ProcessManager::submitAll)}
-     * from the commit that adds it to the manager.
-     */
-    static final Optional<BatchSubmit> BATCH_SUBMIT = Optional.empty();
 
     private final String description;
 
@@ -71,11 +54,6 @@ enum Placement {
      * @throws IllegalStateException when a job failed
      */
     abstract void run(ProcessManager manager, ProcessJob job, int n);
-
-    /** @return whether the manager offers this way of placing */
-    boolean available() {
-        return true;
-    }
 
     /** @return what the run does, for the table */
     String describe(int n) {

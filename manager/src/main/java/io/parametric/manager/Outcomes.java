@@ -65,8 +65,8 @@ final class Outcomes {
                     + suffix(outcome.message()) + "; it probably crashes or hangs its worker";
             case UNKNOWN_JOB_TYPE -> where + " asks for a job type the worker does not have" + suffix(outcome.message())
                     + "; register the type on the worker (JobRegistry.register or ServiceLoader)";
-            case NOT_ALLOWED -> where + " was refused by the worker's allowlist" + suffix(outcome.message())
-                    + "; add the job's package to PP_ALLOW of that worker";
+            // The worker's refusal already says what to change (its allowlist, a lambda's class, a JDK method).
+            case NOT_ALLOWED -> where + " was refused by the worker" + suffix(outcome.message());
             case BAD_PAYLOAD -> where + " could not be read by the worker" + suffix(outcome.message())
                     + "; the worker must run the same code (classes, arguments) as the manager";
             default -> where + " failed (" + outcome.reason() + ")" + suffix(outcome.message());
