@@ -9,9 +9,13 @@ import static org.awaitility.Awaitility.await;
 import io.parametric.manager.testjobs.Work;
 import io.parametric.shared.Async;
 import io.parametric.shared.ProcessError;
+import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestRedis;
 import io.parametric.shared.testing.UsesTestRedis;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -66,6 +70,25 @@ class FleetStatsIT {
                 assertThat(w.state()).isEqualTo("idle");
             });
             assertThat(after.minutes().stream().mapToLong(FleetStats.Minute::done).sum()).isEqualTo(6);
+        }
+    }
+
+    @Test
+    void aWorkerHashWithGarbageCountersDoesNotSpoilTheSnapshot() {
+        try (ProcessManager procs = processes(2);
+                Redis writer = new Redis(TestRedis.url(), 1)) {
+            long first = procs.workerPids().get(0);
+            long second = procs.workerPids().get(1);
+            procs.assign(second, newJob(() -> 1));
+            procs.waitFor(second);
+            writer.hset(new FleetKeys(procs.fleetName()).worker(first), Map.of("done", "many", "failed", "x".repeat(64)));
+
+            FleetStats s = procs.stats();
+
+            assertThat(s.workers()).extracting(WorkerStats::pid).containsExactly(first, second);
+            assertThat(s.workers().get(0).done()).as("an unreadable counter reads as 0").isZero();
+            assertThat(s.workers().get(0).failed()).isZero();
+            assertThat(s.workers().get(1).done()).isEqualTo(1);
         }
     }
 

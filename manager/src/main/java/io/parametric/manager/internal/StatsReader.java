@@ -50,7 +50,7 @@ public final class StatsReader {
             workers.add(new WorkerStats(num(row.get(0)), str(row.get(4)), str(row.get(5)), str(row.get(6)),
                     str(row.get(7)), num(row.get(2)), job.isEmpty() ? null : job,
                     started.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(started)),
-                    Long.parseLong(str(row.get(9))), Long.parseLong(str(row.get(10))),
+                    num(row.get(9)), num(row.get(10)),
                     Duration.ofMillis(Math.max(0, now - num(row.get(1))))));
         }
         return new FleetStats(fleetName, Instant.ofEpochMilli(now), num(reply.get(1)), num(reply.get(2)),

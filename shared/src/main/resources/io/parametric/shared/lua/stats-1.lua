@@ -34,11 +34,11 @@ for i = 1, #live, 2 do
   local h = redis.call('HMGET', k_worker(pid), 'name', 'kind', 'host', 'state', 'job', 'done', 'failed')
   local started = ''
   if h[5] then
-    started = redis.call('HGET', k_job(h[5]), 'started') or ''
+    started = tonumber(redis.call('HGET', k_job(h[5]), 'started')) or ''
   end
   workers[#workers + 1] = {tonumber(pid), tonumber(live[i + 1]),
     redis.call('LLEN', k_pending(pid)), redis.call('LLEN', k_inflight(pid)),
-    h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', h[6] or '0', h[7] or '0', started}
+    h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', tonumber(h[6]) or 0, tonumber(h[7]) or 0, started}
 end
 table.sort(workers, function(a, b) return a[1] < b[1] end)
 reply[6] = workers
