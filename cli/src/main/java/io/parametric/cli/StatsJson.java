@@ -52,6 +52,7 @@ final class StatsJson {
         m.put("done", w.done());
         m.put("failed", w.failed());
         m.put("heartbeatAgeMs", w.heartbeatAge().toMillis());
+        m.put("missingClass", w.missingClass());
         return m;
     }
 }

@@ -2,9 +2,13 @@ package io.parametric.cli;
 
 import io.parametric.manager.FleetStats;
 import io.parametric.manager.WorkerStats;
+import io.parametric.shared.protocol.LogText;
 import java.time.Duration;
 
-/** Renders a {@link FleetStats} snapshot as the text table of {@code status} and {@code top}. */
+/**
+ * Renders a {@link FleetStats} snapshot as the text table of {@code status} and {@code top}, then
+ * one line per worker that could not load a job's class.
+ */
 final class StatsTable {
 
     private StatsTable() {}
@@ -33,6 +37,12 @@ final class StatsTable {
         }
         if (s.workers().isEmpty()) {
             b.append("  (no live worker)\n");
+        }
+        for (WorkerStats w : s.workers()) {
+            if (w.missingClass() != null) {
+                b.append(String.format("worker %d (%s) lacks %s: add the jar or folder holding it to that worker's PP_JOBS%n",
+                        w.pid(), w.name(), LogText.safe(w.missingClass())));
+            }
         }
         return b.toString();
     }

@@ -74,6 +74,25 @@ class CliIT {
     }
 
     @Test
+    void statusNamesTheClassAWorkerCouldNotLoad() {
+        long pid = procs.workerPids().get(1);
+        String hash = new FleetKeys(fleetName).worker(pid);
+        try (Redis redis = new Redis(TestRedis.url(), 1)) {
+            // what a worker records when a job needs a class its PP_JOBS lacks (JobCodeBesideManagerCodeIT)
+            redis.hset(hash, java.util.Map.of("missingClass", "com.acme.Foo"));
+            try {
+                assertThat(cli("status").out).contains("worker " + pid + " (" + procs.get(pid).name()
+                        + ") lacks com.acme.Foo: add the jar or folder holding it to that worker's PP_JOBS");
+                JsonNode workers = tree(cli("status", "--json").out).get("workers");
+                assertThat(workers.get(1).get("missingClass").asText()).isEqualTo("com.acme.Foo");
+                assertThat(workers.get(0).get("missingClass").isNull()).isTrue();
+            } finally {
+                redis.hdel(hash, "missingClass");
+            }
+        }
+    }
+
+    @Test
     void statusExitsNonZeroWithoutLiveWorkersAndGlobalOptionsGoBeforeOrAfterTheSubcommand() {
         Run empty = cliRaw("--redis", TestRedis.url(), "--fleet", TestRedis.uniqueFleet("empty"), "status");
         assertThat(empty.status).isEqualTo(1);

@@ -17,6 +17,9 @@ import java.time.Instant;
  * @param done jobs it ran that returned
  * @param failed jobs it ran that failed
  * @param heartbeatAge how long ago its last heartbeat was, by Redis's clock
+ * @param missingClass the latest class a job needed that this worker could not load (its
+ *        {@code PP_JOBS} lacks the jar or folder holding it), null when none
  */
 public record WorkerStats(long pid, String name, String kind, String host, String state, long queued,
-                          String runningJobId, Instant runningSince, long done, long failed, Duration heartbeatAge) {}
+                          String runningJobId, Instant runningSince, long done, long failed, Duration heartbeatAge,
+                          String missingClass) {}

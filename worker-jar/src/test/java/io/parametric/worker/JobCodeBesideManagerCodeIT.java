@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.example.app.RenderApp;
 import io.parametric.manager.ParametricProcesses;
 import io.parametric.manager.ProcessManager;
+import io.parametric.manager.WorkerStats;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
@@ -51,6 +52,8 @@ class JobCodeBesideManagerCodeIT {
                     });
             assertThat(redis.hget(new FleetKeys(fleet).worker(worker.pid()), "missingClass"))
                     .isEqualTo("org.assertj.core.api.AbstractAssert");
+            assertThat(procs.stats().workers()).singleElement().extracting(WorkerStats::missingClass)
+                    .as("the fleet's status shows it").isEqualTo("org.assertj.core.api.AbstractAssert");
         }
     }
 

@@ -47,11 +47,13 @@ public final class StatsReader {
             List<?> row = (List<?>) w;
             String job = str(row.get(8));
             String started = str(row.get(11));
+            String missingClass = str(row.get(12));
             workers.add(new WorkerStats(num(row.get(0)), str(row.get(4)), str(row.get(5)), str(row.get(6)),
                     str(row.get(7)), num(row.get(2)), job.isEmpty() ? null : job,
                     started.isEmpty() ? null : Instant.ofEpochMilli(Long.parseLong(started)),
                     num(row.get(9)), num(row.get(10)),
-                    Duration.ofMillis(Math.max(0, now - num(row.get(1))))));
+                    Duration.ofMillis(Math.max(0, now - num(row.get(1)))),
+                    missingClass.isEmpty() ? null : missingClass));
         }
         return new FleetStats(fleetName, Instant.ofEpochMilli(now), num(reply.get(1)), num(reply.get(2)),
                 num(reply.get(3)), workers, lastMinute(minutes, now, true), lastMinute(minutes, now, false), minutes);

@@ -11,8 +11,9 @@
     {now_ms, backlog, delayed, dead, minutes, workers}
       minutes: {epoch_minute, done, failed} per minute, newest first
       workers: per live worker, ascending pid, {pid, heartbeat_ms, pending, inflight,
-               name, kind, host, state, job, done, failed, job_started_ms}
-               (missing hash fields are '')
+               name, kind, host, state, job, done, failed, job_started_ms, missing_class}
+               (missing hash fields are ''; missing_class is the latest class a job needed that
+               the worker could not load)
 ]]
 local now = now_ms()
 local reply = {now, redis.call('LLEN', k_backlog()), redis.call('ZCARD', k_delayed()),
@@ -31,14 +32,16 @@ local workers = {}
 local live = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #live, 2 do
   local pid = live[i]
-  local h = redis.call('HMGET', k_worker(pid), 'name', 'kind', 'host', 'state', 'job', 'done', 'failed')
+  local h = redis.call('HMGET', k_worker(pid), 'name', 'kind', 'host', 'state', 'job', 'done', 'failed',
+    'missingClass')
   local started = ''
   if h[5] then
     started = tonumber(redis.call('HGET', k_job(h[5]), 'started')) or ''
   end
   workers[#workers + 1] = {tonumber(pid), tonumber(live[i + 1]),
     redis.call('LLEN', k_pending(pid)), redis.call('LLEN', k_inflight(pid)),
-    h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', tonumber(h[6]) or 0, tonumber(h[7]) or 0, started}
+    h[1] or '', h[2] or '', h[3] or '', h[4] or '', h[5] or '', tonumber(h[6]) or 0, tonumber(h[7]) or 0, started,
+    h[8] or ''}
 end
 table.sort(workers, function(a, b) return a[1] < b[1] end)
 reply[6] = workers
