@@ -10,6 +10,8 @@ import java.util.List;
  * which worker ran it in the fleet-wide value {@code ran:<index>} and returns {@code index²}.
  * Recording is idempotent, so a job that runs twice (at-least-once delivery) is still counted once;
  * the fleet-wide counter {@value #RUNS} counts every run, so the difference is the duplicates.
+ * While the fleet-wide value {@value #HOLD} is {@code true}, a job waits before it works: a test
+ * holds the fleet's jobs running until it has arranged what it wants to see.
  */
 public final class SquareJob implements JobType {
 
@@ -18,6 +20,12 @@ public final class SquareJob implements JobType {
 
     /** The shared counter of all runs, duplicates included. */
     public static final String RUNS = "runs";
+
+    /** The shared value that holds every job at its start while it is {@code true}. */
+    public static final String HOLD = "hold";
+
+    /** How often a held job looks at {@value #HOLD} again. */
+    private static final long HOLD_POLL_MILLIS = 20;
 
     /** Creates the job type (ServiceLoader needs a public no-argument constructor). */
     public SquareJob() {}
@@ -36,6 +44,9 @@ public final class SquareJob implements JobType {
     public Object run(JobContext ctx, Object... args) throws Exception {
         int index = (Integer) args[0];
         int millis = (Integer) args[1];
+        while (Boolean.TRUE.equals(ctx.fetch(HOLD, Boolean.class))) {
+            Thread.sleep(HOLD_POLL_MILLIS);
+        }
         // Stands in for real work, so a run lasts long enough to kill or stop a worker mid-way.
         Thread.sleep(millis);
         ctx.put(ranKey(index), ctx.pid());

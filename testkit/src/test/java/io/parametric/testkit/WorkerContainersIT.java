@@ -87,11 +87,14 @@ class WorkerContainersIT {
     void aWorkerContainerStartedMidRunTakesWorkFromTheBacklog(ProcessManager procs) throws Exception {
         // submit places on an open worker, else on the fleet backlog: with three single-slot
         // workers nearly all of these wait in the backlog for whichever worker is free first.
+        // The jobs are held at their start until the late worker runs one too, so the three
+        // first workers cannot drain the backlog before it joins, however slowly it starts.
+        procs.put(SquareJob.HOLD, true);
         List<JobFuture<Object>> futures = new ArrayList<>();
-        for (ProcessJob job : squares(0, 300, 60)) {
+        for (ProcessJob job : squares(0, 300, 20)) {
             futures.add(procs.submit(job));
         }
-        await().atMost(GIVE_UP).until(() -> futures.stream().filter(JobFuture::isDone).count() >= 10);
+        await().atMost(GIVE_UP).until(() -> procs.stats().running() == 3);
 
         WorkerContainer late = fleet.addWorker();
         List<Long> latePids = late.workerPids();
@@ -102,6 +105,9 @@ class WorkerContainersIT {
                 assertThat(late.execInContainer("/opt/parametric/bin/pp-probe", "ready").getExitCode())
                         .as("readiness check of a worker that just joined").isZero());
         assertThat(procs.workerPids()).containsAll(latePids);
+        await().atMost(GIVE_UP).until(() -> procs.stats().workers().stream()
+                .anyMatch(w -> latePids.contains(w.pid()) && w.runningJobId() != null));
+        procs.put(SquareJob.HOLD, false);
 
         for (int i = 0; i < futures.size(); i++) {
             assertThat(futures.get(i).get(GIVE_UP.toSeconds(), TimeUnit.SECONDS)).isEqualTo(i * i);
