@@ -72,11 +72,11 @@ final class TestManager implements AutoCloseable {
 
     /** @return the next outcome pushed to this manager's completion list (fails after the timeout) */
     Outcome next(Duration timeout) {
-        String json = redis.blockingPop(keys().completions(managerId), timeout);
-        if (json == null) {
+        List<String> popped = fleet.nextCompletions(managerId, timeout, 1);
+        if (popped.isEmpty()) {
             throw new AssertionError("no outcome within " + timeout);
         }
-        return Json.read(json, Outcome.class);
+        return Json.read(popped.get(0), Outcome.class);
     }
 
     /** @return the outcome of one job, skipping (and failing on) none: outcomes of other jobs before it are dropped */

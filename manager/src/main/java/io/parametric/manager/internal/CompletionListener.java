@@ -11,8 +11,9 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
- * The one thread per manager that block-pops the manager's completion list and hands each
- * outcome on. It never polls job state: workers push every outcome here. It refreshes the
+ * The one thread per manager that block-pops the manager's completion list — up to 1,000
+ * outcomes per round trip ({@code BLMPOP}) — and hands each outcome on. It never polls job
+ * state: workers push every outcome here. It refreshes the
  * list's TTL so the list outlives quiet periods but expires once its manager is gone. After a
  * Redis outage it catches up once: an outcome the blocking pop took just before Redis died never
  * reached the manager, but it is in its job hash, so every job still waited for is looked up there.
@@ -33,8 +34,10 @@ public final class CompletionListener implements AutoCloseable {
     private static final Duration BLOCK = Duration.ofSeconds(5);
     /** The shortest blocking pop (0 would block for ever). */
     private static final Duration MIN_BLOCK = Duration.ofMillis(50);
+    /** The most outcomes one blocking pop takes (one round trip for a busy fleet's burst). */
+    private static final int BATCH = 1000;
+    /** Refreshes the list's TTL: long enough to survive a manager pausing, short enough that a dead manager's list goes. */
     private static final Duration REFRESH = Duration.ofSeconds(30);
-    /** Long enough to survive a manager pausing; short enough that a dead manager's list goes. */
 
     private final Fleet fleet;
     private final String managerId;
@@ -85,17 +88,15 @@ public final class CompletionListener implements AutoCloseable {
                     nextSweep = System.nanoTime() + sweepEvery.toNanos();
                 }
                 long untilSweep = Math.max(MIN_BLOCK.toNanos(), nextSweep - System.nanoTime());
-                String entry = fleet.nextCompletion(managerId, Duration.ofNanos(Math.min(BLOCK.toNanos(), untilSweep)));
+                List<String> entries = fleet.nextCompletions(managerId,
+                        Duration.ofNanos(Math.min(BLOCK.toNanos(), untilSweep)), BATCH);
                 if (redisDown) {
                     LOG.info("Redis answers again; completions of {} flow again", key);
                     redisDown = false;
                     catchUp();
                     nextSweep = System.nanoTime() + sweepEvery.toNanos();
                 }
-                if (entry == null || STOP.equals(entry)) {
-                    continue;
-                }
-                deliver(entry);
+                entries.forEach(this::deliver);
             } catch (ProcessError e) {
                 if (stopped) {
                     return;
@@ -151,7 +152,11 @@ public final class CompletionListener implements AutoCloseable {
         }
     }
 
+    /** Hands on one raw entry of the completion list: the one place an outcome is read. */
     private void deliver(String entry) {
+        if (STOP.equals(entry)) {
+            return;
+        }
         Outcome outcome;
         try {
             outcome = Json.read(entry, Outcome.class);

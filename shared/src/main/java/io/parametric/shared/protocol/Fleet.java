@@ -820,18 +820,20 @@ public final class Fleet {
     }
 
     /**
-     * Blocks for the next entry of a manager's completion list.
+     * Blocks until a manager's completion list has entries, then pops up to {@code max} of them
+     * in one round trip.
      *
      * @param managerId the manager
      * @param timeout how long to block
-     * @return the entry (an outcome, or a wake-up marker), or null on timeout
+     * @param max the most entries to pop
+     * @return the raw entries (outcomes, or wake-up markers), oldest first; empty on timeout
      */
-    public String nextCompletion(String managerId, Duration timeout) {
-        return redis.blockingPop(keys.completions(managerId), timeout);
+    public List<String> nextCompletions(String managerId, Duration timeout, int max) {
+        return redis.blockingPopMany(keys.completions(managerId), timeout, max);
     }
 
     /**
-     * Wakes a manager's blocked {@link #nextCompletion} with a marker that is not an outcome; the
+     * Wakes a manager's blocked {@link #nextCompletions} with a marker that is not an outcome; the
      * list then expires in a few seconds unless the manager keeps it.
      *
      * @param managerId the manager

@@ -145,16 +145,18 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * Blocks until an entry can be popped from the head of a list.
+     * Blocks until a list has entries, then pops up to {@code max} of them from its head in one
+     * round trip ({@code BLMPOP}, Redis 7.0).
      *
      * @param key the list
      * @param timeout how long to block
-     * @return the entry, or null on timeout
+     * @param max the most entries to pop
+     * @return the entries, oldest first; empty on timeout
      */
-    public String blockingPop(String key, Duration timeout) {
+    public List<String> blockingPopMany(String key, Duration timeout, int max) {
         return callOnce(() -> {
-            var reply = client.blpop(timeout.toMillis() / 1000.0, key);
-            return reply == null ? null : reply.getValue();
+            var reply = client.blmpop(timeout.toMillis() / 1000.0, ListDirection.LEFT, max, key);
+            return reply == null ? List.of() : reply.getValue();
         });
     }
 

@@ -62,9 +62,21 @@ class FleetIT {
         assertThat(finish.next()).isNull();
         assertThat(redis.lrange(fleet.keys().inFlight(pid))).isEmpty();
         assertThat(redis.lrange(fleet.keys().openWorkers())).containsExactly(Long.toString(pid));
-        Outcome notified = Json.read(redis.blockingPop(fleet.keys().completions("m1"), Duration.ofSeconds(1)), Outcome.class);
+        Outcome notified = Json.read(fleet.nextCompletions("m1", Duration.ofSeconds(1), 1).get(0), Outcome.class);
         assertThat(notified.value().asInt()).isEqualTo(55);
         assertThat(redis.hget(fleet.keys().job("j1"), "state")).isEqualTo("done");
+    }
+
+    @Test
+    void completionsArePoppedInBatchesOfAtMostMax() {
+        String list = fleet.keys().completions("m1");
+        redis.rpush(list, "a", "b", "c", "d", "e");
+        assertThat(fleet.nextCompletions("m1", Duration.ofSeconds(1), 3)).containsExactly("a", "b", "c");
+        assertThat(fleet.nextCompletions("m1", Duration.ofSeconds(1), 3)).containsExactly("d", "e");
+        // Longer than the client's socket timeout (2 s): a blocking pop must wait, not fail.
+        assertThat(fleet.nextCompletions("m1", Duration.ofMillis(2500), 3)).isEmpty();
+        fleet.wakeCompletions("m1", "marker");
+        assertThat(fleet.nextCompletions("m1", Duration.ofSeconds(1), 3)).containsExactly("marker");
     }
 
     @Test

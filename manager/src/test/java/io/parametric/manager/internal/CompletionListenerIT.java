@@ -1,0 +1,56 @@
+package io.parametric.manager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestRedis;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The completion listener takes its manager's outcomes in batches: one blocking pop for many. */
+class CompletionListenerIT {
+
+    private static final int OUTCOMES = 2500;
+
+    @Test
+    void aBurstOfOutcomesComesBackInAFewBlockingPops() {
+        try (Redis redis = new Redis(TestRedis.url(), 4)) {
+            Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("completions")), Fleet.DEFAULT_JOB_TTL);
+            List<String> entries = new ArrayList<>();
+            for (int i = 0; i < OUTCOMES; i++) {
+                entries.add(Json.write(Outcome.success("j" + i, 1, Json.tree(i), 1)));
+                if (i == OUTCOMES / 2) {
+                    entries.add("not an outcome");
+                }
+            }
+            redis.rpush(fleet.keys().completions("m1"), entries.toArray(String[]::new));
+            Set<String> delivered = ConcurrentHashMap.newKeySet();
+            long popsBefore = blmpopCalls(redis);
+            try (CompletionListener listener = new CompletionListener(fleet, "m1", o -> delivered.add(o.jobId()),
+                    List::of, Duration.ofMinutes(1))) {
+                await().until(() -> delivered.size() == OUTCOMES);
+                long pops = blmpopCalls(redis) - popsBefore;
+                // One pop per outcome would be 2,500; batches of 1,000 take 3 (other tests' idle
+                // listeners on this Redis may add one each).
+                assertThat(pops).isBetween(3L, 20L);
+            }
+            assertThat(redis.llen(fleet.keys().completions("m1"))).isZero();
+        }
+    }
+
+    private static long blmpopCalls(Redis redis) {
+        Matcher m = Pattern.compile("cmdstat_blmpop:calls=(\\d+)").matcher(redis.info("commandstats"));
+        return m.find() ? Long.parseLong(m.group(1)) : 0;
+    }
+}
