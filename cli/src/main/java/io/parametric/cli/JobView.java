@@ -1,6 +1,7 @@
 package io.parametric.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.Json;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -57,7 +58,7 @@ final class JobView {
         b.append("  created ").append(orDash(time("created"))).append(", started ").append(orDash(time("started")))
                 .append(", finished ").append(orDash(time("finished")));
         Duration ran = between("started", "finished");
-        b.append(ran == null ? "" : " (ran " + Ages.format(ran) + ")").append('\n');
+        b.append(ran == null ? "" : " (ran " + Durations.format(ran) + ")").append('\n');
         b.append("  deliveries ").append(hash.getOrDefault("deliveries", "0"))
                 .append(hash.containsKey("attempts") ? ", retries used " + hash.get("attempts") : "")
                 .append(hash.containsKey("progress") ? ", progress " + hash.get("progress") : "").append('\n');

@@ -2,6 +2,7 @@ package io.parametric.cli;
 
 import io.parametric.manager.FleetStats;
 import io.parametric.manager.WorkerStats;
+import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.LogText;
 import java.time.Duration;
 
@@ -32,8 +33,8 @@ final class StatsTable {
         for (WorkerStats w : s.workers()) {
             Duration age = w.runningSince() == null ? null : Duration.between(w.runningSince(), s.at());
             b.append(String.format(row, w.pid(), w.name(), w.kind(), w.state(), w.queued(),
-                    w.runningJobId() == null ? "-" : w.runningJobId(), Ages.format(age), w.done(), w.failed(),
-                    Ages.format(w.heartbeatAge())));
+                    w.runningJobId() == null ? "-" : w.runningJobId(), Durations.format(age), w.done(), w.failed(),
+                    Durations.format(w.heartbeatAge())));
         }
         if (s.workers().isEmpty()) {
             b.append("  (no live worker)\n");

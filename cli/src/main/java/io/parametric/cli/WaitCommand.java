@@ -4,6 +4,7 @@ import io.parametric.manager.FleetStats;
 import io.parametric.manager.internal.StatsReader;
 import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.ProgressBar;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -44,21 +45,12 @@ final class WaitCommand extends FleetCommand implements Callable<Integer> {
                 err().println("wait: " + first.unknown() + " of the jobs are unknown in this fleet (never placed here, or expired)");
                 return 1;
             }
-            String printedBar = "";
+            ProgressBar bar = new ProgressBar(out(), terminal);
             while (true) {
                 Progress p = progress(session.fleet());
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double perSecond = seconds < 0.5 ? 0 : (p.done() - first.done()) / seconds;
-                String line = ProgressBar.render(p.done(), p.total(), perSecond);
-                String bar = line.substring(0, line.indexOf(']') + 1);
-                boolean finished = p.done() >= p.total();
-                if (terminal) {
-                    out().print("\r" + line + (finished ? "\n" : ""));
-                } else if (!bar.equals(printedBar) || finished) {
-                    out().println(line);
-                    printedBar = bar;
-                }
-                out().flush();
+                boolean finished = bar.show(p.done(), p.total(), perSecond);
                 if (finished) {
                     return finish(p);
                 }

@@ -10,15 +10,21 @@ import io.parametric.shared.Async;
 import io.parametric.shared.JobContext;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.Threaded;
+import io.parametric.shared.protocol.ProgressBar;
+import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The demo behind the README's first command,
  * {@code mvn -q -B package -DskipTests && java -jar examples/target/parametric-examples.jar}:
- * a fleet of four worker processes, thirty jobs distributed, one job assigned and waited for,
+ * a fleet of four worker processes, thirty jobs distributed (with a progress bar while they run),
+ * one job assigned and waited for,
  * a shared value incremented by twenty jobs, and a table of what each worker did. It says which
  * Redis it used; without any Redis it runs on {@code Async} workers and says so.
  */
@@ -121,8 +127,9 @@ public final class Demo {
         for (int i = 1; i <= 30; i++) {
             squares.add(newJob(Demo::square, i));
         }
+        long endedBefore = ended(procs);
         List<Long> distributedTo = procs.distribute(squares);
-        procs.waitFor();
+        waitShowingProgress(procs, endedBefore, squares.size());
         double distributeSeconds = seconds(start);
 
         start = System.nanoTime();
@@ -164,6 +171,34 @@ public final class Demo {
         countThisJob();
         JobContext.current().increment("squares", 1);
         return i + "^2 = " + i * i;
+    }
+
+    /**
+     * {@code procs.waitFor()}, with a progress bar of the jobs that ended meanwhile (read from the
+     * workers' counters ten times a second) while it waits.
+     */
+    private static void waitShowingProgress(ProcessManager procs, long endedBefore, int jobs) {
+        ProgressBar bar = new ProgressBar(new PrintWriter(System.out), System.console() != null);
+        long start = System.nanoTime();
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "demo-progress");
+            t.setDaemon(true);
+            return t;
+        });
+        ticker.scheduleWithFixedDelay(() -> {
+            long ended = ended(procs) - endedBefore;
+            bar.show(ended, jobs, ended / seconds(start));
+        }, 0, 100, TimeUnit.MILLISECONDS);
+        try {
+            procs.waitFor();
+        } finally {
+            ticker.shutdownNow();
+        }
+        bar.show(jobs, jobs, jobs / seconds(start));
+    }
+
+    private static long ended(ProcessManager procs) {
+        return procs.workers().stream().mapToLong(w -> w.done() + w.failed()).sum();
     }
 
     private static void countThisJob() {

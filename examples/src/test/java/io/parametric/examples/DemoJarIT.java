@@ -39,6 +39,7 @@ class DemoJarIT {
         assertThat(output)
                 .contains("Redis: " + RedisUrl.redact(TestRedis.url()) + " (configured by PP_REDIS_URL)")
                 .contains("Fleet: 4 Threaded workers ready")
+                .contains("] 30/30 100%")
                 .contains("30 of them ran")
                 .contains("returned 55")
                 .contains("x = 25")

@@ -4,7 +4,10 @@ import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
-/** Reads durations as people write them in configuration: {@code 500ms}, {@code 25s}, {@code 2m}, {@code 24h}, {@code 7d} or ISO-8601. */
+/**
+ * Reads durations as people write them in configuration: {@code 500ms}, {@code 25s}, {@code 2m},
+ * {@code 24h}, {@code 7d} or ISO-8601; writes them short for tables and progress lines.
+ */
 public final class Durations {
 
     private Durations() {}
@@ -45,5 +48,29 @@ public final class Durations {
         } catch (NumberFormatException | DateTimeParseException | StringIndexOutOfBoundsException e) {
             throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 500ms, 25s, 2m, 24h, 7d or PT30S", e);
         }
+    }
+
+    /**
+     * The short form tables and progress lines show: {@code 850ms}, {@code 4.2s}, {@code 3m07s}, {@code 2h05m}.
+     *
+     * @param d a duration, or null
+     * @return its short form; {@code -} for null
+     */
+    public static String format(Duration d) {
+        if (d == null) {
+            return "-";
+        }
+        long ms = Math.max(0, d.toMillis());
+        if (ms < 1000) {
+            return ms + "ms";
+        }
+        if (ms < 60_000) {
+            return String.format(Locale.ROOT, "%.1fs", ms / 1000.0);
+        }
+        long s = ms / 1000;
+        if (s < 3600) {
+            return String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+        }
+        return String.format(Locale.ROOT, "%dh%02dm", s / 3600, (s % 3600) / 60);
     }
 }

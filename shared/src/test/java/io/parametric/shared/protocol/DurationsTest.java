@@ -28,4 +28,14 @@ class DurationsTest {
         assertThatThrownBy(() -> Durations.parse("")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Durations.parse("5x")).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void writesTheShortFormOfTables() {
+        assertThat(Durations.format(Duration.ofMillis(850))).isEqualTo("850ms");
+        assertThat(Durations.format(Duration.ofMillis(4240))).isEqualTo("4.2s");
+        assertThat(Durations.format(Duration.ofSeconds(187))).isEqualTo("3m07s");
+        assertThat(Durations.format(Duration.ofMinutes(125))).isEqualTo("2h05m");
+        assertThat(Durations.format(Duration.ofMillis(-5))).isEqualTo("0ms");
+        assertThat(Durations.format(null)).isEqualTo("-");
+    }
 }
