@@ -28,18 +28,29 @@ class WorkerKillsIT {
 
     @Test
     void everyJobFinishesWhileWorkersAreKilledMidJob() throws Exception {
-        try (Fleetside side = new Fleetside("a-sigkill-under-load", TestRedis.url(), TestRedis.uniqueFleet("kills"));
+        killWorkersUnderLoad("a-sigkill-under-load", TestRedis.url(), TestRedis.uniqueFleet("kills"), JOBS, WORKERS, KILL_EVERY);
+    }
+
+    /**
+     * The scenario on any Redis and fleet: a connected manager places {@code jobs} jobs on
+     * {@code workers} standalone worker processes, one caught mid-job is SIGKILLed (and replaced)
+     * every {@code killEvery} results; every job returns its result, the killed jobs were
+     * delivered again, nothing is left in any list. Reports its figures.
+     */
+    static void killWorkersUnderLoad(String scenario, String redisUrl, String fleet, int jobs, int workers, int killEvery)
+            throws Exception {
+        try (Fleetside side = new Fleetside(scenario, redisUrl, fleet);
                 ProcessManager procs = connect(side.redisUrl, side.fleet)) {
-            side.startWorkers(WORKERS);
+            side.startWorkers(workers);
             List<JobFuture<Object>> futures = new ArrayList<>();
-            for (int i = 0; i < JOBS; i++) {
+            for (int i = 0; i < jobs; i++) {
                 futures.add(procs.submit(newJob(FaultJobs::square, i)));
             }
 
             int killed = 0;
             List<String> killedMidJob = new ArrayList<>();
             Map<String, Long> victims = new java.util.HashMap<>();
-            for (int threshold = KILL_EVERY; threshold < JOBS - KILL_EVERY / 2; threshold += KILL_EVERY) {
+            for (int threshold = killEvery; threshold < jobs - killEvery / 2; threshold += killEvery) {
                 int target = threshold;
                 await().atMost(Duration.ofMinutes(2)).until(() -> futures.stream().filter(CompletableFuture::isDone).count() >= target);
                 // A victim caught mid-job: its hash names the job it runs.
@@ -66,10 +77,10 @@ class WorkerKillsIT {
 
             side.awaitAll(futures, Duration.ofMinutes(3));
 
-            for (int i = 0; i < JOBS; i++) {
+            for (int i = 0; i < jobs; i++) {
                 assertThat(((Number) futures.get(i).get()).longValue()).as("job %d", i).isEqualTo((long) i * i);
             }
-            Map<String, Long> runs = side.runs(IntStream.range(0, JOBS).mapToObj(Integer::toString).toList());
+            Map<String, Long> runs = side.runs(IntStream.range(0, jobs).mapToObj(Integer::toString).toList());
             assertThat(runs.values()).as("every job ran at least once").allMatch(n -> n >= 1);
             long duplicates = runs.values().stream().mapToLong(n -> n - 1).sum();
             for (String jobId : killedMidJob) {
@@ -86,12 +97,12 @@ class WorkerKillsIT {
             assertThat(side.redis.lrange(side.keys.backlog())).isEmpty();
             assertThat(side.redis.lrange(side.keys.deadLetter())).isEmpty();
 
-            side.figure("jobsPlaced", JOBS);
+            side.figure("jobsPlaced", jobs);
             side.figure("resultsRetrieved", futures.stream().filter(f -> !f.isCompletedExceptionally()).count());
             side.figure("workersKilled", killed);
-            side.figure("workersStarted", WORKERS + killed);
+            side.figure("workersStarted", workers + killed);
             side.figure("duplicates", duplicates);
-            side.figure("lost", JOBS - runs.values().stream().filter(n -> n >= 1).count());
+            side.figure("lost", jobs - runs.values().stream().filter(n -> n >= 1).count());
             side.figure("staleCompletionsRefused", side.redis.get(side.keys.staleFinishes()) == null ? 0 : side.redis.get(side.keys.staleFinishes()));
             side.report();
         }

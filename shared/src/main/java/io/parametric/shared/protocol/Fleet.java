@@ -220,7 +220,7 @@ public final class Fleet {
             }
             chunks.add(args);
         }
-        List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.eval(PLACE, List.of(), args)));
+        List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.eval(PLACE, List.of(keys.openWorkers()), args)));
         List<Long> pids = new ArrayList<>(placements.size());
         for (Object r : replies) {
             List<?> reply = (List<?>) r;

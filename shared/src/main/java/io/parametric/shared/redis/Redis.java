@@ -1,7 +1,6 @@
 package io.parametric.shared.redis;
 
 import io.parametric.shared.ProcessError;
-import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,18 +8,29 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
-import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.Connection;
-import redis.clients.jedis.RedisClient;
+import redis.clients.jedis.Pipeline;
 import redis.clients.jedis.Response;
+import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.args.ListDirection;
+import redis.clients.jedis.exceptions.JedisClusterOperationException;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisRedirectionException;
 
 /**
- * The only class that touches the Redis client library (Jedis), so an upgrade touches one file.
- * A connection failure becomes {@link ProcessError} with reason REDIS_UNAVAILABLE; a missing
- * script is reloaded and the call retried once.
+ * The only class that touches the Redis client library (Jedis), so an upgrade touches one file
+ * (its helpers {@link RedisDeployment} and {@link ReplicaWait} sit beside it). A connection
+ * failure becomes {@link ProcessError} with reason REDIS_UNAVAILABLE; a missing script is
+ * reloaded and the call retried once.
+ *
+ * <p>One server ({@code redis://}), the master a Sentinel group names ({@code redis-sentinel://},
+ * followed through failovers) or a Redis Cluster ({@code redis-cluster://}): every command goes to
+ * the master of its first key's slot, and what shares one connection (a {@link #batch}, a
+ * subscription) goes to the master of its first key's or channel's slot. A redirection (MOVED
+ * after a failover or a resharding, ASK while a slot migrates) means the command did not run: the
+ * client reads the slot layout again and sends it once more, up to {@value #MAX_REDIRECTS} times.
  *
  * <p>After a lost connection (a pooled socket left over from before a Redis restart fails once)
  * a command is sent once more, on a fresh connection, only when repeating it is harmless: reads,
@@ -29,35 +39,58 @@ import redis.clients.jedis.exceptions.JedisDataException;
  * else — {@code INCRBY}, {@code RPUSH}, the blocking moves and pops, and the scripts that place,
  * start, register or take a job — fails with REDIS_UNAVAILABLE at once, so a job is never placed
  * twice and an {@code increment} never applied twice by the client; the caller decides.
+ *
+ * <p>With {@link Durability#REPLICATED} every script is followed, on its connection, by
+ * {@code WAIT 1} (see {@link ReplicaWait}).
  */
 public final class Redis implements AutoCloseable {
+
+    /** How often a redirected command is sent again before the call fails. */
+    static final int MAX_REDIRECTS = 5;
 
     private final String safeUrl;
     /** Kept only to scrub it from error messages. */
     private final String url;
-    private final RedisClient client;
+    private final RedisDeployment deployment;
+    private final UnifiedJedis client;
+    /** The {@code WAIT} after scripts; null unless durability is replicated. */
+    private final ReplicaWait replicaWait;
 
     /**
-     * Connects a pool to one Redis. Nothing is sent until the first command.
+     * Connects a pool to a Redis, with the durability {@link Durability#configured()}. Nothing is
+     * sent until the first command, except that a cluster is asked for its slots and a Sentinel
+     * group for its master.
      *
-     * @param url {@code redis://[user:password@]host:port[/db]} or {@code rediss://} for TLS
-     * @param maxConnections pool size; blocking fetches hold one connection each
+     * @param url {@code redis://[user:password@]host:port[/db]}, {@code redis-cluster://[user:password@]host:port[,host:port...]}
+     *     or {@code redis-sentinel://[user:password@]host:port[,host:port...]/<master>}; {@code rediss}
+     *     instead of {@code redis} for TLS
+     * @param maxConnections pool size (per node of a cluster); blocking fetches hold one connection each
+     * @throws ProcessError REDIS_UNAVAILABLE when the URL is not one, or a cluster or Sentinel group
+     *     cannot be reached; ILLEGAL_STATE when the durability setting is not one
      */
     public Redis(String url, int maxConnections) {
         this.safeUrl = RedisUrl.redact(url);
+        Durability durability = Durability.configured();
         GenericObjectPoolConfig<Connection> pool = new GenericObjectPoolConfig<>();
         pool.setMaxTotal(maxConnections);
         pool.setMaxIdle(maxConnections);
         pool.setMaxWait(Duration.ofSeconds(5));
         pool.setJmxEnabled(false);
         try {
-            this.client = RedisClient.builder().fromURI(URI.create(url)).poolConfig(pool).build();
+            this.deployment = RedisDeployment.open(url, pool);
         } catch (IllegalArgumentException e) {
             // The parser's message quotes the URL, password included: scrubbed, and not kept as the cause.
             throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
                     "'" + safeUrl + "' is not a Redis URL: " + RedisUrl.scrub(e.getMessage(), url)
-                            + "; use redis://[user:password@]host:port or rediss:// for TLS (percent-encode '@', '/' and ':' in a password)");
+                            + "; use redis://[user:password@]host:port, redis-cluster://host:port[,host:port...] or"
+                            + " redis-sentinel://host:port[,host:port...]/<master> (rediss... for TLS; percent-encode '@', '/' and ':' in a password)");
+        } catch (JedisException e) {
+            throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                    "Redis at " + safeUrl + " cannot be reached (" + RedisUrl.scrub(rootMessage(e), url)
+                            + "); check that the cluster or the sentinels run and that the URL is right");
         }
+        this.client = deployment.client();
+        this.replicaWait = durability == Durability.REPLICATED ? new ReplicaWait() : null;
         this.url = url;
     }
 
@@ -86,6 +119,10 @@ public final class Redis implements AutoCloseable {
      * @return the script's reply: Long, String, List or null
      */
     public Object eval(LuaScript script, List<String> keys, List<String> args) {
+        deployment.routeKey(keys);
+        if (replicaWait != null) {
+            return batch(b -> b.eval(script, keys, args)).get(0);
+        }
         return call(() -> {
             try {
                 return client.evalsha(script.sha(), keys, args);
@@ -108,6 +145,10 @@ public final class Redis implements AutoCloseable {
      * @return the script's reply: Long, {@code byte[]}, List or null; bulk strings stay bytes
      */
     public Object evalBytes(LuaScript script, List<String> keys, List<?> args) {
+        deployment.routeKey(keys);
+        if (replicaWait != null) {
+            return batch(b -> b.evalBytes(script, keys, args)).get(0);
+        }
         List<byte[]> k = keys.stream().map(Redis::utf8).toList();
         List<byte[]> a = args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList();
         return call(() -> {
@@ -140,7 +181,7 @@ public final class Redis implements AutoCloseable {
         return call(() -> client.lrange(utf8(key), 0, -1));
     }
 
-    private static byte[] utf8(String s) {
+    static byte[] utf8(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
@@ -306,57 +347,70 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * Sends several commands in one round trip.
+     * Sends several commands in one round trip, on one connection to the master of their slot
+     * (on a cluster every key of a batch must share one slot: a fleet's keys do). With
+     * {@link Durability#REPLICATED} a batch that runs scripts ends with {@code WAIT 1}.
      *
      * @param commands adds commands to the batch
      * @return each command's reply, in order
+     * @throws IllegalArgumentException on a cluster when the keys are in more than one slot
      */
     public List<Object> batch(Consumer<Batch> commands) {
         Batch dryRun = new Batch(null);
         commands.accept(dryRun);
+        if (dryRun.keys.isEmpty()) {
+            return List.of();
+        }
+        String route = deployment.routeKey(dryRun.keys);
         // Its other commands only read or delete: the batch is as safe to repeat as its scripts.
         boolean repeatSafe = dryRun.scripts.stream().allMatch(LuaScript::repeatSafe);
         return call(() -> {
             try {
-                return runBatch(commands);
+                return runBatch(route, commands, List.of(), !dryRun.scripts.isEmpty());
             } catch (JedisDataException e) {
                 if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
                     throw e;
                 }
-                // Redis lost its scripts (a restart): every EVALSHA of the batch failed alike and
-                // the other commands only read, so loading the scripts and sending it again is safe.
-                dryRun.scripts.forEach(s -> client.scriptLoad(s.body()));
-                return runBatch(commands);
+                // Redis lost its scripts (a restart, a promoted replica): every EVALSHA of the batch
+                // failed alike and the other commands only read, so loading the scripts on the same
+                // connection and sending the batch again is safe.
+                return runBatch(route, commands, dryRun.scripts, !dryRun.scripts.isEmpty());
             }
         }, repeatSafe);
     }
 
-    private List<Object> runBatch(Consumer<Batch> commands) {
-        try (AbstractPipeline pipe = client.pipelined()) {
+    private List<Object> runBatch(String route, Consumer<Batch> commands, List<LuaScript> load, boolean runsScripts) {
+        try (Connection connection = deployment.connection(route); Pipeline pipe = new Pipeline(connection, false)) {
+            load.forEach(s -> pipe.scriptLoad(s.body(), route));
             Batch batch = new Batch(pipe);
             commands.accept(batch);
+            Runnable acknowledged = replicaWait != null && runsScripts
+                    ? replicaWait.append(pipe, connection.getHostAndPort().toString()) : () -> {};
             pipe.sync();
             List<Object> replies = new ArrayList<>(batch.responses.size());
             for (Response<?> r : batch.responses) {
                 replies.add(r.get());
             }
+            acknowledged.run();
             return replies;
         }
     }
 
     /** Commands queued for one round trip; see {@link #batch}. */
     public static final class Batch {
-        private final AbstractPipeline pipe;
+        private final Pipeline pipe;
         private final List<Response<?>> responses = new ArrayList<>();
         private final List<LuaScript> scripts = new ArrayList<>();
+        private final List<String> keys = new ArrayList<>();
 
-        /** @param pipe where commands go; null only records the scripts used */
-        private Batch(AbstractPipeline pipe) {
+        /** @param pipe where commands go; null only records the scripts and keys used */
+        private Batch(Pipeline pipe) {
             this.pipe = pipe;
         }
 
         /** @param key a list */
         public void llen(String key) {
+            keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.llen(key));
             }
@@ -364,6 +418,7 @@ public final class Redis implements AutoCloseable {
 
         /** @param key a hash */
         public void hgetAll(String key) {
+            keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.hgetAll(key));
             }
@@ -371,6 +426,7 @@ public final class Redis implements AutoCloseable {
 
         /** @param key a string */
         public void get(String key) {
+            keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.get(key));
             }
@@ -378,6 +434,7 @@ public final class Redis implements AutoCloseable {
 
         /** @param key a key */
         public void exists(String key) {
+            keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.exists(key));
             }
@@ -385,6 +442,7 @@ public final class Redis implements AutoCloseable {
 
         /** @param key a hash @param field a field */
         public void hget(String key, String field) {
+            keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.hget(key, field));
             }
@@ -392,6 +450,7 @@ public final class Redis implements AutoCloseable {
 
         /** @param keys keys to delete */
         public void del(String... keys) {
+            this.keys.addAll(List.of(keys));
             if (pipe != null) {
                 responses.add(pipe.del(keys));
             }
@@ -399,6 +458,7 @@ public final class Redis implements AutoCloseable {
 
         /** @param key a list */
         public void lrange(String key) {
+            keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.lrange(key, 0, -1));
             }
@@ -408,13 +468,24 @@ public final class Redis implements AutoCloseable {
          * Runs a script by its SHA; a batch that meets NOSCRIPT loads its scripts and is sent again.
          *
          * @param script the script
-         * @param keys its KEYS
+         * @param keys its KEYS (on a cluster the batch goes to the first key's master)
          * @param args its ARGV
          */
         public void eval(LuaScript script, List<String> keys, List<String> args) {
             scripts.add(script);
+            this.keys.addAll(keys);
             if (pipe != null) {
                 responses.add(pipe.evalsha(script.sha(), keys, args));
+            }
+        }
+
+        /** As {@link #eval}, with arguments that are {@code String} (UTF-8) or exact {@code byte[]}. */
+        private void evalBytes(LuaScript script, List<String> keys, List<?> args) {
+            scripts.add(script);
+            this.keys.addAll(keys);
+            if (pipe != null) {
+                responses.add(pipe.evalsha(utf8(script.sha()), keys.stream().map(Redis::utf8).toList(),
+                        args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList()));
             }
         }
     }
@@ -428,17 +499,18 @@ public final class Redis implements AutoCloseable {
      * @throws ProcessError REDIS_UNAVAILABLE when the connection was lost: listen again
      */
     public void listen(Subscription subscription, List<String> channels) {
-        try {
-            client.subscribe(subscription.fresh(), channels.toArray(String[]::new));
-        } catch (JedisConnectionException e) {
+        try (Connection connection = deployment.connection(channels.get(0))) {
+            subscription.fresh().proceed(connection, channels.toArray(String[]::new));
+        } catch (JedisConnectionException | JedisClusterOperationException e) {
+            deployment.refresh();
             throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                    "Redis at " + safeUrl + " dropped a subscription (" + rootMessage(e) + "); listening again", e);
+                    "Redis at " + safeUrl + " dropped a subscription (" + RedisUrl.scrub(rootMessage(e), url) + "); listening again", e);
         }
     }
 
     @Override
     public void close() {
-        client.close();
+        deployment.close();
     }
 
     /** Runs a command that is harmless to repeat: once more on a fresh connection after a lost one. */
@@ -452,22 +524,39 @@ public final class Redis implements AutoCloseable {
     }
 
     private <T> T call(Supplier<T> command, boolean repeatSafe) {
+        int redirects = 0;
         for (int attempt = 1; ; attempt++) {
             try {
                 return command.get();
-            } catch (JedisConnectionException e) {
-                if (attempt == 1 && repeatSafe) {
-                    // A pooled connection left over from before a Redis restart fails once, and the pool
-                    // drops it; one retry on a fresh connection tells a stale socket from a Redis that is away.
-                    continue;
-                }
-                throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                        "Redis at " + safeUrl + " does not answer (" + RedisUrl.scrub(rootMessage(e), url)
-                                + "); check that it runs and that the URL is right", e);
-            } catch (JedisDataException e) {
-                if (isTransient(e.getMessage())) {
+            } catch (JedisException e) {
+                // On a cluster Jedis makes one attempt and wraps what ended it.
+                Throwable cause = e instanceof JedisClusterOperationException && e.getCause() instanceof JedisException inner ? inner : e;
+                if (cause instanceof JedisRedirectionException) {
+                    // MOVED or ASK: the command did not run. Read the slot layout again and send it again.
+                    if (++redirects <= MAX_REDIRECTS) {
+                        deployment.refresh();
+                        attempt--;
+                        continue;
+                    }
                     throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                            "Redis at " + safeUrl + " is not ready (" + RedisUrl.scrub(e.getMessage(), url)
+                            "Redis Cluster at " + safeUrl + " redirected a command " + redirects + " times ("
+                                    + RedisUrl.scrub(cause.getMessage(), url)
+                                    + "): the fleet's slot is moving between nodes; try again once the resharding is done", e);
+                }
+                if (cause instanceof JedisConnectionException || e instanceof JedisClusterOperationException) {
+                    deployment.refresh();
+                    if (attempt == 1 && repeatSafe && cause instanceof JedisConnectionException) {
+                        // A pooled connection left over from before a Redis restart fails once, and the pool
+                        // drops it; one retry on a fresh connection tells a stale socket from a Redis that is away.
+                        continue;
+                    }
+                    throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                            "Redis at " + safeUrl + " does not answer (" + RedisUrl.scrub(rootMessage(e), url)
+                                    + "); check that it runs and that the URL is right", e);
+                }
+                if (cause instanceof JedisDataException data && isTransient(data.getMessage())) {
+                    throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
+                            "Redis at " + safeUrl + " is not ready (" + RedisUrl.scrub(data.getMessage(), url)
                                     + "); it is starting or failing over, try again", e);
                 }
                 throw e;
@@ -481,7 +570,8 @@ public final class Redis implements AutoCloseable {
             return false;
         }
         return message.startsWith("LOADING") || message.startsWith("BUSY") || message.startsWith("MASTERDOWN")
-                || message.startsWith("TRYAGAIN") || message.startsWith("READONLY") || message.startsWith("CLUSTERDOWN");
+                || message.startsWith("TRYAGAIN") || message.startsWith("READONLY") || message.startsWith("CLUSTERDOWN")
+                || message.startsWith("NOREPLICAS");
     }
 
     private static String rootMessage(Throwable e) {
