@@ -56,7 +56,7 @@ class ClusterFleetIT {
         Fleet.Taken taken = fleet.take(pid);
         assertThat(taken.start().runs()).isTrue();
         assertThat(fleet.finish(pid, taken.entry(), Outcome.success(jobId, pid, Json.tree(55), 1), "m1", null).accepted()).isTrue();
-        assertThat(Json.read(redis.blockingPop(fleet.keys().completions("m1"), Duration.ofSeconds(5)), Outcome.class).jobId())
+        assertThat(Json.read(fleet.nextCompletions("m1", Duration.ofSeconds(5), 1).get(0), Outcome.class).jobId())
                 .isEqualTo(jobId);
         assertThat(fleet.jobField(List.of(jobId), "state")).containsExactly("done");
     }
