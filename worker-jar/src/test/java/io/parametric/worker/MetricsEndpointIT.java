@@ -53,6 +53,17 @@ class MetricsEndpointIT {
                     .contains("pp_worker_slots{fleet=\"" + fleet + "\"} 1.0")
                     .contains("jvm_memory_used_bytes")
                     .doesNotContain("pid=").doesNotContain("worker=");
+            assertThat(busy(port)).isEqualTo("0.0");
+
+            String sleeping = manager.place(w.pid(), JobPayloads.type("sleep", List.of(600_000L)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> busy(port).equals("1.0"));
+            manager.fleet.cancel(sleeping, "the test saw it busy");
+            assertThat(manager.outcomeOf(sleeping).reason()).isEqualTo("CANCELLED");
+            // A job whose exception throws from getMessage(): its run ends the slot's job, never the slot.
+            assertThat(manager.outcomeOf(manager.place(w.pid(), JobPayloads.type("unprintable", List.of()))).reason())
+                    .isEqualTo("JOB_FAILED");
+            assertThat(busy(port)).as("slots running a job after the last one ended").isEqualTo("0.0");
+            assertThat(get(port, "/metrics").body()).contains("pp_jobs_failed_total{fleet=\"" + fleet + "\",type=\"unprintable\"} 1.0");
             assertThat(get(port, "/health").statusCode()).isEqualTo(200);
             assertThat(get(port, "/ready").statusCode()).isEqualTo(200);
 
@@ -62,6 +73,12 @@ class MetricsEndpointIT {
             redis.restart();
             await().atMost(Duration.ofSeconds(30)).until(() -> get(port, "/ready").statusCode() == 200);
         }
+    }
+
+    /** @return the value of pp_worker_busy */
+    private static String busy(int port) throws IOException, InterruptedException {
+        return get(port, "/metrics").body().lines().filter(l -> l.startsWith("pp_worker_busy{"))
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).findFirst().orElse("missing");
     }
 
     private static HttpResponse<String> get(int port, String path) throws IOException, InterruptedException {

@@ -2,6 +2,7 @@ package io.parametric.worker;
 
 import io.parametric.shared.redis.RedisUrl;
 import io.parametric.shared.protocol.LogText;
+import io.parametric.shared.protocol.ThrowableText;
 import java.util.Locale;
 
 /**
@@ -41,12 +42,7 @@ final class FatalExit {
      *     overflow or any other error only ends its job)
      */
     static boolean isFatal(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
-            if (c instanceof OutOfMemoryError) {
-                return true;
-            }
-        }
-        return false;
+        return ThrowableText.causes(t).stream().anyMatch(OutOfMemoryError.class::isInstance);
     }
 
     /**

@@ -11,6 +11,7 @@ import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.LambdaMethod;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.ThrowableText;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
@@ -149,7 +150,7 @@ public final class JobRunner {
                 return missingClass(payload, pid, attempt, missing);
             }
             return Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(),
-                    payload.describe() + " cannot be prepared on worker " + pid + ": " + e, attempt);
+                    payload.describe() + " cannot be prepared on worker " + pid + ": " + ThrowableText.describe(e), attempt);
         }
     }
 
@@ -180,11 +181,12 @@ public final class JobRunner {
 
     /** @return the class a NoClassDefFoundError or ClassNotFoundException in {@code e}'s causes names, else null */
     static String missingClassName(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            String m = t.getMessage();
-            if ((t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException)
-                    && m != null && !m.isBlank() && !m.startsWith("Could not initialize")) {
-                return m.strip().replace('/', '.');
+        for (Throwable t : ThrowableText.causes(e)) {
+            if (t instanceof NoClassDefFoundError || t instanceof ClassNotFoundException) {
+                String m = ThrowableText.messageOrNull(t);
+                if (m != null && !m.isBlank() && !m.startsWith("Could not initialize")) {
+                    return m.strip().replace('/', '.');
+                }
             }
         }
         return null;

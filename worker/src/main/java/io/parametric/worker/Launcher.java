@@ -64,7 +64,8 @@ final class Launcher {
                 ProcessHandle.current().pid(), config.slots(), config.fleet(), redis.url(), JobRegistry.names(),
                 allowlist.prefixes().isEmpty() ? "none (registered types only)" : allowlist);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pp-shutdown"));
-        JobObserver observer = MetricsPort.startIfConfigured(fleet.keys().fleet(), redis::ping, config.slots());
+        JobObserver observer = MetricsPort.startIfConfigured(fleet.keys().fleet(), redis::ping, config.slots(),
+                () -> (int) slots.stream().filter(Slot::isRunningJob).count());
         signals = new WorkerSignals(fleet, slots, watchdog);
         for (int i = 0; i < config.slots(); i++) {
             Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered, watchdog, observer);

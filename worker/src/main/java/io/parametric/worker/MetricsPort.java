@@ -1,6 +1,7 @@
 package io.parametric.worker;
 
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 
 /**
  * Starts the worker's metrics endpoint when {@code PP_METRICS_PORT} is set. Micrometer is loaded
@@ -18,10 +19,11 @@ final class MetricsPort {
      * @param fleet the worker's fleet name (it tags the meters)
      * @param redisAnswers readiness: true while Redis answers
      * @param slots how many slots the process runs
+     * @param busySlots how many of them run a job now
      * @return the endpoint observing the slots' jobs, or {@link JobObserver#NONE} when the variable is unset
      * @throws IllegalArgumentException when the variable is not a port number, or Micrometer is missing
      */
-    static JobObserver startIfConfigured(String fleet, BooleanSupplier redisAnswers, int slots) {
+    static JobObserver startIfConfigured(String fleet, BooleanSupplier redisAnswers, int slots, IntSupplier busySlots) {
         String value = System.getenv(VARIABLE);
         if (value == null || value.isBlank()) {
             return JobObserver.NONE;
@@ -41,6 +43,6 @@ final class MetricsPort {
             throw new IllegalArgumentException(VARIABLE + " is set but Micrometer's Prometheus registry is not on this"
                     + " worker's classpath; run the standalone worker jar (parametric-worker.jar), which bundles it");
         }
-        return PrometheusEndpoint.start(fleet, redisAnswers, slots, port);
+        return PrometheusEndpoint.start(fleet, redisAnswers, slots, busySlots, port);
     }
 }

@@ -20,8 +20,8 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.IntSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,13 +38,13 @@ final class PrometheusEndpoint implements JobObserver {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final BooleanSupplier redisAnswers;
     private final Tags fleetTag;
-    private final AtomicInteger busy = new AtomicInteger();
 
-    private PrometheusEndpoint(String fleet, BooleanSupplier redisAnswers, int slots) {
+    private PrometheusEndpoint(String fleet, BooleanSupplier redisAnswers, int slots, IntSupplier busySlots) {
         this.redisAnswers = redisAnswers;
         this.fleetTag = Tags.of("fleet", fleet);
         Gauge.builder("pp.worker.slots", () -> slots).tags(fleetTag).description("worker slots in this process").register(registry);
-        Gauge.builder("pp.worker.busy", busy::get).tags(fleetTag).description("slots running a job now").register(registry);
+        // Read from the slots, not counted from start and end calls: a run that throws cannot leave it high.
+        Gauge.builder("pp.worker.busy", busySlots::getAsInt).tags(fleetTag).description("slots running a job now").register(registry);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -55,12 +55,13 @@ final class PrometheusEndpoint implements JobObserver {
      * @param fleet the worker's fleet name
      * @param redisAnswers true while Redis answers (readiness)
      * @param slots how many slots the process runs
+     * @param busySlots how many of them run a job now
      * @param port the port to serve on (all interfaces: a scraper reaches it from outside)
      * @return the running endpoint
      * @throws IllegalArgumentException when the port cannot be bound
      */
-    static PrometheusEndpoint start(String fleet, BooleanSupplier redisAnswers, int slots, int port) {
-        PrometheusEndpoint endpoint = new PrometheusEndpoint(fleet, redisAnswers, slots);
+    static PrometheusEndpoint start(String fleet, BooleanSupplier redisAnswers, int slots, IntSupplier busySlots, int port) {
+        PrometheusEndpoint endpoint = new PrometheusEndpoint(fleet, redisAnswers, slots, busySlots);
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(port), 8);
             server.createContext("/", endpoint::handle);
@@ -80,13 +81,11 @@ final class PrometheusEndpoint implements JobObserver {
 
     @Override
     public void started(JobPayload payload) {
-        busy.incrementAndGet();
         Counter.builder("pp.jobs.started").tags(tags(payload)).description("jobs this worker started").register(registry).increment();
     }
 
     @Override
     public void ended(JobPayload payload, Outcome outcome, Duration ran) {
-        busy.decrementAndGet();
         Tags tags = tags(payload);
         Counter.builder(outcome.ok() ? "pp.jobs.completed" : "pp.jobs.failed").tags(tags)
                 .description(outcome.ok() ? "jobs this worker ran that returned" : "jobs this worker ran that failed")

@@ -11,6 +11,7 @@ import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
 import io.parametric.worker.outside.Outside;
 import io.parametric.worker.testjobs.Jobs;
+import io.parametric.worker.testjobs.TestTypes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +221,19 @@ class BadInputIT {
         Outcome lambda = manager.next();
         assertThat(lambda.errorClass()).isEqualTo(UnsupportedOperationException.class.getName());
         assertThat(manager.fleet.workerInfo(pid).get("failed")).isNotNull();
+    }
+
+    @Test
+    void anExceptionThatCannotDescribeItselfFailsItsJobAndTheSlotGoesOn() {
+        // Its getMessage() throws the exception itself: toString, printStackTrace and the future's
+        // ExecutionException all throw it again. (It used to end the slot thread.)
+        String id = manager.place(pid, JobPayloads.type("unprintable", List.of()));
+        Outcome o = manager.outcomeOf(id);
+        String unprintable = TestTypes.class.getName() + "$Unprintable$1";
+        assertThat(o.reason()).as("%s; worker log:%n%s", o, worker.log()).isEqualTo("JOB_FAILED");
+        assertThat(o.errorClass()).isEqualTo(unprintable);
+        assertThat(o.message()).isEqualTo("(getMessage() threw " + unprintable + ")");
+        assertThat(o.stackTrace()).contains("TestTypes$Unprintable.run");
     }
 
     @Test

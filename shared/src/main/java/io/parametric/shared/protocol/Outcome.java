@@ -58,9 +58,10 @@ public record Outcome(
      * @param error what the job threw
      * @param attempt the delivery
      * @return a JOB_FAILED outcome with the exception's class, message and trimmed stack trace
+     *     (never throws, whatever the exception's own methods do)
      */
     public static Outcome thrown(String jobId, long pid, Throwable error, int attempt) {
         return new Outcome(JobPayload.VERSION, jobId, pid, false, null, "JOB_FAILED",
-                error.getClass().getName(), String.valueOf(error.getMessage()), StackTraces.trimmed(error), attempt);
+                error.getClass().getName(), ThrowableText.message(error), ThrowableText.stackTrace(error), attempt);
     }
 }

@@ -65,6 +65,33 @@ public final class TestTypes {
         }
     }
 
+    /**
+     * {@code unprintable()} throws an exception that cannot describe itself: its
+     * {@code getMessage()} throws the exception itself (as a buggy exception class of a job's
+     * library might), so {@code toString()} and {@code printStackTrace()} throw too.
+     */
+    public static final class Unprintable implements JobType {
+        @Override
+        public String name() {
+            return "unprintable";
+        }
+
+        @Override
+        public List<Class<?>> parameterTypes() {
+            return List.of();
+        }
+
+        @Override
+        public Object run(JobContext ctx, Object... args) {
+            throw new IllegalStateException() {
+                @Override
+                public String getMessage() {
+                    throw this;
+                }
+            };
+        }
+    }
+
     /** {@code sleep(ms)} sleeps and returns ms. */
     public static final class Sleep implements JobType {
         @Override
