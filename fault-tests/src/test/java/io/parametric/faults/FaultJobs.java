@@ -22,6 +22,22 @@ public final class FaultJobs {
     }
 
     /**
+     * A short job that counts each of its runs by appending its number to a file, outside Redis,
+     * so the count survives a Redis failover that loses recent writes.
+     *
+     * @param file the file every run appends a line to
+     * @param i the job's number
+     * @return {@code i * i}
+     * @throws Exception when the file cannot be written or the job is interrupted
+     */
+    public static long recorded(String file, Integer i) throws Exception {
+        java.nio.file.Files.writeString(java.nio.file.Path.of(file), i + "\n", java.nio.charset.StandardCharsets.UTF_8,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        Thread.sleep(5 + (i % 4) * 5L);
+        return (long) i * i;
+    }
+
+    /**
      * Sleeps, counting its runs in {@code runs:<tag>}.
      *
      * @param tag a name for the run counter

@@ -25,6 +25,8 @@ final class Fleetside implements AutoCloseable {
     final FleetKeys keys;
     final Redis redis;
     final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
+    /** Environment variables every worker started from now on gets (e.g. PP_DURABILITY). */
+    final Map<String, String> workerEnvironment = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Object> figures = new LinkedHashMap<>();
     private final String scenario;
     private int started;
@@ -46,7 +48,7 @@ final class Fleetside implements AutoCloseable {
             String name = "w" + (++started);
             Thread t = new Thread(() -> {
                 try {
-                    fresh.add(WorkerProcess.start(redisUrl, fleet, name, flags));
+                    fresh.add(WorkerProcess.start(redisUrl, fleet, name, workerEnvironment, flags));
                 } catch (RuntimeException e) {
                     errors.add(e);
                 }

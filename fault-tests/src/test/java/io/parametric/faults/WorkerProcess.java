@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,10 +46,11 @@ final class WorkerProcess implements AutoCloseable {
      * @param redisUrl the Redis
      * @param fleet the fleet
      * @param name the worker's name prefix
+     * @param environment variables to set for it (e.g. PP_DURABILITY)
      * @param extraFlags further WorkerMain flags
      * @return the running worker
      */
-    static WorkerProcess start(String redisUrl, String fleet, String name, String... extraFlags) {
+    static WorkerProcess start(String redisUrl, String fleet, String name, Map<String, String> environment, String... extraFlags) {
         List<String> cmd = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xss512k", "-Xmx128m",
@@ -62,6 +64,7 @@ final class WorkerProcess implements AutoCloseable {
             Path dir = Files.createDirectories(Path.of("target", "fault-logs"));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().remove("PP_FLEET");
+            pb.environment().putAll(environment);
             Process p = pb.start();
             WorkerProcess w = new WorkerProcess(p, dir.resolve(fleet + "-" + name + "-" + p.pid() + ".log"));
             w.pumpOutput();

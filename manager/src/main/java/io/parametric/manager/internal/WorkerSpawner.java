@@ -2,6 +2,7 @@ package io.parametric.manager.internal;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.redis.Durability;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -135,6 +136,8 @@ public final class WorkerSpawner {
         env.put("PP_REDIS_URL", redisUrl);
         env.put("PP_FLEET", fleet);
         env.put("PP_WORKER", "1");
+        // The manager's durability (pp.durability or PP_DURABILITY) holds for the workers it starts.
+        env.put(Durability.ENV, Durability.configured().setting());
         // Never every class: the application's own packages (SpawnedAllowlist), or none.
         String allow = SpawnedAllowlist.prefixes(classpath);
         if (allow.isEmpty()) {

@@ -81,7 +81,8 @@ abstract sealed class RedisDeployment implements AutoCloseable {
                     .maxAttempts(CLUSTER_ATTEMPTS).maxTotalRetriesDuration(Duration.ofMinutes(1)).build());
         }
         JedisClientConfig master = config.build();
-        JedisClientConfig sentinels = DefaultJedisClientConfig.builder().ssl(address.tls()).build();
+        // Jedis talks to sentinels with its legacy client, which speaks the server's default protocol only.
+        JedisClientConfig sentinels = DefaultJedisClientConfig.builder().ssl(address.tls()).serverDefaultProtocol().build();
         SentineledConnectionProvider provider = new SentineledConnectionProvider(address.master(), master, pool, nodes, sentinels);
         return new Sentinel(RedisSentinelClient.builder().masterName(address.master()).sentinels(nodes)
                 .clientConfig(master).sentinelClientConfig(sentinels).connectionProvider(provider).build(), provider);
