@@ -92,6 +92,12 @@ public final class TestRedisSentinel implements AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("the sentinels name an unknown master on port " + port));
     }
 
+    /** @return the data node that is not the master now */
+    public RedisProcess replica() {
+        RedisProcess master = master();
+        return dataNodes.stream().filter(n -> n != master).findFirst().orElseThrow();
+    }
+
     /** @return the master, killed with SIGKILL (restart it with {@link RedisProcess#restart()}) */
     public RedisProcess killMaster() {
         RedisProcess master = master();
