@@ -5,21 +5,51 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
+import io.parametric.manager.internal.FleetConnection;
+import io.parametric.manager.internal.ThreadedWorker;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The membership of a manager from {@code connect}: the fleet's live workers, read afresh on
- * each call through the fleet backend's {@link ProcessBackend#liveWorkers()}. It spawns none and
- * adopts none; closing the manager leaves them running.
+ * The membership of a manager from {@code connect}: the fleet's live workers, read afresh by
+ * {@link #workers()} through the fleet backend's {@link ProcessBackend#liveWorkers()}, and kept
+ * in a {@link MembershipCache} for placement and waiting, so those never list the fleet. It
+ * spawns none and adopts none; closing the manager leaves them running.
  */
 final class FleetWorkers extends Membership {
 
     private final Backends backends;
+    /** The handles of cached pids, made once per pid (a handle reads its name once). */
+    private final Map<Long, Worker<?>> known = new ConcurrentHashMap<>();
 
     FleetWorkers(Backends backends) {
         this.backends = backends;
+    }
+
+    @Override
+    List<Worker<?>> cached() {
+        Optional<FleetConnection> connection = backends.connection();
+        if (connection.isEmpty()) {
+            return workers();
+        }
+        Binding b = backends.binding(Threaded.class);
+        List<Long> pids = connection.get().members().pids();
+        known.keySet().retainAll(new HashSet<>(pids));
+        List<Worker<?>> live = new ArrayList<>(pids.size());
+        for (long pid : pids) {
+            live.add(known.computeIfAbsent(pid, p -> new Worker<>(Threaded.class, ThreadedWorker.found(b.fleet(), p), b)));
+        }
+        return live;
+    }
+
+    @Override
+    boolean refresh() {
+        return backends.connection().map(c -> c.members().refresh()).orElse(false);
     }
 
     @Override

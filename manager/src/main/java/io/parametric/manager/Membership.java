@@ -10,14 +10,45 @@ import java.util.List;
 /**
  * Which workers a manager lists and may place on: {@link OwnedWorkers} for a manager from
  * {@code processes} (the workers it created, pushed or added), {@link FleetWorkers} for one from
- * {@code connect} (the fleet's live workers, read afresh on each call).
+ * {@code connect} (the fleet's live workers: read afresh by {@link #workers()}, cached for
+ * placement and waiting by {@link #cached()}).
  */
 abstract class Membership {
 
     private volatile boolean closed;
 
-    /** @return the workers, ascending pids */
+    /** @return the workers, ascending pids, read afresh */
     abstract List<Worker<?>> workers();
+
+    /**
+     * @return the workers placement, waiting and shared values go by, ascending pids: the same as
+     *     {@link #workers()}, or a set the fleet keeps fresh that may lag it for a moment
+     */
+    List<Worker<?>> cached() {
+        return workers();
+    }
+
+    /**
+     * Re-reads what {@link #cached()} lists, after a placement found it stale.
+     *
+     * @return true when it changed (nothing to re-read here: false)
+     */
+    boolean refresh() {
+        return false;
+    }
+
+    /**
+     * @param pid a worker's pid
+     * @return the worker from {@link #cached()}, re-read once when it is not there
+     * @throws ProcessError NO_SUCH_WORKER naming the pid and the pids listed
+     */
+    final Worker<?> member(long pid) {
+        List<Worker<?>> all = cached();
+        if (all.stream().noneMatch(w -> w.pid() == pid) && refresh()) {
+            all = cached();
+        }
+        return find(all, pid);
+    }
 
     /**
      * Creates workers of a kind and lists them.

@@ -3,6 +3,9 @@ package io.parametric.manager;
 import io.parametric.manager.ProcessBackend.Assignment;
 import io.parametric.manager.ProcessBackend.Target;
 import io.parametric.manager.internal.Logs;
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.protocol.Fleet;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -65,6 +69,28 @@ final class Placer {
         }
         tracker.arm(futures);
         return futures;
+    }
+
+    /**
+     * Places a plan made from the membership. When the fleet answers NO_SUCH_WORKER (a worker the
+     * plan names has left) and the membership, re-read, has changed, it plans once more and places
+     * that. A plan larger than one script call ({@value Fleet#CHUNK} jobs) is not placed again:
+     * its first calls may have placed jobs.
+     *
+     * @param planner makes the plan from the membership as it is now
+     * @return the futures and where the jobs went
+     * @throws ProcessError as {@link #send}
+     */
+    Placed placeFresh(Supplier<List<Planned>> planner) {
+        List<Planned> plan = planner.get();
+        try {
+            return place(plan);
+        } catch (ProcessError e) {
+            if (e.reason() != Reason.NO_SUCH_WORKER || plan.size() > Fleet.CHUNK || !membership.refresh()) {
+                throw e;
+            }
+            return place(planner.get());
+        }
     }
 
     /**

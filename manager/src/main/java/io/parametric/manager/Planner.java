@@ -52,9 +52,19 @@ final class Planner {
         }
     }
 
-    /** @return the members as listed now */
+    /** @return the members placement goes by (see {@link Membership#cached()}) */
     Members members() {
-        return new Members(membership.workers());
+        return new Members(membership.cached());
+    }
+
+    /**
+     * @param pids some workers
+     * @return the members with those pids
+     * @throws ProcessError NO_SUCH_WORKER for a pid that is not a member, even after a re-read
+     */
+    Members members(List<Long> pids) {
+        pids.forEach(membership::member);
+        return members().only(pids);
     }
 
     /** Each job to an open worker, else the least loaded (assign-open). */

@@ -22,6 +22,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A set of workers and the jobs placed on them: the seed's {@code ProcessManager}. Thread-safe.
@@ -42,7 +43,8 @@ import java.util.function.Consumer;
  *   <li>membership — {@link #workers()}, {@link #get(long)}, {@link #addWorkers(int, Class, String...)},
  *       {@link #push}, {@link #delete(long)}, {@link #close(long)}; a manager from {@code processes}
  *       lists the workers it created, pushed or added, a manager from {@code connect} lists the
- *       fleet's live workers, read afresh on each call;</li>
+ *       fleet's live workers, read afresh on each call of {@link #workers()} (placing and waiting
+ *       use a copy the fleet keeps fresh, so they never list the fleet);</li>
  *   <li>placing — {@link #assign(long, ProcessJob)}, {@link #assignOpen}, {@link #distribute(ProcessJob...)},
  *       {@link #submit(ProcessJob)} (concurrent submits are coalesced into pipelined placements),
  *       and in batches {@link #submitAll}, {@link #map} and {@link #executor()};</li>
@@ -255,7 +257,8 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError NO_SUCH_WORKER, or UNKNOWN_JOB_TYPE when the worker does not list the job's type
      */
     public long assign(long pid, ProcessJob job) {
-        placer.place(List.of(planner.exact(get(pid), checked(List.of(job)).get(0))));
+        ProcessJob checkedJob = checked(List.of(job)).get(0);
+        placer.placeFresh(() -> List.of(planner.exact(membership.member(pid), checkedJob)));
         return pid;
     }
 
@@ -281,7 +284,7 @@ public final class ProcessManager implements AutoCloseable {
      */
     public List<Long> assignOpen(ProcessJob... jobs) {
         List<ProcessJob> list = checked(Arrays.asList(jobs));
-        return list.isEmpty() ? List.of() : distinct(placer.place(planner.openFirst(planner.members(), list)));
+        return list.isEmpty() ? List.of() : distinct(placer.placeFresh(() -> planner.openFirst(planner.members(), list)));
     }
 
     /**
@@ -304,7 +307,7 @@ public final class ProcessManager implements AutoCloseable {
      * @return the distinct pids that received jobs, ascending
      */
     public List<Long> distribute(Collection<ProcessJob> jobs) {
-        return distributeOver(planner.members(), checked(new ArrayList<>(jobs)), false);
+        return distributeOver(planner::members, checked(new ArrayList<>(jobs)), false);
     }
 
     /**
@@ -316,7 +319,7 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError NO_SUCH_WORKER for a pid this manager does not have
      */
     public List<Long> distribute(List<Long> pids, ProcessJob... jobs) {
-        return distributeOver(planner.members().only(pids), checked(Arrays.asList(jobs)), false);
+        return distributeOver(() -> planner.members(pids), checked(Arrays.asList(jobs)), false);
     }
 
     /**
@@ -326,11 +329,11 @@ public final class ProcessManager implements AutoCloseable {
      * @return the distinct pids that received jobs, ascending
      */
     public List<Long> distributeOpen(ProcessJob... jobs) {
-        return distributeOver(planner.members(), checked(Arrays.asList(jobs)), true);
+        return distributeOver(planner::members, checked(Arrays.asList(jobs)), true);
     }
 
-    private List<Long> distributeOver(Members m, List<ProcessJob> jobs, boolean openOnly) {
-        return jobs.isEmpty() ? List.of() : distinct(placer.place(planner.evenly(m, jobs, openOnly)));
+    private List<Long> distributeOver(Supplier<Members> members, List<ProcessJob> jobs, boolean openOnly) {
+        return jobs.isEmpty() ? List.of() : distinct(placer.placeFresh(() -> planner.evenly(members.get(), jobs, openOnly)));
     }
 
     /**
@@ -367,8 +370,8 @@ public final class ProcessManager implements AutoCloseable {
      */
     @SuppressWarnings("unchecked")
     public JobFuture<Object> submit(long pid, ProcessJob job) {
-        Planned p = planner.exact(get(pid), checked(List.of(job)).get(0));
-        return (JobFuture<Object>) placer.place(List.of(p)).futures().get(0);
+        ProcessJob checkedJob = checked(List.of(job)).get(0);
+        return (JobFuture<Object>) placer.placeFresh(() -> List.of(planner.exact(membership.member(pid), checkedJob))).futures().get(0);
     }
 
     /**

@@ -26,9 +26,8 @@ final class SharedState {
 
     void put(List<Long> pids, String name, Object value) {
         String json = write(name, value);
-        List<Worker<?>> all = membership.workers();
         // A pushed worker reads the store of the manager that made it.
-        pids.stream().map(pid -> Membership.find(all, pid)).toList()
+        pids.stream().<Worker<?>>map(membership::member).toList()
                 .forEach(w -> w.binding().values().put(w.pid(), name, json));
     }
 

@@ -34,15 +34,14 @@ final class Waiting {
      * @return the returns, in argument order
      */
     List<Object> waitFor(Duration timeout, long[] pids) {
-        List<Worker<?>> all = membership.workers();
-        List<Long> targets = targets(all, pids);
+        List<Long> targets = targets(pids);
         List<JobTracker.Snapshot> snapshots = targets.stream().map(tracker::snapshot).toList();
         // A pid this manager placed jobs on stays waitable after its worker left the fleet (killed,
         // container stopped): its jobs were re-homed and their outcomes still come here. Only a
         // pid without such jobs needs the worker itself, for its latest return.
         List<Worker<?>> workers = new ArrayList<>(targets.size());
         for (int i = 0; i < targets.size(); i++) {
-            workers.add(snapshots.get(i).last() != null ? null : Membership.find(all, targets.get(i)));
+            workers.add(snapshots.get(i).last() != null ? null : membership.member(targets.get(i)));
         }
         CompletableFuture<?>[] pending = snapshots.stream().flatMap(s -> s.unfinished().stream()).toArray(CompletableFuture[]::new);
         try {
@@ -100,21 +99,20 @@ final class Waiting {
 
     /** @return each worker's latest return as stored; never waits */
     List<Object> latestReturns(long[] pids) {
-        List<Worker<?>> all = membership.workers();
         List<Object> returns = new ArrayList<>();
-        for (long pid : targets(all, pids)) {
-            returns.add(Membership.find(all, pid).ret());
+        for (long pid : targets(pids)) {
+            returns.add(membership.member(pid).ret());
         }
         return returns;
     }
 
     /** @return a worker's latest return converted, or null */
     <T> T latestReturn(long pid, Class<T> type) {
-        Outcome latest = membership.get(pid).latest();
+        Outcome latest = membership.member(pid).latest();
         return latest == null ? null : Outcomes.value(latest, type);
     }
 
-    private static List<Long> targets(List<Worker<?>> all, long[] pids) {
-        return pids.length == 0 ? Membership.pidsOf(all) : Arrays.stream(pids).boxed().toList();
+    private List<Long> targets(long[] pids) {
+        return pids.length == 0 ? Membership.pidsOf(membership.cached()) : Arrays.stream(pids).boxed().toList();
     }
 }

@@ -1,5 +1,6 @@
 package io.parametric.manager.internal;
 
+import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.FleetKeys;
@@ -15,7 +16,8 @@ import java.util.function.Consumer;
  * runs a {@link Reaper} on a daemon thread (every second; the fleet reaps at most once per half
  * lease whoever runs it), so dead workers are found and delayed jobs promoted even when no live
  * worker is left to do it. The job TTL comes from {@code -Dpp.job.ttl} (default 24 h); the lease
- * for workers that do not state their own from {@code -Dpp.lease} (default 10 s).
+ * for workers that do not state their own from {@code -Dpp.lease} (default 10 s). For a {@code connect()}
+ * manager it also keeps the fleet's live workers cached ({@link MembershipCache}).
  */
 public final class FleetConnection implements AutoCloseable {
 
@@ -23,6 +25,11 @@ public final class FleetConnection implements AutoCloseable {
     private final Fleet fleet;
     private final CompletionListener listener;
     private final AutoCloseable reaper;
+    private final Duration lease;
+    /** Made on first use (only a {@code connect()} manager places on the fleet's live workers); guarded by this. */
+    private MembershipCache members;
+    /** Guarded by this. */
+    private boolean closed;
 
     /**
      * @param found the Redis
@@ -36,7 +43,7 @@ public final class FleetConnection implements AutoCloseable {
                            java.util.function.Supplier<java.util.List<String>> waitedFor) {
         this.found = found;
         this.fleet = new Fleet(found.redis(), new FleetKeys(fleetName), Limits.jobTtl());
-        Duration lease = lease();
+        this.lease = lease();
         this.listener = new CompletionListener(fleet, managerId, sink, waitedFor, lease);
         this.reaper = new Reaper(fleet, lease, "manager-" + managerId).startDaemon(Duration.ofSeconds(1));
     }
@@ -44,6 +51,22 @@ public final class FleetConnection implements AutoCloseable {
     /** @return the fleet */
     public Fleet fleet() {
         return fleet;
+    }
+
+    /**
+     * @return the fleet's live workers, cached and kept fresh by the fleet (started on first use)
+     * @throws ProcessError ILLEGAL_STATE once closed; REDIS_UNAVAILABLE when
+     *     the first read fails
+     */
+    public synchronized MembershipCache members() {
+        if (closed) {
+            throw new ProcessError(ProcessError.Reason.ILLEGAL_STATE,
+                    "the manager's connection to fleet '" + fleet.keys().fleet() + "' is closed");
+        }
+        if (members == null) {
+            members = new MembershipCache(fleet, lease);
+        }
+        return members;
     }
 
     /** @return the Redis URL as workers should reach it (with credentials) */
@@ -63,6 +86,12 @@ public final class FleetConnection implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            closed = true;
+            if (members != null) {
+                members.close();
+            }
+        }
         try {
             reaper.close();
         } catch (Exception e) {

@@ -11,14 +11,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A worker slot in a Redis fleet, spawned by this manager (then it owns the JVM) or found in
- * the fleet. Every state read goes to Redis, so it is never stale.
+ * the fleet. Every state read goes to Redis, so it is never stale; the name of a slot known only
+ * by its pid is read once, when first asked for.
  */
-public final class ThreadedWorker extends ProcessBackend.AbstractWorkerHandle {
+public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
 
     /** How long close waits for a spawned worker to finish its job and exit before killing it. */
     static final Duration EXIT_WAIT = Duration.ofSeconds(Long.getLong("pp.worker.closeTimeout", 40));
 
     private final Fleet fleet;
+    private final long pid;
+    private volatile String name;
     private final Process process;
     private volatile boolean stopRequested;
 
@@ -29,9 +32,35 @@ public final class ThreadedWorker extends ProcessBackend.AbstractWorkerHandle {
      * @param process the JVM this manager spawned for it, or null
      */
     public ThreadedWorker(Fleet fleet, long pid, String name, Process process) {
-        super(pid, name);
         this.fleet = fleet;
+        this.pid = pid;
+        this.name = name;
         this.process = process;
+    }
+
+    /**
+     * @param fleet the fleet
+     * @param pid a slot of the fleet that this manager did not spawn
+     * @return its handle; nothing is read until a method asks
+     */
+    public static ThreadedWorker found(Fleet fleet, long pid) {
+        return new ThreadedWorker(fleet, pid, null, null);
+    }
+
+    @Override
+    public long pid() {
+        return pid;
+    }
+
+    /** @return the name; "?" when the fleet no longer knows the slot */
+    @Override
+    public String name() {
+        String known = name;
+        if (known == null) {
+            known = fleet.worker(pid).map(WorkerRecord::name).orElse("?");
+            name = known;
+        }
+        return known;
     }
 
     @Override

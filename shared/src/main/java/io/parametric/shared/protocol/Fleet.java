@@ -26,7 +26,7 @@ public final class Fleet {
     public static final Duration DEFAULT_JOB_TTL = Duration.ofHours(24);
 
     /** Placements per script call; larger calls are split into chunks sent in one pipeline. */
-    static final int CHUNK = 500;
+    public static final int CHUNK = 500;
 
     private static final LuaScript REGISTER = LuaScript.load("register-6.lua");
     private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat-1.lua");

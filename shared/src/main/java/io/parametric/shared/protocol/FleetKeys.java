@@ -107,6 +107,14 @@ public final class FleetKeys {
     }
 
     /**
+     * @return pub/sub channel: membership changes for managers' caches ({@code +<pid>} a worker
+     *     registered, {@code -<pid>} it left the live workers: closed, reaped or dead)
+     */
+    public String members() {
+        return prefix + "members";
+    }
+
+    /**
      * @param pid the worker
      * @return pub/sub channel: signals to that worker ({@code j} a job waits, {@code c <id>} cancel, {@code x} closed)
      */

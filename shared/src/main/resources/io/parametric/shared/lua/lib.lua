@@ -43,6 +43,7 @@ local function k_done(manager) return P .. 'done:' .. manager end
 local function k_minute(n) return P .. 'minute:' .. n end
 local function k_events() return P .. 'events' end
 local function k_listening() return P .. 'listening' end
+local function k_members() return P .. 'members' end
 
 local function now_ms()
   local t = redis.call('TIME')
@@ -202,7 +203,8 @@ local function cancelled_job(job, pid)
   redis.call('HSET', k_job(job.id), 'state', 'cancelled')
 end
 
--- Takes a worker out of the fleet and hands its jobs on: each queued (and, when include_inflight,
+-- Takes a worker out of the fleet (publishing '-<pid>' on the members channel when it leaves the
+-- live workers) and hands its jobs on: each queued (and, when include_inflight,
 -- in-flight) job goes to an open worker or the fleet backlog; pinned jobs fail with WORKER_LOST;
 -- an in-flight job that has used up its deliveries is poison; entries that are not jobs go to
 -- the dead-letter list. Hands on at most S.chunk queued jobs per call; new_state '' hands on the
@@ -225,7 +227,7 @@ local function rehome_worker(pid, include_inflight, new_state, why)
     redis.call('LREM', k_open(), 0, pid)
   end
   if new_state ~= 'closing' and new_state ~= '' then
-    redis.call('ZREM', k_workers(), pid)
+    if redis.call('ZREM', k_workers(), pid) == 1 then redis.call('PUBLISH', k_members(), '-' .. pid) end
   end
 
   -- In-flight holds at most the running job; queued jobs are handed on S.chunk per call, so no

@@ -1,7 +1,7 @@
 --[[
   One reaper tick, timed by Redis's clock: promotes due delayed jobs, then — at most once per
   lock period across the fleet — re-homes the jobs of every worker whose last heartbeat is older
-  than its lease (its hash field 'lease', ms, else ARGV[2]) (lib.lua's rehome_worker: in-flight and queued jobs to open workers or the
+  than its lease (its hash field 'lease', ms, else ARGV[2]; '-<pid>' is published on the members channel) (lib.lua's rehome_worker: in-flight and queued jobs to open workers or the
   backlog, counted, at most S.chunk queued jobs per worker per call; pinned ones fail WORKER_LOST; an in-flight job that used up its deliveries
   fails POISON). After a Redis restart (its run_id changed) it reaps nobody: every live worker is
   re-scored to now, one lease of grace, so an outage does not make the whole fleet look dead.

@@ -1,6 +1,7 @@
 --[[
-  Registers a worker slot: writes its hash, adds it to the live workers, and either moves the
-  next backlog job straight into its in-flight list or puts it on the open-worker list.
+  Registers a worker slot: writes its hash, adds it to the live workers (publishing '+<pid>' on
+  the fleet's members channel, for managers' caches), and either moves the next backlog job
+  straight into its in-flight list or puts it on the open-worker list.
   Registering again under the same pid (after a Redis restart without persistence lost the hash)
   raises the pid counter to at least that pid, so a new worker never gets a pid in use.
   Input:
@@ -26,6 +27,7 @@ for i = 3, #ARGV do fields[#fields + 1] = ARGV[i] end
 redis.call('DEL', KEYS[1])
 redis.call('HSET', KEYS[1], 'pid', pid, 'state', 'idle', 'registered', now_ms(), unpack(fields))
 redis.call('ZADD', KEYS[2], now_ms(), pid)
+redis.call('PUBLISH', k_members(), '+' .. pid)
 local next_job = redis.call('LMOVE', KEYS[4], KEYS[5], 'LEFT', 'RIGHT')
 if next_job then
   redis.call('HSET', KEYS[1], 'state', 'busy')

@@ -1,5 +1,6 @@
 --[[
-  Takes a worker out of the fleet and hands its jobs on: each queued (and, when asked, in-flight)
+  Takes a worker out of the fleet (publishing '-<pid>' on the fleet's members channel when it
+  leaves the live workers) and hands its jobs on: each queued (and, when asked, in-flight)
   job goes to an open worker or the fleet backlog, counted in the job hash field 'rehomed';
   pinned jobs fail with WORKER_LOST instead; an in-flight job that used up its deliveries fails
   with POISON (dead-letter list); a job being cancelled fails with CANCELLED; entries that are

@@ -45,6 +45,7 @@ final class FleetKeyPatterns {
         patterns.put("minute", keys.minute(MINUTE));
         patterns.put("events", keys.events());
         patterns.put("listening", keys.listening());
+        patterns.put("members", keys.members());
         patterns.replaceAll((method, key) -> key.substring(keys.prefix().length()).replace(Long.toString(PID), "<pid>")
                 .replace(Long.toString(MINUTE), "<n>"));
         return patterns;

@@ -10,4 +10,5 @@ return {
   k_pids(), k_workers(), k_open(), k_backlog(), k_delayed(), k_dead(), k_reaper(), k_runid(), k_stale(), k_orphans(),
   k_worker('<pid>'), k_pending('<pid>'), k_inflight('<pid>'), k_signals('<pid>'), k_value('<name>'),
   k_worker_value('<pid>', '<name>'), k_job('<id>'), k_done('<manager>'), k_minute('<n>'), k_events(), k_listening(),
+  k_members(),
   table.concat(codes, ',')}
