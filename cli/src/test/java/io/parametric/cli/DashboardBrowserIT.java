@@ -21,6 +21,7 @@ import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -44,11 +45,11 @@ class DashboardBrowserIT {
     private static final String TOKEN = "test-token-0123456789abcdef";
 
     @Test
-    void showsTheWorkersAndAFailureAndRefusesAnActionWithoutTheToken() throws Exception {
+    void showsTheWorkersAndAFailureAndRefusesAnActionWithoutTheToken(@TempDir Path profile) throws Exception {
+        // profile: Chromium's user data folder, deleted by JUnit after the browser quit
         requireBrowser();
         String fleetName = TestRedis.uniqueFleet("dashboard");
         System.setProperty("pp.fleet", fleetName);
-        Path profile = Files.createTempDirectory("pp-chromium-");
         try (ProcessManager procs = processes(3, io.parametric.shared.Threaded.class, "render-1", "render-2", "render-3");
              Redis redis = new Redis(TestRedis.url(), 4);
              DashboardServer server = new DashboardServer(

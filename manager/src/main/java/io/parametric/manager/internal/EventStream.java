@@ -2,6 +2,7 @@ package io.parametric.manager.internal;
 
 import io.parametric.manager.JobEvent;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.LogText;
 import io.parametric.shared.redis.Redis;
 import java.time.Duration;
 import java.time.Instant;
@@ -89,13 +90,16 @@ public final class EventStream implements AutoCloseable {
         try {
             event = parse(e);
         } catch (RuntimeException bad) {
-            LOG.warn("skipped an unreadable event {} in fleet '{}': {}", e.id(), fleet.keys().fleet(), bad.getMessage());
+            // The message quotes the entry's fields: text from Redis, escaped so it cannot forge log lines.
+            LOG.warn("skipped an unreadable event {} in fleet '{}': {}", LogText.safe(e.id()), fleet.keys().fleet(),
+                    LogText.safe(bad.getMessage()));
             return;
         }
         try {
             listener.accept(event);
         } catch (RuntimeException thrown) {
-            LOG.warn("an event listener of fleet '{}' threw on {}: {}", fleet.keys().fleet(), event, thrown.toString());
+            LOG.warn("an event listener of fleet '{}' threw on {}: {}", fleet.keys().fleet(), LogText.safe(String.valueOf(event)),
+                    LogText.safe(thrown.toString()));
         }
     }
 
