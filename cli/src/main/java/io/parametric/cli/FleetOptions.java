@@ -14,7 +14,7 @@ public final class FleetOptions {
 
     @Option(names = "--redis", paramLabel = "URL", scope = ScopeType.INHERIT,
             defaultValue = "${env:PP_REDIS_URL:-redis://127.0.0.1:6379}",
-            description = "Redis URL, redis://[user:password@]host:port[/db] or rediss:// [PP_REDIS_URL] (default: ${DEFAULT-VALUE})")
+            description = "Redis URL, redis://[user:password@]host:port[/db] (rediss:// for TLS), redis-cluster://host:port[,...] or redis-sentinel://host:port[,...]/<master> [PP_REDIS_URL] (default: ${DEFAULT-VALUE})")
     String redis;
 
     @Option(names = "--fleet", paramLabel = "NAME", scope = ScopeType.INHERIT,

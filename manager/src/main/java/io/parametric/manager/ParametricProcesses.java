@@ -70,7 +70,9 @@ public final class ParametricProcesses {
      * A manager over the workers already running in a fleet (containers, other hosts). It lists
      * the fleet's live workers afresh on each call; {@code close()} leaves them running.
      *
-     * @param redisUrl {@code redis://[user:password@]host:port}, or {@code rediss://} for TLS
+     * @param redisUrl {@code redis://[user:password@]host:port} ({@code rediss://} for TLS), a Redis
+     *     Cluster {@code redis-cluster://host:port[,host:port...]} or a Sentinel group
+     *     {@code redis-sentinel://host:port[,host:port...]/<master>}
      * @param fleet the fleet name the workers were started with (PP_FLEET)
      * @return the manager
      * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer

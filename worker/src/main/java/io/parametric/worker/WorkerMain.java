@@ -38,7 +38,7 @@ import picocli.CommandLine.Option;
 public final class WorkerMain implements Callable<Integer> {
 
     @Option(names = "--redis", paramLabel = "URL", defaultValue = "${env:PP_REDIS_URL}",
-            description = "Redis URL, redis://[user:password@]host:port[/db] or rediss:// for TLS [PP_REDIS_URL]"
+            description = "Redis URL, redis://[user:password@]host:port[/db] (rediss:// for TLS), redis-cluster://host:port[,host:port...] or redis-sentinel://host:port[,host:port...]/<master> [PP_REDIS_URL]"
                     + " (required: a worker has no default Redis)")
     String redis;
 

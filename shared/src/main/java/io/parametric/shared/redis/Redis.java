@@ -29,8 +29,9 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * followed through failovers) or a Redis Cluster ({@code redis-cluster://}): every command goes to
  * the master of its first key's slot, and what shares one connection (a {@link #batch}, a
  * subscription) goes to the master of its first key's or channel's slot. A redirection (MOVED
- * after a failover or a resharding, ASK while a slot migrates) means the command did not run: the
- * client reads the slot layout again and sends it once more, up to {@value #MAX_REDIRECTS} times.
+ * after a failover or a resharding) means the command did not run: the client reads the slot
+ * layout again and sends it once more, up to {@value #MAX_REDIRECTS} times; a slot that keeps
+ * redirecting (ASK: it is migrating) fails the call with REDIS_UNAVAILABLE.
  *
  * <p>After a lost connection (a pooled socket left over from before a Redis restart fails once)
  * a command is sent once more, on a fresh connection, only when repeating it is harmless: reads,
