@@ -47,6 +47,7 @@ public final class Fleet {
 
     private final Redis redis;
     private final FleetKeys keys;
+    private final FleetSecret secret;
     private final Duration jobTtl;
     private final int maxPayloadBytes;
     /** ARGV[1] of every script: see {@link ProtocolSettings}. */
@@ -57,21 +58,24 @@ public final class Fleet {
      *
      * @param redis the connection
      * @param keys the fleet's keys
+     * @param secret the fleet secret that signs and checks entries and outcomes
      * @param jobTtl how long a finished job's hash is kept (see {@link Limits#jobTtl()})
      */
-    public Fleet(Redis redis, FleetKeys keys, Duration jobTtl) {
-        this(redis, keys, jobTtl, Limits.maxPayloadBytes());
+    public Fleet(Redis redis, FleetKeys keys, FleetSecret secret, Duration jobTtl) {
+        this(redis, keys, secret, jobTtl, Limits.maxPayloadBytes());
     }
 
     /**
      * @param redis the connection
      * @param keys the fleet's keys
+     * @param secret the fleet secret that signs and checks entries and outcomes
      * @param jobTtl how long a finished job's hash is kept
      * @param maxPayloadBytes the largest payload or return, bytes of UTF-8 JSON
      */
-    public Fleet(Redis redis, FleetKeys keys, Duration jobTtl, int maxPayloadBytes) {
+    public Fleet(Redis redis, FleetKeys keys, FleetSecret secret, Duration jobTtl, int maxPayloadBytes) {
         this.redis = redis;
         this.keys = keys;
+        this.secret = secret;
         this.jobTtl = jobTtl;
         this.maxPayloadBytes = maxPayloadBytes;
         this.settings = new ProtocolSettings(keys.prefix(), jobTtl).argv();
@@ -90,6 +94,11 @@ public final class Fleet {
     /** @return the fleet's keys */
     public FleetKeys keys() {
         return keys;
+    }
+
+    /** @return the fleet secret that signs and checks entries and outcomes */
+    public FleetSecret secret() {
+        return secret;
     }
 
     /** @return a new pid, never used before in this fleet */

@@ -9,7 +9,7 @@ import java.time.Duration;
  * {@code pp.maxPayloadBytes}, bytes, default 1 MiB). A system property wins over the environment.
  *
  * <pre>{@code
- * Fleet fleet = new Fleet(redis, keys, Limits.jobTtl());
+ * Fleet fleet = new Fleet(redis, keys, FleetSecret.required(), Limits.jobTtl());
  * }</pre>
  */
 public final class Limits {

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +22,7 @@ class FleetIT {
     @BeforeEach
     void connect() {
         redis = new Redis(TestRedis.url(), 4);
-        fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("fleet")), Fleet.DEFAULT_JOB_TTL);
+        fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("fleet")), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
     }
 
     @AfterEach

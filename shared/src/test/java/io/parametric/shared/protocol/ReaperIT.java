@@ -8,6 +8,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -27,7 +28,7 @@ class ReaperIT {
     void connect() {
         redis = new Redis(TestRedis.url(), 4);
         keys = new FleetKeys(TestRedis.uniqueFleet("reaper"));
-        fleet = new Fleet(redis, keys, Fleet.DEFAULT_JOB_TTL);
+        fleet = new Fleet(redis, keys, TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
     }
 
     @AfterEach
@@ -218,7 +219,7 @@ class ReaperIT {
     @Test
     void workersWithOldHeartbeatsSurviveARedisRestartWithAof() {
         try (LocalRedisServer server = LocalRedisServer.start(true); Redis r = new Redis(server.url(), 4)) {
-            Fleet f = new Fleet(r, keys, Fleet.DEFAULT_JOB_TTL);
+            Fleet f = new Fleet(r, keys, TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
             long pid = f.newPid();
             f.register(pid, Map.of("name", "w", "types", ","));
             Reaper reaper = new Reaper(f, LEASE, Duration.ofMillis(1), "test");
@@ -294,7 +295,7 @@ class ReaperIT {
 
     @Test
     void payloadOverTheLimitIsRefusedAtPlacementAndAReturnOverItFailsTheJob() {
-        Fleet small = new Fleet(redis, keys, Fleet.DEFAULT_JOB_TTL, 300);
+        Fleet small = new Fleet(redis, keys, TestSecret.secret(), Fleet.DEFAULT_JOB_TTL, 300);
         long pid = register();
         String big = payload("big-" + "x".repeat(400));
         assertThatThrownBy(() -> small.place(List.of(Placement.onWorker("big", big, "", "m1", pid)), null))
@@ -312,7 +313,7 @@ class ReaperIT {
 
     @Test
     void finishedJobHashExpiresAfterTheConfiguredTtl() {
-        Fleet shortLived = new Fleet(redis, keys, Duration.ofSeconds(90));
+        Fleet shortLived = new Fleet(redis, keys, TestSecret.secret(), Duration.ofSeconds(90));
         long pid = register();
         shortLived.place(List.of(Placement.onWorker("t", payload("t"), "", "m1", pid)), null);
         QueueEntry t = fetchAndStart(pid, "t");
@@ -325,11 +326,11 @@ class ReaperIT {
     @Test
     void durabilityCheckNamesTheRedisSettingsThatLoseJobs() {
         try (LocalRedisServer server = LocalRedisServer.start(false); Redis r = new Redis(server.url(), 1)) {
-            assertThat(new Fleet(r, keys, Fleet.DEFAULT_JOB_TTL).durabilityWarnings())
+            assertThat(new Fleet(r, keys, TestSecret.secret(), Fleet.DEFAULT_JOB_TTL).durabilityWarnings())
                     .singleElement().asString().contains("appendonly=no").contains("appendonly yes");
         }
         try (LocalRedisServer server = LocalRedisServer.start(true); Redis r = new Redis(server.url(), 1)) {
-            assertThat(new Fleet(r, keys, Fleet.DEFAULT_JOB_TTL).durabilityWarnings()).isEmpty();
+            assertThat(new Fleet(r, keys, TestSecret.secret(), Fleet.DEFAULT_JOB_TTL).durabilityWarnings()).isEmpty();
         }
     }
 
