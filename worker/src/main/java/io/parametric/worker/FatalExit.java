@@ -17,6 +17,9 @@ import java.util.Locale;
  *       password or user ({@code WRONGPASS}, {@code NOAUTH}), a missing ACL permission
  *       ({@code NOPERM}), or fleet keys holding data of another type ({@code WRONGTYPE}). Retrying
  *       cannot help; the configuration must change.</li>
+ *   <li>{@value #NO_SECRET} too: the worker has no usable fleet secret ({@code PP_SECRET},
+ *       {@code PP_SECRET_FILE}), so it could neither check the jobs it takes nor sign its
+ *       outcomes; {@link WorkerMain} says how to set one before anything starts.</li>
  *   <li>{@value #UNEXPECTED}: anything else that ended a slot before it served (a bug).</li>
  * </ul>
  * The other statuses: 0 a clean stop (SIGTERM, closed by its manager), 2 bad settings
@@ -30,6 +33,12 @@ final class FatalExit {
 
     /** Exit status when Redis refused the worker at start (authentication, ACL, key types). */
     static final int REDIS_REFUSED = 78;
+
+    /**
+     * Exit status when the worker has no usable fleet secret: like {@link #REDIS_REFUSED}, a
+     * configuration that must change (sysexits' {@code EX_CONFIG}).
+     */
+    static final int NO_SECRET = 78;
 
     /** Exit status when a slot ended on an unexpected error before it served. */
     static final int UNEXPECTED = 1;

@@ -52,7 +52,8 @@ final class Launcher {
     /** Starts the slots and the heartbeat; returns at once (the slot threads keep the JVM alive). */
     void start() {
         Redis redis = new Redis(config.redisUrl(), config.slots() * 2 + 4);
-        fleet = new Fleet(redis, new FleetKeys(config.fleet()), Limits.jobTtl());
+        fleet = new Fleet(redis, new FleetKeys(config.fleet()), config.secret(), Limits.jobTtl());
+        config.secret().warning().ifPresent(log::warn);
         warnAboutDurability();
         watchdog = new JobWatchdog(JobWatchdog.DEFAULT_GRACE, this::jobStuck);
         ClassLoader loader = jobLoader(config.jobs());

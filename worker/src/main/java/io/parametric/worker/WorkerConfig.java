@@ -1,14 +1,18 @@
 package io.parametric.worker;
 
+import io.parametric.shared.protocol.FleetSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The settings of one worker process, from {@code PP_*} environment variables and flags.
  *
  * @param redisUrl the Redis URL ({@code PP_REDIS_URL})
  * @param fleet the fleet name ({@code PP_FLEET}, default {@code default})
+ * @param secret the fleet secret ({@code PP_SECRET}, {@code PP_SECRET_FILE}, {@code PP_SECRET_PREVIOUS},
+ *     {@code PP_INSECURE}; never a flag, which any local user could read)
  * @param slots workers in this process, each with its own pid and queue ({@code PP_SLOTS}, default 1)
  * @param namePrefix slots are named {@code <prefix>-<pid>} ({@code PP_NAME}, default the host name)
  * @param exactName the exact name of the only slot, or null
@@ -23,6 +27,7 @@ import java.util.List;
 public record WorkerConfig(
         String redisUrl,
         String fleet,
+        FleetSecret secret,
         int slots,
         String namePrefix,
         String exactName,
@@ -49,6 +54,7 @@ public record WorkerConfig(
         if (fleet == null || !fleet.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException("fleet (--fleet / PP_FLEET) '" + fleet + "' must be letters, digits, '.', '_' or '-'");
         }
+        Objects.requireNonNull(secret, "secret (PP_SECRET)");
         positive(shutdownTimeout, "shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT)");
         positive(heartbeat, "heartbeat (--heartbeat / PP_HEARTBEAT)");
         positive(lease, "lease (--lease / PP_LEASE)");

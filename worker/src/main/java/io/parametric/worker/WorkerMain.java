@@ -2,6 +2,7 @@ package io.parametric.worker;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Durations;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.redis.Redis;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -17,9 +18,9 @@ import picocli.CommandLine.Option;
  * {@code PP_*} environment variables, each overridden by its flag.
  *
  * <pre>{@code
- * PP_REDIS_URL=redis://redis:6379 PP_FLEET=render PP_SLOTS=4 PP_ALLOW=com.acme.jobs \
+ * PP_REDIS_URL=redis://redis:6379 PP_FLEET=render PP_SLOTS=4 PP_ALLOW=com.acme.jobs PP_SECRET_FILE=/run/secrets/pp \
  *     java -jar worker/target/parametric-worker.jar
- * java -cp app.jar io.parametric.worker.WorkerMain --redis redis://127.0.0.1:6379 --fleet render --allow com.acme.jobs
+ * PP_SECRET=... java -cp app.jar io.parametric.worker.WorkerMain --redis redis://127.0.0.1:6379 --fleet render --allow com.acme.jobs
  * }</pre>
  */
 @Command(name = "parametric-worker", mixinStandardHelpOptions = true, sortOptions = false,
@@ -27,13 +28,19 @@ import picocli.CommandLine.Option;
         version = "parametric-worker 0.1",
         description = {"Runs ParametricProcesses worker slots against a Redis: each slot registers in the fleet, takes"
                 + " jobs from its own queue and the fleet backlog, and runs them one at a time, in order.",
-            "Each option can also be set by the PP_* environment variable in brackets; a flag wins over it.", ""},
+            "Each option can also be set by the PP_* environment variable in brackets; a flag wins over it.", "",
+            "The fleet secret signs and checks every job and outcome; it is set only in the environment (a flag would show"
+                + " in ps): PP_SECRET (at least 16 characters, the same on every worker and manager of the fleet), or"
+                + " PP_SECRET_FILE naming a file that holds it; PP_SECRET_PREVIOUS is accepted too while rotating;"
+                + " PP_INSECURE=1 runs without one (anyone who can write to the Redis can then run code here). See SECURITY.md.", ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:clean stop (SIGTERM, closed by its manager)", "1:a slot ended on an unexpected error",
             "2:bad settings", "70:a job ignored its timeout; restart the process",
             "71:out of memory (the job's delivery was counted)", "75:a spawned worker was declared dead; its manager starts another",
-            "78:Redis refused the worker (password, ACL permission, key type)"},
+            "78:the configuration must change: Redis refused the worker (password, ACL permission, key type), or no usable"
+                + " fleet secret (PP_SECRET)"},
         footer = {"", "Example:",
+            "  export PP_SECRET_FILE=/run/secrets/pp-secret",
             "  java -jar parametric-worker.jar --redis redis://127.0.0.1:6379 --allow com.example.jobs"})
 public final class WorkerMain implements Callable<Integer> {
 
@@ -119,8 +126,15 @@ public final class WorkerMain implements Callable<Integer> {
      */
     @Override
     public Integer call() {
+        FleetSecret secret;
         try {
-            WorkerConfig config = config();
+            secret = FleetSecret.required();
+        } catch (ProcessError e) {
+            System.err.println("parametric-worker: " + e.getMessage() + " (exit status " + FatalExit.NO_SECRET + ")");
+            return FatalExit.NO_SECRET;
+        }
+        try {
+            WorkerConfig config = config(secret);
             warnIfLoopbackInContainer(config.redisUrl());
             new Launcher(config, System.out).start();
             return 0;
@@ -133,12 +147,12 @@ public final class WorkerMain implements Callable<Integer> {
     /** Exit status for settings that cannot work (a bad flag value, a Redis URL that is not one). */
     static final int EXIT_USAGE = 2;
 
-    WorkerConfig config() {
+    WorkerConfig config(FleetSecret secret) {
         if (blank(redis)) {
             throw new IllegalArgumentException("no Redis URL: set PP_REDIS_URL or pass --redis, for example"
                     + " --redis redis://127.0.0.1:6379; a worker has no default Redis");
         }
-        return new WorkerConfig(redis.trim(), fleet, slots,
+        return new WorkerConfig(redis.trim(), fleet, secret, slots,
                 blank(name) ? defaultName() : name.trim(),
                 blank(exactName) ? null : exactName.trim(),
                 split(allow, ","),

@@ -7,6 +7,7 @@ import io.parametric.shared.protocol.JobPayloads;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.SecureRedisServer;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import io.parametric.worker.testjobs.Jobs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -19,13 +20,20 @@ import org.junit.jupiter.api.Test;
 /** A worker that cannot go on ends with one line and a documented non-zero status, never 0. */
 class FatalExitIT {
 
-    /** Runs a worker that is expected to exit on its own; returns its status and output. */
+    /** Runs a worker with the tests' secret that is expected to exit on its own; returns its status and output. */
     private static Map.Entry<Integer, String> runToExitWith(String url, String fleet) throws Exception {
+        return runToExitWith(url, fleet, Map.of("PP_SECRET", TestSecret.VALUE));
+    }
+
+    /** Runs a worker with these secret settings that is expected to exit on its own. */
+    private static Map.Entry<Integer, String> runToExitWith(String url, String fleet, Map<String, String> secret)
+            throws Exception {
         ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "io.parametric.worker.WorkerMain", "--fleet", fleet)
                 .redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("PP_"));
         pb.environment().put("PP_REDIS_URL", url);
+        pb.environment().putAll(secret);
         Process p = pb.start();
         try {
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -34,6 +42,20 @@ class FatalExitIT {
         } finally {
             p.destroyForcibly();
         }
+    }
+
+    @Test
+    void aWorkerWithoutAUsableSecretEndsWithStatus78SayingHowToSetOne() throws Exception {
+        var none = runToExitWith(TestRedis.url(), "f", Map.of());
+        assertThat(none.getKey()).as(none.getValue()).isEqualTo(FatalExit.NO_SECRET);
+        assertThat(none.getValue()).contains("no fleet secret: set PP_SECRET", "PP_SECRET_FILE", "PP_INSECURE=1")
+                .doesNotContain("\tat ");
+        var unreadable = runToExitWith(TestRedis.url(), "f", Map.of("PP_SECRET_FILE", "/no/such/pp-secret"));
+        assertThat(unreadable.getKey()).as(unreadable.getValue()).isEqualTo(FatalExit.NO_SECRET);
+        assertThat(unreadable.getValue()).contains("/no/such/pp-secret named by PP_SECRET_FILE").doesNotContain("\tat ");
+        var tooShort = runToExitWith(TestRedis.url(), "f", Map.of("PP_SECRET", "fifteen-chars!!"));
+        assertThat(tooShort.getKey()).as(tooShort.getValue()).isEqualTo(FatalExit.NO_SECRET);
+        assertThat(tooShort.getValue()).contains("15 characters, fewer than 16").doesNotContain("fifteen-chars!!");
     }
 
     @Test

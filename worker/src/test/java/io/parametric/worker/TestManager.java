@@ -7,6 +7,7 @@ import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.Placement;
 import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,7 @@ final class TestManager implements AutoCloseable {
     /** A manager with a given id, e.g. the same manager reconnecting after a Redis restart. */
     TestManager(String redisUrl, String fleetName, String managerId) {
         this.redis = new Redis(redisUrl, 4);
-        this.fleet = new Fleet(redis, new FleetKeys(fleetName), Fleet.DEFAULT_JOB_TTL);
+        this.fleet = new Fleet(redis, new FleetKeys(fleetName), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
         this.managerId = managerId;
     }
 

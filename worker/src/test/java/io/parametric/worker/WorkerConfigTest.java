@@ -3,17 +3,31 @@ package io.parametric.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 class WorkerConfigTest {
 
+    /** {@code execute} reads the secret as a worker does; the property stands in for PP_SECRET. */
+    @BeforeEach
+    void secret() {
+        System.setProperty("pp.secret", TestSecret.VALUE);
+    }
+
+    @AfterEach
+    void noSecret() {
+        System.clearProperty("pp.secret");
+    }
+
     private static WorkerConfig parse(String... args) {
         WorkerMain main = new WorkerMain();
         new CommandLine(main).parseArgs(args);
-        return main.config();
+        return main.config(TestSecret.secret());
     }
 
     @Test
@@ -59,7 +73,7 @@ class WorkerConfigTest {
         assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--slots", "2", "--exact-name", "a"))
                 .hasMessageContaining("--exact-name");
         assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--fleet", "a b")).hasMessageContaining("fleet");
-        assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", 1, "p", null, List.of(), List.of(),
+        assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", TestSecret.secret(), 1, "p", null, List.of(), List.of(),
                 Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false))
                 .hasMessageContaining("shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT) must be positive");
     }
@@ -77,7 +91,8 @@ class WorkerConfigTest {
     void helpExitsZeroAndBadSettingsExitTwo() {
         java.io.StringWriter help = new java.io.StringWriter();
         assertThat(WorkerMain.commandLine().setOut(new java.io.PrintWriter(help)).execute("--help")).isZero();
-        assertThat(help.toString()).contains("PP_REDIS_URL", "PP_FLEET", "PP_SLOTS", "PP_ALLOW", "--parent-pid", "--announce");
+        assertThat(help.toString()).contains("PP_REDIS_URL", "PP_FLEET", "PP_SLOTS", "PP_ALLOW", "--parent-pid", "--announce",
+                "PP_SECRET", "PP_SECRET_FILE", "PP_SECRET_PREVIOUS", "PP_INSECURE=1", "no usable fleet secret");
         assertThat(help.toString().lines()).allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(100));
         assertThat(WorkerMain.commandLine().execute("--slots", "0")).isEqualTo(WorkerMain.EXIT_USAGE);
     }

@@ -1,5 +1,6 @@
 package io.parametric.worker;
 
+import io.parametric.shared.testing.TestSecret;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -76,7 +77,8 @@ final class WorkerProcess implements AutoCloseable {
      * @param fleet the fleet
      * @param slots how many slots
      * @param jvmOptions options before the main class
-     * @param environment PP_* variables to set (every other PP_* variable is removed)
+     * @param environment PP_* variables to set (every other PP_* variable is removed; the tests'
+     *     fleet secret is set unless these set one)
      * @param flags more flags
      * @return the running worker
      */
@@ -98,6 +100,7 @@ final class WorkerProcess implements AutoCloseable {
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("PP_"));
             env.put("PP_WORKER", "1");
+            TestSecret.passTo(env);
             env.putAll(environment);
             WorkerProcess w = new WorkerProcess(pb.start(), log);
             w.awaitReady(slots, Duration.ofSeconds(30));
@@ -111,7 +114,7 @@ final class WorkerProcess implements AutoCloseable {
      * Starts the runnable jar configured by environment only, and waits for its slots.
      *
      * @param jar the runnable jar
-     * @param env the PP_* settings
+     * @param env the PP_* settings (the tests' fleet secret unless they set one)
      * @param slots how many slots it announces
      * @return the running worker
      */
@@ -122,6 +125,7 @@ final class WorkerProcess implements AutoCloseable {
             Path log = Files.createTempFile("pp-worker-jar-", ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
             pb.environment().keySet().removeIf(k -> k.startsWith("PP_"));
+            TestSecret.passTo(pb.environment());
             pb.environment().putAll(env);
             WorkerProcess w = new WorkerProcess(pb.start(), log);
             w.awaitReady(slots, Duration.ofSeconds(30));
