@@ -2,6 +2,7 @@ package io.parametric.bench;
 
 import io.parametric.bench.ResultTable.Unit;
 import io.parametric.bench.ResultTable.Value;
+import io.parametric.shared.protocol.FleetSecret;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -131,8 +132,14 @@ public final class BenchMain implements Callable<Integer> {
     public Integer call() throws Exception {
         PrivateRedis own = redisUrl == null ? PrivateRedis.start() : null;
         String url = own != null ? own.url() : redisUrl;
-        String previous = System.getProperty("pp.redis.url");
+        String previousUrl = System.getProperty("pp.redis.url");
         System.setProperty("pp.redis.url", url);
+        // The bench's managers (connect) and worker processes share one secret: the configured
+        // one, else a random one for this run.
+        String previousSecret = System.getProperty("pp.secret");
+        if (FleetSecret.configured().isEmpty()) {
+            System.setProperty("pp.secret", FleetSecret.newSecret());
+        }
         Settings settings = new Settings(url, slots, jobs, warmup, samples, bulk, queued, monitorJobs, idleSeconds, baseline);
         try (RedisInspector redis = new RedisInspector(url)) {
             out.printf(Locale.ROOT, "%n## parametric-bench %s — %s, %d cores, Java %s, Redis %s%s%n%n", scenario, Instant.now(),
@@ -152,14 +159,19 @@ public final class BenchMain implements Callable<Integer> {
             out.flush();
             return failed == 0 ? 0 : 1;
         } finally {
-            if (previous == null) {
-                System.clearProperty("pp.redis.url");
-            } else {
-                System.setProperty("pp.redis.url", previous);
-            }
+            restore("pp.redis.url", previousUrl);
+            restore("pp.secret", previousSecret);
             if (own != null) {
                 own.close();
             }
+        }
+    }
+
+    private static void restore(String property, String previous) {
+        if (previous == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, previous);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.parametric.bench;
 
 import io.parametric.manager.ProcessManager;
+import io.parametric.shared.protocol.FleetSecret;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,6 +55,7 @@ final class WorkerProcess implements AutoCloseable {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
             Map<String, String> env = builder.environment();
             env.put("PP_REDIS_URL", redisUrl);
+            FleetSecret.required().passTo(env);
             env.put("PP_FLEET", fleet);
             env.put("PP_SLOTS", Integer.toString(slots));
             env.put("PP_NAME", "bench");

@@ -2,6 +2,7 @@ package io.parametric.cli;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.redis.Redis;
 import picocli.CommandLine.Option;
@@ -23,34 +24,26 @@ public final class FleetOptions {
     String fleet;
 
     /**
-     * Connects to the fleet. Nothing is written to Redis by opening it.
+     * Connects to the fleet. Nothing is written to Redis by opening it. The fleet secret is read
+     * as a manager reads it ({@code PP_SECRET}, {@code PP_SECRET_FILE}): these commands only read
+     * and move entries as they are, so without one they show what Redis holds, unchecked.
      *
      * @return the fleet; close its Redis when done
-     * @throws io.parametric.shared.ProcessError REDIS_UNAVAILABLE when Redis does not answer
+     * @throws io.parametric.shared.ProcessError REDIS_UNAVAILABLE when Redis does not answer;
+     *     NOT_ALLOWED when a secret is set that cannot be used
      */
     Session open() {
-        checkSecret(System.getenv("PP_SECRET"));
+        FleetSecret secret = FleetSecret.configured().orElseGet(FleetSecret::insecure);
         Redis connection = new Redis(redis, 4);
         try {
             if (!connection.ping()) {
                 throw new io.parametric.shared.ProcessError(io.parametric.shared.ProcessError.Reason.REDIS_UNAVAILABLE,
                         "Redis at " + connection.url() + " does not answer; check --redis / PP_REDIS_URL");
             }
-            return new Session(new Fleet(connection, new FleetKeys(fleet), Limits.jobTtl()), connection);
+            return new Session(new Fleet(connection, new FleetKeys(fleet), secret, Limits.jobTtl()), connection);
         } catch (RuntimeException e) {
             connection.close();
             throw e;
-        }
-    }
-
-    /**
-     * The fleet secret signs entries from protocol 2 on; a set one must already be usable, so a
-     * mistake shows now rather than at the upgrade.
-     */
-    static void checkSecret(String secret) {
-        if (secret != null && !secret.isEmpty() && secret.length() < 16) {
-            throw new IllegalArgumentException("PP_SECRET is " + secret.length()
-                    + " characters; a fleet secret needs at least 16 (the same string the workers use)");
         }
     }
 }

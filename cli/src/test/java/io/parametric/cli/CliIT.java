@@ -14,6 +14,7 @@ import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import io.parametric.shared.testing.UsesTestRedis;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -128,7 +129,7 @@ class CliIT {
     @Test
     void deadListsRequeuesAndPurges() {
         try (Redis redis = new Redis(TestRedis.url(), 1)) {
-            Fleet fleet = new Fleet(redis, new FleetKeys(fleetName), Duration.ofHours(1));
+            Fleet fleet = new Fleet(redis, new FleetKeys(fleetName), TestSecret.secret(), Duration.ofHours(1));
             fleet.deadLetter(Fleet.deadLetterEntry("not a job (a test entry)", io.parametric.shared.protocol.QueueEntry.of("garbage")));
         }
         Run list = cli("dead", "list");

@@ -11,6 +11,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import io.parametric.shared.testing.UsesTestRedis;
 import java.io.File;
 import java.nio.file.Files;
@@ -53,7 +54,7 @@ class DashboardBrowserIT {
         try (ProcessManager procs = processes(3, io.parametric.shared.Threaded.class, "render-1", "render-2", "render-3");
              Redis redis = new Redis(TestRedis.url(), 4);
              DashboardServer server = new DashboardServer(
-                     new Fleet(redis, new FleetKeys(fleetName), Duration.ofHours(1)), "127.0.0.1", 0, TOKEN)) {
+                     new Fleet(redis, new FleetKeys(fleetName), TestSecret.secret(), Duration.ofHours(1)), "127.0.0.1", 0, TOKEN)) {
             System.clearProperty("pp.fleet");
             WebDriver browser = chromium(profile);
             try {

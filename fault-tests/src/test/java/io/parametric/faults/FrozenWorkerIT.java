@@ -10,6 +10,7 @@ import io.parametric.manager.ProcessManager;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ class FrozenWorkerIT {
     @Test
     void lateCompletionOfAFrozenWorkerIsRefusedAndTheJobHasOneOutcome() throws Exception {
         try (Fleetside side = new Fleetside("f-sigstop-past-lease", TestRedis.url(), TestRedis.uniqueFleet("frozen"));
-                ProcessManager procs = connect(side.redisUrl, side.fleet)) {
+                ProcessManager procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE)) {
             WorkerProcess frozen = side.startWorkers(1).get(0);
             JobFuture<Object> future = procs.submit(frozen.pid(), newJob(FaultJobs::slow, "f", 3000L));
             await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.redis.hget(side.keys.job(future.jobId()), "state")));

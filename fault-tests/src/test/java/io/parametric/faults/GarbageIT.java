@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,7 +35,7 @@ class GarbageIT {
     @Test
     void everyWorkerKeepsServingAfterGarbageInItsListsAndJobHashes() throws Exception {
         try (Fleetside side = new Fleetside("e-garbage", TestRedis.url(), TestRedis.uniqueFleet("garbage"));
-                ProcessManager procs = connect(side.redisUrl, side.fleet)) {
+                ProcessManager procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE)) {
             List<WorkerProcess> workers = side.startWorkers(2);
 
             // Job hashes with garbage fields, for jobs that are then queued on the workers.

@@ -10,6 +10,7 @@ import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,7 @@ class JobOptionsIT {
     void fleet() {
         side = new Fleetside("options", TestRedis.url(), TestRedis.uniqueFleet("options"));
         pid = side.startWorkers(1).get(0).pid();
-        procs = connect(side.redisUrl, side.fleet);
+        procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE);
     }
 
     @AfterEach

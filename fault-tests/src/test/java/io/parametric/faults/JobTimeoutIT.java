@@ -9,6 +9,7 @@ import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +21,7 @@ class JobTimeoutIT {
     @Test
     void jobIgnoringItsTimeoutFailsWithJobTimeoutAndItsWorkerExitsToBeRestarted() throws Exception {
         try (Fleetside side = new Fleetside("g-timeout", TestRedis.url(), TestRedis.uniqueFleet("timeout"));
-                ProcessManager procs = connect(side.redisUrl, side.fleet)) {
+                ProcessManager procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE)) {
             WorkerProcess stubborn = side.startWorkers(1).get(0);
             JobFuture<Object> polite = procs.submit(stubborn.pid(), newJob(FaultJobs::slow, "polite", 60_000L).withTimeout(Duration.ofMillis(500)));
             assertThatThrownBy(() -> polite.get(60, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()

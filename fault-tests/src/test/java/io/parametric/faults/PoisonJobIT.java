@@ -10,6 +10,7 @@ import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -22,7 +23,7 @@ class PoisonJobIT {
     @Test
     void jobThatKillsItsWorkerIsDeadLetteredAfterItsLimitAndTheFleetKeepsServing() throws Exception {
         try (Fleetside side = new Fleetside("d-poison", TestRedis.url(), TestRedis.uniqueFleet("poison"));
-                ProcessManager procs = connect(side.redisUrl, side.fleet)) {
+                ProcessManager procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE)) {
             side.startWorkers(2);
             JobFuture<Object> poison = procs.submit(newJob(FaultJobs::killWorker, "p"));
 

@@ -10,6 +10,7 @@ import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.redis.LocalRedisServer;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,7 +29,7 @@ class RedisRestartIT {
     void nothingIsLostAndEveryWorkerResumesAfterRedisRestartsWithAof() throws Exception {
         try (LocalRedisServer server = LocalRedisServer.start(true);
                 Fleetside side = new Fleetside("b-redis-restart", server.url(), "restart");
-                ProcessManager procs = connect(server.url(), "restart")) {
+                ProcessManager procs = connect(server.url(), "restart", TestSecret.VALUE)) {
             List<WorkerProcess> workers = side.startWorkers(3);
             List<JobFuture<Object>> futures = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
@@ -76,7 +77,7 @@ class RedisRestartIT {
     void waitersRaiseInsteadOfHangingWhenRedisRestartsWithoutItsData() throws Exception {
         try (LocalRedisServer server = LocalRedisServer.start(false);
                 Fleetside side = new Fleetside("b2-redis-restart-no-aof", server.url(), "amnesia");
-                ProcessManager procs = connect(server.url(), "amnesia")) {
+                ProcessManager procs = connect(server.url(), "amnesia", TestSecret.VALUE)) {
             WorkerProcess w = side.startWorkers(1).get(0);
             JobFuture<Object> running = procs.submit(w.pid(), newJob(FaultJobs::slow, "running", 5000L));
             JobFuture<Object> queued = procs.submit(w.pid(), newJob(FaultJobs::slow, "queued", 10L));

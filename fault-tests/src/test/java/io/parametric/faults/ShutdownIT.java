@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,7 +20,7 @@ class ShutdownIT {
     @Test
     void sigtermLetsTheRunningJobFinishAndHandsQueuedJobsOn() throws Exception {
         try (Fleetside side = new Fleetside("c-sigterm", TestRedis.url(), TestRedis.uniqueFleet("sigterm"));
-                ProcessManager procs = connect(side.redisUrl, side.fleet)) {
+                ProcessManager procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE)) {
             WorkerProcess leaving = side.startWorkers(1).get(0);
             JobFuture<Object> running = procs.submit(leaving.pid(), newJob(FaultJobs::slow, "long", 2000L));
             JobFuture<Object> queued1 = procs.submit(leaving.pid(), newJob(FaultJobs::slow, "q1", 10L));

@@ -10,6 +10,7 @@ import io.parametric.manager.ProcessManager;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +41,7 @@ class WorkerKillsIT {
     static void killWorkersUnderLoad(String scenario, String redisUrl, String fleet, int jobs, int workers, int killEvery)
             throws Exception {
         try (Fleetside side = new Fleetside(scenario, redisUrl, fleet);
-                ProcessManager procs = connect(side.redisUrl, side.fleet)) {
+                ProcessManager procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE)) {
             side.startWorkers(workers);
             List<JobFuture<Object>> futures = new ArrayList<>();
             for (int i = 0; i < jobs; i++) {

@@ -1,5 +1,6 @@
 package io.parametric.faults;
 
+import io.parametric.shared.testing.TestSecret;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -64,6 +65,7 @@ final class WorkerProcess implements AutoCloseable {
             Path dir = Files.createDirectories(Path.of("target", "fault-logs"));
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
             pb.environment().remove("PP_FLEET");
+            TestSecret.passTo(pb.environment());
             pb.environment().putAll(environment);
             Process p = pb.start();
             WorkerProcess w = new WorkerProcess(p, dir.resolve(fleet + "-" + name + "-" + p.pid() + ".log"));

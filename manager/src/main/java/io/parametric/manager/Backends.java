@@ -7,6 +7,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetSecret;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,13 +72,14 @@ final class Backends {
         return router;
     }
 
-    /** Joins the fleet of a running Redis (for {@code connect}). */
-    void connect(String url) {
-        connection = open(new RedisLocator.Found(RedisLocator.answering(url, "connect(...)"), url, null, "connect(...)"));
+    /** Joins the fleet of a running Redis (for {@code connect}) with the fleet's secret. */
+    void connect(String url, FleetSecret secret) {
+        connection = open(new RedisLocator.Found(RedisLocator.answering(url, "connect(...)"), url, null, "connect(...)"),
+                secret);
     }
 
-    private FleetConnection open(RedisLocator.Found found) {
-        return new FleetConnection(found, fleetName, managerId, router::deliver, tracker::unfinishedInFleet);
+    private FleetConnection open(RedisLocator.Found found, FleetSecret secret) {
+        return new FleetConnection(found, fleetName, secret, managerId, router::deliver, tracker::unfinishedInFleet);
     }
 
     /** @return the fleet connection, when the manager has one */
@@ -104,7 +106,9 @@ final class Backends {
         }
         ProcessBackend backend = backendFor(kind);
         if (backend.usesRedis() && connection == null) {
-            FleetConnection c = open(RedisLocator.locate());
+            // Workers this manager spawns get the secret in their environment: a fleet of its own
+            // needs none configured.
+            FleetConnection c = open(RedisLocator.locate(), FleetSecret.configured().orElseGet(FleetSecret::generate));
             // Pids already given to in-JVM workers, adopted, or listed from before a close must
             // never come out of the fleet counter (a new private Redis starts it from zero).
             long floor = Math.max(Math.max(localPids.get(), pidFloor), listedMaxPid.getAsLong());

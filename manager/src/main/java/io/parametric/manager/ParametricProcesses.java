@@ -5,6 +5,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.protocol.JobPayloads;
 import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.Type;
@@ -33,7 +34,9 @@ public final class ParametricProcesses {
 
     /**
      * Starts n {@link Threaded} workers (worker JVMs on this host with this classpath) in a fleet
-     * of their own and returns when all are registered.
+     * of their own and returns when all are registered. The fleet secret is {@code PP_SECRET}
+     * (or {@code PP_SECRET_FILE}, {@code -Dpp.secret}) when set, else a random one; the workers
+     * get it in their environment, never on their command line.
      *
      * @param n how many
      * @return the manager; close it to stop them
@@ -68,17 +71,45 @@ public final class ParametricProcesses {
 
     /**
      * A manager over the workers already running in a fleet (containers, other hosts). It lists
-     * the fleet's live workers afresh on each call; {@code close()} leaves them running.
+     * the fleet's live workers afresh on each call; {@code close()} leaves them running. The fleet
+     * secret the workers were started with comes from this process's configuration, as a
+     * worker's does: {@code PP_SECRET}, else the file named by {@code PP_SECRET_FILE}, else
+     * {@code -Dpp.secret}; {@code PP_SECRET_PREVIOUS} is accepted too while rotating.
+     *
+     * <pre>{@code
+     * // PP_SECRET=... in the environment
+     * try (ProcessManager procs = connect("redis://redis:6379", "render")) { ... }
+     * }</pre>
      *
      * @param redisUrl {@code redis://[user:password@]host:port} ({@code rediss://} for TLS), a Redis
      *     Cluster {@code redis-cluster://host:port[,host:port...]} or a Sentinel group
      *     {@code redis-sentinel://host:port[,host:port...]/<master>}
      * @param fleet the fleet name the workers were started with (PP_FLEET)
      * @return the manager
-     * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
+     * @throws ProcessError NOT_ALLOWED when no fleet secret is set (saying how to set one) or the
+     *     one set cannot be used; REDIS_UNAVAILABLE when Redis does not answer
      */
     public static ProcessManager connect(String redisUrl, String fleet) {
-        return ProcessManager.connected(redisUrl, fleet);
+        return ProcessManager.connected(redisUrl, fleet, FleetSecret.required());
+    }
+
+    /**
+     * A manager over the workers already running in a fleet, as {@link #connect(String, String)},
+     * with the fleet secret given here instead of by configuration.
+     *
+     * <pre>{@code
+     * try (ProcessManager procs = connect("redis://redis:6379", "render", vault.read("pp-secret"))) { ... }
+     * }</pre>
+     *
+     * @param redisUrl {@code redis://[user:password@]host:port}, or {@code rediss://} for TLS
+     * @param fleet the fleet name the workers were started with (PP_FLEET)
+     * @param secret the fleet secret the workers have in {@code PP_SECRET}: at least 16 characters
+     * @return the manager
+     * @throws ProcessError NOT_ALLOWED when the secret is null or shorter than 16 characters;
+     *     REDIS_UNAVAILABLE when Redis does not answer
+     */
+    public static ProcessManager connect(String redisUrl, String fleet, String secret) {
+        return ProcessManager.connected(redisUrl, fleet, FleetSecret.of(secret));
     }
 
     /**

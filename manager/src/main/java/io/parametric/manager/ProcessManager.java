@@ -10,6 +10,7 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetSecret;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,9 +87,9 @@ public final class ProcessManager implements AutoCloseable {
     }
 
     /** A manager over a fleet's existing workers, for {@code connect}. */
-    static ProcessManager connected(String url, String fleet) {
+    static ProcessManager connected(String url, String fleet, FleetSecret secret) {
         ProcessManager m = new ProcessManager(fleet, 0, true);
-        m.backends.connect(url);
+        m.backends.connect(url, secret);
         m.backends.binding(Threaded.class);
         return m;
     }

@@ -10,6 +10,7 @@ import io.parametric.shared.JobContext;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -56,7 +57,7 @@ class DepartedWorkerIT {
         previousLease = System.setProperty("pp.lease", LEASE);
         Standalone killed = start(fleet, "doomed");
         Standalone survivor = start(fleet, "survivor");
-        try (ProcessManager procs = connect(TestRedis.url(), fleet)) {
+        try (ProcessManager procs = connect(TestRedis.url(), fleet, TestSecret.VALUE)) {
             assertThat(procs.workerPids()).containsExactly(killed.pid(), survivor.pid());
 
             // Hangs on the worker it was placed on, returns where it finally ran.
@@ -95,7 +96,7 @@ class DepartedWorkerIT {
     /** Starts a standalone worker JVM in the fleet and returns once it announced its pid. */
     private Standalone start(String fleet, String name) throws IOException, InterruptedException, java.util.concurrent.ExecutionException,
             java.util.concurrent.TimeoutException {
-        Process p = new ProcessBuilder(
+        ProcessBuilder pb = new ProcessBuilder(
                         Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                         "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                         "-cp", System.getProperty("java.class.path"),
@@ -103,8 +104,9 @@ class DepartedWorkerIT {
                         "--redis", TestRedis.url(), "--fleet", fleet, "--name", name, "--allow", ALLOW,
                         "--heartbeat", "500ms", "--lease", LEASE,
                         "--parent-pid", Long.toString(ProcessHandle.current().pid()), "--announce")
-                .redirectErrorStream(true)
-                .start();
+                .redirectErrorStream(true);
+        TestSecret.passTo(pb.environment());
+        Process p = pb.start();
         workers.add(p);
         CompletableFuture<Long> ready = new CompletableFuture<>();
         Thread drain = new Thread(() -> {

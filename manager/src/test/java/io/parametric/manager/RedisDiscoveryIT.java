@@ -11,6 +11,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -25,6 +26,7 @@ class RedisDiscoveryIT {
     void unset() {
         System.clearProperty("pp.redis.url");
         System.clearProperty("pp.fleet");
+        System.clearProperty("pp.secret");
     }
 
     private static String silentUrl() throws IOException {
@@ -42,7 +44,7 @@ class RedisDiscoveryIT {
                     assertThat(e.reason()).isEqualTo(Reason.REDIS_UNAVAILABLE);
                     assertThat(e.getMessage()).contains(url).contains("pp.redis.url");
                 });
-        assertThatThrownBy(() -> connect(url, "anything"))
+        assertThatThrownBy(() -> connect(url, "anything", TestSecret.VALUE))
                 .isInstanceOfSatisfying(ProcessError.class, e -> assertThat(e.reason()).isEqualTo(Reason.REDIS_UNAVAILABLE));
     }
 
@@ -80,6 +82,7 @@ class RedisDiscoveryIT {
         String fleet = TestRedis.uniqueFleet("connect");
         System.setProperty("pp.redis.url", TestRedis.url());
         System.setProperty("pp.fleet", fleet);
+        System.setProperty("pp.secret", TestSecret.VALUE);
         try (ProcessManager owner = processes(2)) {
             try (ProcessManager fleetView = connect(TestRedis.url(), fleet)) {
                 assertThat(fleetView.workerPids()).containsExactly(1L, 2L);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.SecureRedisServer;
+import io.parametric.shared.testing.TestSecret;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +46,7 @@ class SecureFleetIT {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("PP_"));
         pb.environment().put("PP_REDIS_URL", url);
+        TestSecret.passTo(pb.environment());
         Process p = pb.start();
         started.add(p);
         return p;

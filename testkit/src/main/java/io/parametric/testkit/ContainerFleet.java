@@ -3,7 +3,9 @@ package io.parametric.testkit;
 import io.parametric.manager.ParametricProcesses;
 import io.parametric.manager.ProcessManager;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
@@ -68,6 +70,8 @@ public final class ContainerFleet
     private final Future<String> workerImageBuild;
     private DockerImageName redisImage = RedisContainer.DEFAULT_IMAGE;
     private String fleetName = "it-" + UUID.randomUUID().toString().substring(0, 8);
+    /** A fleet of its own, so a secret of its own, made as {@code processes(n)} makes one. */
+    private final String secret = newSecret();
     private int workerCount = 1;
     private int slots = 1;
     private final List<Path> jobs = new ArrayList<>();
@@ -195,6 +199,16 @@ public final class ContainerFleet
         return this;
     }
 
+    /**
+     * The fleet secret this fleet generated for its workers and manager: for a second manager,
+     * {@code connect(fleet.redis().redisUrl(), fleet.fleetName(), fleet.secret())}.
+     *
+     * @return the secret
+     */
+    public String secret() {
+        return secret;
+    }
+
     /** @return the manager connected to the fleet; valid while the fleet runs */
     public ProcessManager manager() {
         requireRunning();
@@ -248,7 +262,7 @@ public final class ContainerFleet
             }
             // Parallel start: each container's JVM start-up dominates, and they do not depend on each other.
             workers.parallelStream().forEach(WorkerContainer::start);
-            manager = ParametricProcesses.connect(redis.redisUrl(), fleetName);
+            manager = ParametricProcesses.connect(redis.redisUrl(), fleetName, secret);
         } catch (RuntimeException e) {
             stop();
             throw e;
@@ -287,12 +301,20 @@ public final class ContainerFleet
         WorkerContainer worker = (workerImage != null ? new WorkerContainer(workerImage) : new WorkerContainer(workerImageBuild))
                 .withRedis(redis)
                 .withFleet(fleetName)
+                .withSecret(secret)
                 .withSlots(slots);
         if (!jobs.isEmpty()) {
             worker.withJobs(jobs.toArray(Path[]::new));
         }
         workerCustomizer.accept(worker);
         return worker;
+    }
+
+    /** @return 32 random bytes as base64url: the testkit's API does not reach the library's internals */
+    private static String newSecret() {
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
     private void requireRunning() {

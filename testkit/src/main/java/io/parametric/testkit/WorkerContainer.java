@@ -27,17 +27,19 @@ import org.testcontainers.utility.MountableFile;
  *      WorkerContainer worker = new WorkerContainer("registry.example.com/parametric-worker:1.4")
  *              .withRedis(redis)
  *              .withFleet("render")
+ *              .withSecret(secret)                      // the fleet secret, at least 16 characters
  *              .withSlots(2)
  *              .withJobs(Path.of("target/render-jobs.jar"))) {
  *     redis.start();
  *     worker.start();
- *     try (ProcessManager fleet = ParametricProcesses.connect(redis.redisUrl(), "render")) {
+ *     try (ProcessManager fleet = ParametricProcesses.connect(redis.redisUrl(), "render", secret)) {
  *         Object frame = fleet.submit(newJob("render", "intro", 1)).get();
  *     }
  * }
  * }</pre>
  *
- * <p>Configuration travels as the worker's {@code PP_*} environment variables; the container is
+ * <p>Configuration travels as the worker's {@code PP_*} environment variables (a worker without
+ * a fleet secret exits with status 78 at once: give it one with {@link #withSecret}); the container is
  * started with {@code --announce} so the worker prints {@code PP_READY <pid> <name>} per slot,
  * which is both the wait strategy and how {@link #workerPids()} learns the slots' pids.
  */
@@ -127,6 +129,17 @@ public class WorkerContainer extends GenericContainer<WorkerContainer> {
     public WorkerContainer withFleet(String fleet) {
         this.fleet = Objects.requireNonNull(fleet, "fleet");
         return withEnv("PP_FLEET", fleet);
+    }
+
+    /**
+     * Sets the fleet secret ({@code PP_SECRET}, in the container's environment) that signs and
+     * checks the fleet's jobs and outcomes: the same string the managers use.
+     *
+     * @param secret at least 16 characters, e.g. the output of {@code openssl rand -base64 32}
+     * @return this container
+     */
+    public WorkerContainer withSecret(String secret) {
+        return withEnv("PP_SECRET", Objects.requireNonNull(secret, "secret"));
     }
 
     /**

@@ -11,6 +11,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -33,7 +34,7 @@ class JobCodeBesideManagerCodeIT {
     void lambdasBesideManagerCodeRunOnAWorkerStartedFromTheJar() throws Exception {
         String fleet = TestRedis.uniqueFleet("beside");
         try (WorkerProcess worker = startJar(fleet);
-                ProcessManager procs = ParametricProcesses.connect(TestRedis.url(), fleet)) {
+                ProcessManager procs = ParametricProcesses.connect(TestRedis.url(), fleet, TestSecret.VALUE)) {
             assertThat(RenderApp.render(procs, "cat", 640).get(30, TimeUnit.SECONDS)).isEqualTo("cat@640");
         }
     }
@@ -42,7 +43,7 @@ class JobCodeBesideManagerCodeIT {
     void aJobNeedingAClassTheWorkerLacksFailsNamingItAndTheWorkerRecordsIt() {
         String fleet = TestRedis.uniqueFleet("lacks");
         try (WorkerProcess worker = startJar(fleet);
-                ProcessManager procs = ParametricProcesses.connect(TestRedis.url(), fleet);
+                ProcessManager procs = ParametricProcesses.connect(TestRedis.url(), fleet, TestSecret.VALUE);
                 Redis redis = new Redis(TestRedis.url(), 1)) {
             assertThatThrownBy(() -> RenderApp.checked(procs).get(30, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).cause().isInstanceOfSatisfying(ProcessError.class, e -> {

@@ -4,11 +4,14 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.Reaper;
 import java.time.Duration;
 import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A manager's place in one Redis fleet: the connection, the fleet, the completion listener and,
@@ -20,6 +23,8 @@ import java.util.function.Consumer;
  * manager it also keeps the fleet's live workers cached ({@link MembershipCache}).
  */
 public final class FleetConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FleetConnection.class);
 
     private final RedisLocator.Found found;
     private final Fleet fleet;
@@ -34,15 +39,17 @@ public final class FleetConnection implements AutoCloseable {
     /**
      * @param found the Redis
      * @param fleetName the fleet
+     * @param secret the fleet secret
      * @param managerId the manager whose completions to listen for
      * @param sink receives each outcome
      * @param waitedFor the ids of placed jobs still waited for, looked up after a Redis outage and
      *     swept once per lease for jobs that vanished from Redis
      */
-    public FleetConnection(RedisLocator.Found found, String fleetName, String managerId, Consumer<Outcome> sink,
-                           java.util.function.Supplier<java.util.List<String>> waitedFor) {
+    public FleetConnection(RedisLocator.Found found, String fleetName, FleetSecret secret, String managerId,
+                           Consumer<Outcome> sink, java.util.function.Supplier<java.util.List<String>> waitedFor) {
         this.found = found;
-        this.fleet = new Fleet(found.redis(), new FleetKeys(fleetName), Limits.jobTtl());
+        this.fleet = new Fleet(found.redis(), new FleetKeys(fleetName), secret, Limits.jobTtl());
+        secret.warning().ifPresent(LOG::warn);
         this.lease = lease();
         this.listener = new CompletionListener(fleet, managerId, sink, waitedFor, lease);
         this.reaper = new Reaper(fleet, lease, "manager-" + managerId).startDaemon(Duration.ofSeconds(1));

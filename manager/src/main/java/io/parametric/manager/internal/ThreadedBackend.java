@@ -70,7 +70,7 @@ public final class ThreadedBackend implements ProcessBackend {
     public List<WorkerHandle> createWorkers(int n, List<String> names) {
         Fleet fleet = access.fleet();
         List<WorkerHandle> made = new ArrayList<>();
-        for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), n, names)) {
+        for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), fleet.secret(), n, names)) {
             ThreadedWorker w = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
             spawned.add(w);
             made.add(w);
@@ -98,7 +98,8 @@ public final class ThreadedBackend implements ProcessBackend {
             long backoffMs = 1000;
             for (int attempt = 1; !closed; attempt++) {
                 try {
-                    WorkerSpawner.Spawned s = WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), 1, List.of()).get(0);
+                    WorkerSpawner.Spawned s = WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), fleet.secret(), 1,
+                            List.of()).get(0);
                     ThreadedWorker fresh = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
                     spawned.add(fresh);
                     if (closed) {

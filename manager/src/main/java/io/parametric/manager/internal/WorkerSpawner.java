@@ -2,6 +2,7 @@ package io.parametric.manager.internal;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.redis.Durability;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -51,12 +52,13 @@ public final class WorkerSpawner {
      *
      * @param redisUrl the Redis the workers use
      * @param fleet the fleet they join
+     * @param secret the fleet secret, given to them in their environment
      * @param names exact names, empty for the default {@code worker-<pid>}
      * @param n how many
      * @return the workers, in the order of {@code names} (their pids ascending in that order), else of start
      * @throws ProcessError TIMEOUT or WORKER_LOST with the output of the worker that did not get ready
      */
-    public static List<Spawned> spawn(String redisUrl, String fleet, int n, List<String> names) {
+    public static List<Spawned> spawn(String redisUrl, String fleet, FleetSecret secret, int n, List<String> names) {
         List<Process> processes = new ArrayList<>();
         List<OutputTail> tails = new ArrayList<>();
         List<CompletableFuture<String[]>> ready = new ArrayList<>();
@@ -64,7 +66,7 @@ public final class WorkerSpawner {
             List<Spawned> spawned = new ArrayList<>();
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
             for (int i = 0; i < n; i++) {
-                Process p = start(redisUrl, fleet, names.isEmpty() ? null : names.get(i));
+                Process p = start(redisUrl, fleet, secret, names.isEmpty() ? null : names.get(i));
                 processes.add(p);
                 OutputTail tail = new OutputTail(TAIL_LINES);
                 tails.add(tail);
@@ -115,7 +117,7 @@ public final class WorkerSpawner {
         }
     }
 
-    private static Process start(String redisUrl, String fleet, String exactName) {
+    private static Process start(String redisUrl, String fleet, FleetSecret secret, String exactName) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvmOptions());
@@ -132,8 +134,9 @@ public final class WorkerSpawner {
         }
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
         Map<String, String> env = builder.environment();
-        // The URL goes by environment, not flag, so credentials do not show in `ps`.
+        // The URL and the secret go by environment, not flag, so they do not show in `ps`.
         env.put("PP_REDIS_URL", redisUrl);
+        secret.passTo(env);
         env.put("PP_FLEET", fleet);
         env.put("PP_WORKER", "1");
         // The manager's durability (pp.durability or PP_DURABILITY) holds for the workers it starts.

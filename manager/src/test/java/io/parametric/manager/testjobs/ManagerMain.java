@@ -5,6 +5,7 @@ import io.parametric.manager.ProcessManager;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestSecret;
 
 /** A manager JVM for the test that kills it: spawns one worker, prints its OS pid, waits to be killed. */
 public final class ManagerMain {
@@ -18,7 +19,7 @@ public final class ManagerMain {
     public static void main(String[] args) throws Exception {
         ProcessManager procs = ParametricProcesses.processes(1);
         try (Redis redis = new Redis(System.getProperty("pp.redis.url"), 1)) {
-            Fleet fleet = new Fleet(redis, new FleetKeys(System.getProperty("pp.fleet")), Fleet.DEFAULT_JOB_TTL);
+            Fleet fleet = new Fleet(redis, new FleetKeys(System.getProperty("pp.fleet")), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
             System.out.println("WORKER_OSPID " + fleet.workerInfo(procs.workerPids().get(0)).get("ospid"));
             System.out.flush();
         }

@@ -97,11 +97,19 @@ public final class FleetSecret {
         return new FleetSecret(null, null);
     }
 
-    /** @return a new random secret (32 bytes from {@link SecureRandom}, base64url), for a fleet of its own */
+    /** @return a new random secret ({@link #newSecret()}), for a fleet of its own */
     public static FleetSecret generate() {
+        return new FleetSecret(newSecret(), null);
+    }
+
+    /**
+     * @return the text of a new random secret: 32 bytes from {@link SecureRandom} as base64url,
+     *     43 characters — for a process that hands it on as {@code PP_SECRET} or {@code pp.secret}
+     */
+    public static String newSecret() {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
-        return new FleetSecret(BASE64URL.encodeToString(bytes), null);
+        return BASE64URL.encodeToString(bytes);
     }
 
     /**
