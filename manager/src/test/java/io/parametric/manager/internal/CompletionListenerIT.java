@@ -9,6 +9,7 @@ import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,7 +27,8 @@ class CompletionListenerIT {
     @Test
     void aBurstOfOutcomesComesBackInAFewBlockingPops() {
         try (Redis redis = new Redis(TestRedis.url(), 4)) {
-            Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("completions")), Fleet.DEFAULT_JOB_TTL);
+            Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("completions")), TestSecret.secret(),
+                    Fleet.DEFAULT_JOB_TTL);
             List<String> entries = new ArrayList<>();
             for (int i = 0; i < OUTCOMES; i++) {
                 entries.add(Json.write(Outcome.success("j" + i, 1, Json.tree(i), 1)));
