@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.testing.TestRedisCluster;
+import io.parametric.shared.testing.TestSecret;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +41,7 @@ class ClusterFleetsIT {
     void aConnectedFleetRunsJobsOnStandaloneWorkers() throws Exception {
         String fleet = cluster.fleetOnMaster(2, "connected");
         try (Fleetside side = new Fleetside("cluster-connected", cluster.url(), fleet);
-                ProcessManager procs = connect(cluster.url(), fleet)) {
+                ProcessManager procs = connect(cluster.url(), fleet, TestSecret.VALUE)) {
             List<WorkerProcess> workers = side.startWorkers(2);
             assertThat(procs.workerPids()).containsExactlyInAnyOrderElementsOf(workers.stream().map(WorkerProcess::pid).toList());
             List<JobFuture<Object>> futures = new ArrayList<>();

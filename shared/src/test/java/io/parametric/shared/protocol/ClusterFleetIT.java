@@ -9,6 +9,7 @@ import io.parametric.shared.redis.Redis;
 import io.parametric.shared.redis.Subscription;
 import io.parametric.shared.testing.RedisProcess;
 import io.parametric.shared.testing.TestRedisCluster;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ class ClusterFleetIT {
     }
 
     private static Fleet fleet(String name) {
-        return new Fleet(redis, new FleetKeys(name), Fleet.DEFAULT_JOB_TTL);
+        return new Fleet(redis, new FleetKeys(name), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
     }
 
     private static String payload(String id) {

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * try (TestRedisCluster cluster = TestRedisCluster.start()) {
  *     String fleetA = cluster.fleetOnMaster(0, "a");   // its slot lives on the first master
  *     String fleetB = cluster.fleetOnMaster(1, "b");   // and this one's on the second
- *     try (ProcessManager pm = connect(cluster.url(), fleetA)) { ... }
+ *     try (ProcessManager pm = connect(cluster.url(), fleetA, TestSecret.VALUE)) { ... }
  * }
  * }</pre>
  */
