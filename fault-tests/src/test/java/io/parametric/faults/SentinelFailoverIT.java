@@ -10,6 +10,7 @@ import io.parametric.manager.ProcessManager;
 import io.parametric.shared.redis.Durability;
 import io.parametric.shared.testing.RedisProcess;
 import io.parametric.shared.testing.TestRedisSentinel;
+import io.parametric.shared.testing.TestSecret;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,7 +60,7 @@ class SentinelFailoverIT {
         Path runsFile = Files.createTempFile("pp-failover-runs-", ".txt");
         try (TestRedisSentinel group = TestRedisSentinel.start();
                 Fleetside side = new Fleetside(scenario, group.url(), FLEET);
-                ProcessManager procs = connect(group.url(), FLEET)) {
+                ProcessManager procs = connect(group.url(), FLEET, TestSecret.VALUE)) {
             side.workerEnvironment.put(Durability.ENV, durability.setting());
             side.startWorkers(WORKERS);
             List<JobFuture<Object>> futures = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.testing.RedisProcess;
 import io.parametric.shared.testing.TestRedisSentinel;
+import io.parametric.shared.testing.TestSecret;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +42,7 @@ class ReplicatedDurabilityIT {
     @Test
     void scriptsWaitForTheReplicaAndGoOnWithoutItUntilItIsBack() {
         try (TestRedisSentinel group = TestRedisSentinel.start(); Redis redis = new Redis(group.url(), 2)) {
-            Fleet fleet = new Fleet(redis, new FleetKeys("durable"), Fleet.DEFAULT_JOB_TTL);
+            Fleet fleet = new Fleet(redis, new FleetKeys("durable"), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
             RedisProcess master = group.master();
             long pid = fleet.newPid();
             fleet.register(pid, Map.of("name", "w", "types", ",echo,"));

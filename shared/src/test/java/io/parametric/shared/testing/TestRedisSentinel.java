@@ -17,7 +17,7 @@ import java.util.function.BooleanSupplier;
  *
  * <pre>{@code
  * try (TestRedisSentinel group = TestRedisSentinel.start()) {
- *     ... connect(group.url(), "fleet") ...
+ *     ... connect(group.url(), "fleet", TestSecret.VALUE) ...
  *     RedisProcess old = group.killMaster();
  *     group.awaitFailover(old);   // the replica is the master now
  *     old.restart();              // the sentinels make it a replica of the new master
