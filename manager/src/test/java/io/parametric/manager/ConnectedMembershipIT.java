@@ -12,6 +12,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.redis.Redis;
+import io.parametric.shared.testing.TestSecret;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,7 +52,7 @@ class ConnectedMembershipIT {
     }
 
     private Fleet fleet(String name) {
-        return new Fleet(redis, new FleetKeys(name), Fleet.DEFAULT_JOB_TTL);
+        return new Fleet(redis, new FleetKeys(name), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
     }
 
     /** Registers a worker slot that never heartbeats, with a lease long enough that no reaper takes it. */
@@ -82,7 +83,7 @@ class ConnectedMembershipIT {
         // INFO commandstats counts the commands scripts run too: with no worker open, every submit
         // takes the same path through the place script (to the backlog) whatever the fleet's size.
         redis.del(fleet.keys().openWorkers());
-        try (ProcessManager procs = connect(server.url(), fleet.keys().fleet())) {
+        try (ProcessManager procs = connect(server.url(), fleet.keys().fleet(), TestSecret.VALUE)) {
             long pid = pids.get(n - 1);
             JobFuture<Object> warm = procs.submit(newJob(() -> 0));
             await().until(warm::isPlaced);
@@ -119,7 +120,7 @@ class ConnectedMembershipIT {
         System.setProperty("pp.lease", "10m");
         Fleet fleet = fleet("members-" + UUID.randomUUID().toString().substring(0, 6));
         long first = register(fleet);
-        try (ProcessManager procs = connect(server.url(), fleet.keys().fleet())) {
+        try (ProcessManager procs = connect(server.url(), fleet.keys().fleet(), TestSecret.VALUE)) {
             Membership members = procs.membership();
             assertThat(Membership.pidsOf(members.cached())).containsExactly(first);
 
