@@ -15,7 +15,7 @@ import java.util.List;
  * }</pre>
  *
  * The credentials are those of the data nodes (percent-encoded as in {@code redis://}); sentinels
- * are asked without them. Messages about a bad URL never hold its password.
+ * get them only when they require them. Messages about a bad URL never hold its password.
  *
  * @param kind cluster or sentinel
  * @param tls true for the {@code rediss-} schemes

@@ -6,14 +6,18 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
+import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
 import redis.clients.jedis.DefaultJedisClientConfig;
 import redis.clients.jedis.HostAndPort;
 import redis.clients.jedis.JedisClientConfig;
+import redis.clients.jedis.Protocol;
 import redis.clients.jedis.RedisClient;
 import redis.clients.jedis.RedisClusterClient;
 import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
+import redis.clients.jedis.exceptions.JedisConnectionException;
+import redis.clients.jedis.exceptions.JedisDataException;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -81,11 +85,37 @@ abstract sealed class RedisDeployment implements AutoCloseable {
                     .maxAttempts(CLUSTER_ATTEMPTS).maxTotalRetriesDuration(Duration.ofMinutes(1)).build());
         }
         JedisClientConfig master = config.build();
-        // Jedis talks to sentinels with its legacy client, which speaks the server's default protocol only.
-        JedisClientConfig sentinels = DefaultJedisClientConfig.builder().ssl(address.tls()).serverDefaultProtocol().build();
+        JedisClientConfig sentinels = sentinelConfig(address, nodes);
         SentineledConnectionProvider provider = new SentineledConnectionProvider(address.master(), master, pool, nodes, sentinels);
         return new Sentinel(RedisSentinelClient.builder().masterName(address.master()).sentinels(nodes)
                 .clientConfig(master).sentinelClientConfig(sentinels).connectionProvider(provider).build(), provider);
+    }
+
+    /**
+     * Sentinels are asked without credentials, unless the first one that answers wants them
+     * (NOAUTH: a sentinel with {@code requirepass}): then with the URL's.
+     */
+    private static JedisClientConfig sentinelConfig(RedisAddress address, Set<HostAndPort> sentinels) {
+        // Jedis talks to sentinels with its legacy client, which speaks the server's default protocol only.
+        JedisClientConfig open = DefaultJedisClientConfig.builder().ssl(address.tls()).serverDefaultProtocol().build();
+        if (address.password() == null) {
+            return open;
+        }
+        for (HostAndPort sentinel : sentinels) {
+            try (Connection probe = new Connection(sentinel, open)) {
+                probe.executeCommand(new CommandArguments(Protocol.Command.PING));
+                return open;
+            } catch (JedisDataException e) {
+                if (e.getMessage() != null && e.getMessage().startsWith("NOAUTH")) {
+                    return DefaultJedisClientConfig.builder().ssl(address.tls()).serverDefaultProtocol()
+                            .user(address.user()).password(address.password()).build();
+                }
+                return open;
+            } catch (JedisConnectionException e) {
+                // this sentinel is away: ask the next
+            }
+        }
+        return open;
     }
 
     /** One Redis server ({@code redis://}, {@code rediss://}). */

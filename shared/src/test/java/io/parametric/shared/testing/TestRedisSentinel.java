@@ -44,6 +44,17 @@ public final class TestRedisSentinel implements AutoCloseable {
      * @return the running group
      */
     public static TestRedisSentinel start() {
+        return start(false);
+    }
+
+    /**
+     * As {@link #start()}, with the sentinels also requiring the group's password
+     * ({@code requirepass}, and {@code sentinel sentinel-pass} between them) when asked.
+     *
+     * @param protectSentinels true to make the sentinels require the password
+     * @return the running group
+     */
+    public static TestRedisSentinel start(boolean protectSentinels) {
         byte[] random = new byte[16];
         new SecureRandom().nextBytes(random);
         TestRedisSentinel group = new TestRedisSentinel(HexFormat.of().formatHex(random));
@@ -58,12 +69,16 @@ public final class TestRedisSentinel implements AutoCloseable {
             RedisProcess replica = RedisProcess.start(dir, replicaConfig, group.password, false);
             group.dataNodes.add(replica);
             await("the replica is in sync", () -> replica.cli("info", "replication").contains("master_link_status:up"));
+            List<String> sentinelConfig = new ArrayList<>(List.of(
+                    "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
+                    "sentinel auth-pass " + MASTER_NAME + " " + group.password,
+                    "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                    "sentinel failover-timeout " + MASTER_NAME + " 10000"));
+            if (protectSentinels) {
+                sentinelConfig.addAll(List.of("requirepass " + group.password, "sentinel sentinel-pass " + group.password));
+            }
             for (int i = 0; i < 3; i++) {
-                group.sentinels.add(RedisProcess.start(dir, List.of(
-                        "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
-                        "sentinel auth-pass " + MASTER_NAME + " " + group.password,
-                        "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
-                        "sentinel failover-timeout " + MASTER_NAME + " 10000"), null, true));
+                group.sentinels.add(RedisProcess.start(dir, sentinelConfig, protectSentinels ? group.password : null, true));
             }
             for (RedisProcess s : group.sentinels) {
                 await("sentinel " + s.port() + " knows the replica and the other sentinels", () -> {
