@@ -11,6 +11,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
+import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.List;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ class EventStreamIT {
         logger.addAppender(logged);
         List<JobEvent> seen = new CopyOnWriteArrayList<>();
         try (Redis redis = new Redis(TestRedis.url(), 2)) {
-            Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("events")), Fleet.DEFAULT_JOB_TTL);
+            Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("events")), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
             try (EventStream stream = EventStream.listen(fleet, seen::add)) {
                 String events = fleet.keys().events();
                 xadd(events, "kind", "PLACED\n01:00:00 INFO forged line", "job", "bad");
