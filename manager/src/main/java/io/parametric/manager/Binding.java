@@ -91,6 +91,11 @@ final class Binding implements ProcessBackend.Context, FleetAccess {
         return backends.connection().map(c -> c.workerUrl()).orElseThrow(this::noFleet);
     }
 
+    @Override
+    public boolean privateRedis() {
+        return backends.connection().map(c -> c.ownsRedis()).orElseThrow(this::noFleet);
+    }
+
     private ProcessError noFleet() {
         return new ProcessError(Reason.ILLEGAL_STATE, backend.kind().getSimpleName()
                 + " workers need a Redis fleet, and this manager has none (closed, or the backend does not declare usesRedis())");

@@ -12,7 +12,10 @@ import java.util.Locale;
  * <ul>
  *   <li>{@value #OUT_OF_MEMORY}: the JVM ran out of memory (a job too big for the heap). The
  *       job's delivery was counted before it ran, so a job that does it every time becomes
- *       poison after its delivery limit instead of killing worker after worker.</li>
+ *       poison after its delivery limit instead of killing worker after worker. A JVM started
+ *       with {@code -XX:+ExitOnOutOfMemoryError} (spawned workers, the worker image) ends itself
+ *       with status 3 at the first OutOfMemoryError, in any thread, before this code runs: the
+ *       same meaning, and nothing half-broken lingers.</li>
  *   <li>{@value #REDIS_REFUSED}: Redis refused the worker as it joined the fleet: a wrong
  *       password or user ({@code WRONGPASS}, {@code NOAUTH}), a missing ACL permission
  *       ({@code NOPERM}), or fleet keys holding data of another type ({@code WRONGTYPE}). Retrying

@@ -54,7 +54,9 @@ final class Launcher {
         Redis redis = new Redis(config.redisUrl(), config.slots() * 2 + 4);
         fleet = new Fleet(redis, new FleetKeys(config.fleet()), config.secret(), Limits.jobTtl());
         config.secret().warning().ifPresent(log::warn);
-        warnAboutDurability();
+        if (!config.privateRedis()) {
+            warnAboutDurability();
+        }
         watchdog = new JobWatchdog(JobWatchdog.DEFAULT_GRACE, this::jobStuck);
         ClassLoader loader = jobLoader(config.jobs());
         JobRegistry.discover(loader);
@@ -94,7 +96,10 @@ final class Launcher {
         hb.start();
     }
 
-    /** Production Redis needs AOF and noeviction to lose nothing; say so once, at start. */
+    /**
+     * Production Redis needs AOF and noeviction to lose nothing; say so once, at start (not for
+     * the private redis-server of the manager that spawned this worker: it ends with that manager).
+     */
     private void warnAboutDurability() {
         try {
             fleet.durabilityWarnings().forEach(w -> log.warn("{}", w));

@@ -23,6 +23,8 @@ import java.util.Objects;
  * @param lease how long without a heartbeat before a worker counts as dead ({@code PP_LEASE}, default 10 s)
  * @param parentPid an OS process whose end makes this worker exit like on SIGTERM, or null
  * @param announce print {@code PP_READY <pid> <name>} on stdout when each slot is registered
+ * @param privateRedis the Redis is the private redis-server of the manager that spawned this
+ *        worker (it lives only as long as that manager): no warning about its durability settings
  */
 public record WorkerConfig(
         String redisUrl,
@@ -37,7 +39,8 @@ public record WorkerConfig(
         Duration heartbeat,
         Duration lease,
         Long parentPid,
-        boolean announce) {
+        boolean announce,
+        boolean privateRedis) {
 
     /**
      * Checks the settings.

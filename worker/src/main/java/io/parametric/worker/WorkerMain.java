@@ -35,8 +35,9 @@ import picocli.CommandLine.Option;
                 + " PP_INSECURE=1 runs without one (anyone who can write to the Redis can then run code here). See SECURITY.md.", ""},
         exitCodeListHeading = "%nExit status:%n",
         exitCodeList = {"0:clean stop (SIGTERM, closed by its manager)", "1:a slot ended on an unexpected error",
-            "2:bad settings", "70:a job ignored its timeout; restart the process",
-            "71:out of memory (the job's delivery was counted)", "75:a spawned worker was declared dead; its manager starts another",
+            "2:bad settings", "3:out of memory under -XX:+ExitOnOutOfMemoryError (spawned workers, the image)",
+            "70:a job ignored its timeout; restart the process",
+            "71:out of memory, without that flag (the job's delivery was counted)", "75:a spawned worker was declared dead; its manager starts another",
             "78:the configuration must change: Redis refused the worker (password, ACL permission, key type), or no usable"
                 + " fleet secret (PP_SECRET)"},
         footer = {"", "Example:",
@@ -93,6 +94,11 @@ public final class WorkerMain implements Callable<Integer> {
     @Option(names = "--announce",
             description = "print 'PP_READY <pid> <name>' on stdout when each slot is registered")
     boolean announce;
+
+    @Option(names = "--private-redis",
+            description = "the Redis is the private redis-server of the manager that spawned this worker"
+                    + " (set by that manager): no warning about its durability settings")
+    boolean privateRedis;
 
     /**
      * Starts a worker process.
@@ -161,7 +167,8 @@ public final class WorkerMain implements Callable<Integer> {
                 Durations.parse(heartbeat),
                 Durations.parse(lease),
                 parentPid,
-                announce);
+                announce,
+                privateRedis);
     }
 
     /**

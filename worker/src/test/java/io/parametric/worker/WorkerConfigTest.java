@@ -74,7 +74,7 @@ class WorkerConfigTest {
                 .hasMessageContaining("--exact-name");
         assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--fleet", "a b")).hasMessageContaining("fleet");
         assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", TestSecret.secret(), 1, "p", null, List.of(), List.of(),
-                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false))
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false))
                 .hasMessageContaining("shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT) must be positive");
     }
 

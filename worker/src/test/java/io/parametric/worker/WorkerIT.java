@@ -68,6 +68,13 @@ class WorkerIT {
     }
 
     @Test
+    void warnsAboutTheRedisDurabilityUnlessItIsTheSpawningManagersPrivateRedis() {
+        // The test Redis runs with appendonly no; the warning is logged before the slots register.
+        assertThat(start(1).log()).contains("has appendonly=no: a Redis restart loses every queued job");
+        assertThat(start(1, "--private-redis").log()).doesNotContain("appendonly");
+    }
+
+    @Test
     void exactNameNamesTheOnlySlot() {
         WorkerProcess w = start(1, "--exact-name", "alpha");
         assertThat(w.names()).containsExactly("alpha");

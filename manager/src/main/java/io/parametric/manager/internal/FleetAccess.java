@@ -14,4 +14,10 @@ public interface FleetAccess {
 
     /** @return the URL (with credentials) workers use to reach the fleet's Redis */
     String redisUrl();
+
+    /**
+     * @return true when that Redis is the private redis-server this manager started and stops:
+     *     it lives only as long as the manager, so its durability settings do not matter
+     */
+    boolean privateRedis();
 }

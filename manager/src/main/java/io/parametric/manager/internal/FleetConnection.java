@@ -81,6 +81,11 @@ public final class FleetConnection implements AutoCloseable {
         return found.url();
     }
 
+    /** @return true when the Redis is the private redis-server this manager started (and stops on close) */
+    public boolean ownsRedis() {
+        return found.owned() != null;
+    }
+
     /** @return how the Redis was found, for the user */
     public String origin() {
         return found.origin();

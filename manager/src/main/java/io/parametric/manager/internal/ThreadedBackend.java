@@ -70,13 +70,27 @@ public final class ThreadedBackend implements ProcessBackend {
     public List<WorkerHandle> createWorkers(int n, List<String> names) {
         Fleet fleet = access.fleet();
         List<WorkerHandle> made = new ArrayList<>();
-        for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), fleet.secret(), n, names)) {
+        for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(access.redisUrl(), access.privateRedis(), fleet.keys().fleet(), fleet.secret(),
+                n, names)) {
             ThreadedWorker w = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
             spawned.add(w);
             made.add(w);
             replaceWhenDead(w);
         }
         return made;
+    }
+
+    /**
+     * @param status a spawned worker's exit status
+     * @return what it means: 3 is the JVM's own exit on an OutOfMemoryError (spawned workers run
+     *     with {@code -XX:+ExitOnOutOfMemoryError}), 71 the worker's (a JVM without that flag)
+     */
+    static String exitReason(int status) {
+        return switch (status) {
+            case 3 -> "ran out of memory (exit status 3: -XX:+ExitOnOutOfMemoryError)";
+            case 71 -> "ran out of memory (exit status 71)";
+            default -> "died with status " + status;
+        };
     }
 
     private void replaceWhenDead(ThreadedWorker w) {
@@ -87,19 +101,19 @@ public final class ThreadedBackend implements ProcessBackend {
             }
             Fleet fleet = access.fleet();
             try {
-                Fleet.Rehomed r = fleet.rehome(w.pid(), true, "dead", "its process exited with status " + status);
-                LOG.warn("spawned worker {} ({}) died with status {}: {} job(s) handed to the fleet, {} failed (pinned); starting a replacement",
-                        w.pid(), w.name(), status, r.moved(), r.failed());
+                Fleet.Rehomed r = fleet.rehome(w.pid(), true, "dead", "its process " + exitReason(status));
+                LOG.warn("spawned worker {} ({}) {}: {} job(s) handed to the fleet, {} failed (pinned); starting a replacement",
+                        w.pid(), w.name(), exitReason(status), r.moved(), r.failed());
             } catch (RuntimeException e) {
                 // Redis is away: the reapers hand its jobs on once Redis is back and its lease ran out.
-                LOG.warn("spawned worker {} ({}) died with status {}; its jobs will be handed on by the reaper ({}); starting a replacement",
-                        w.pid(), w.name(), status, e.getMessage());
+                LOG.warn("spawned worker {} ({}) {}; its jobs will be handed on by the reaper ({}); starting a replacement",
+                        w.pid(), w.name(), exitReason(status), e.getMessage());
             }
             long backoffMs = 1000;
             for (int attempt = 1; !closed; attempt++) {
                 try {
-                    WorkerSpawner.Spawned s = WorkerSpawner.spawn(access.redisUrl(), fleet.keys().fleet(), fleet.secret(), 1,
-                            List.of()).get(0);
+                    WorkerSpawner.Spawned s = WorkerSpawner.spawn(access.redisUrl(), access.privateRedis(), fleet.keys().fleet(),
+                            fleet.secret(), 1, List.of()).get(0);
                     ThreadedWorker fresh = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
                     spawned.add(fresh);
                     if (closed) {

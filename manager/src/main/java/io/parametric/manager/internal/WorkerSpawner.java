@@ -51,6 +51,8 @@ public final class WorkerSpawner {
      * Starts n worker JVMs in parallel, one slot each, and returns when all have registered.
      *
      * @param redisUrl the Redis the workers use
+     * @param privateRedis true when it is the manager's private redis-server (the workers then do
+     *     not warn about its durability settings)
      * @param fleet the fleet they join
      * @param secret the fleet secret, given to them in their environment
      * @param names exact names, empty for the default {@code worker-<pid>}
@@ -58,7 +60,8 @@ public final class WorkerSpawner {
      * @return the workers, in the order of {@code names} (their pids ascending in that order), else of start
      * @throws ProcessError TIMEOUT or WORKER_LOST with the output of the worker that did not get ready
      */
-    public static List<Spawned> spawn(String redisUrl, String fleet, FleetSecret secret, int n, List<String> names) {
+    public static List<Spawned> spawn(String redisUrl, boolean privateRedis, String fleet, FleetSecret secret, int n,
+                                      List<String> names) {
         List<Process> processes = new ArrayList<>();
         List<OutputTail> tails = new ArrayList<>();
         List<CompletableFuture<String[]>> ready = new ArrayList<>();
@@ -66,7 +69,7 @@ public final class WorkerSpawner {
             List<Spawned> spawned = new ArrayList<>();
             long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
             for (int i = 0; i < n; i++) {
-                Process p = start(redisUrl, fleet, secret, names.isEmpty() ? null : names.get(i));
+                Process p = start(command(redisUrl, privateRedis, fleet, secret, names.isEmpty() ? null : names.get(i)));
                 processes.add(p);
                 OutputTail tail = new OutputTail(TAIL_LINES);
                 tails.add(tail);
@@ -117,9 +120,26 @@ public final class WorkerSpawner {
         }
     }
 
-    private static Process start(String redisUrl, String fleet, FleetSecret secret, String exactName) {
+    /**
+     * The command of one spawned worker JVM: {@code -XX:+ExitOnOutOfMemoryError}, then
+     * {@code pp.worker.jvmOptions} (which may turn it off again with
+     * {@code -XX:-ExitOnOutOfMemoryError}), the classpath and the worker's flags; its environment
+     * carries the Redis URL, the fleet secret, the fleet and the allowed packages.
+     *
+     * @param redisUrl the Redis the worker uses
+     * @param privateRedis true when it is the manager's private redis-server
+     * @param fleet the fleet it joins
+     * @param secret the fleet secret
+     * @param exactName its name, or null for {@code worker-<pid>}
+     * @return the process to start
+     */
+    static ProcessBuilder command(String redisUrl, boolean privateRedis, String fleet, FleetSecret secret, String exactName) {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // Any OutOfMemoryError, in a job or in the worker's own threads, ends the JVM at once
+        // (status 3): a worker never lingers half-broken; its jobs are handed on and the
+        // manager starts another.
+        command.add("-XX:+ExitOnOutOfMemoryError");
         command.addAll(jvmOptions());
         String classpath = classpath();
         command.add("-cp");
@@ -127,6 +147,9 @@ public final class WorkerSpawner {
         command.add("io.parametric.worker.WorkerMain");
         command.addAll(List.of("--fleet", fleet, "--slots", "1", "--announce",
                 "--parent-pid", Long.toString(ProcessHandle.current().pid())));
+        if (privateRedis) {
+            command.add("--private-redis");
+        }
         if (exactName != null) {
             command.addAll(List.of("--exact-name", exactName));
         } else {
@@ -148,11 +171,15 @@ public final class WorkerSpawner {
         } else {
             env.put("PP_ALLOW", allow);
         }
+        return builder;
+    }
+
+    private static Process start(ProcessBuilder builder) {
         try {
             return builder.start();
         } catch (IOException e) {
             throw new ProcessError(Reason.ILLEGAL_STATE,
-                    "cannot start a worker JVM (" + command.get(0) + "): " + e.getMessage()
+                    "cannot start a worker JVM (" + builder.command().get(0) + "): " + e.getMessage()
                             + "; check java.home and pp.worker.jvmOptions", e);
         }
     }

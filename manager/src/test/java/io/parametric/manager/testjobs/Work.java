@@ -41,6 +41,18 @@ public final class Work {
         throw new IllegalStateException(why);
     }
 
+    /**
+     * Holds on to memory until the heap runs out.
+     *
+     * @return never
+     */
+    public static Object hog() {
+        java.util.List<long[]> kept = new java.util.ArrayList<>();
+        while (true) {
+            kept.add(new long[1 << 17]);
+        }
+    }
+
     /** A record job: squares its number. */
     public record Square(int x) implements Job<Integer> {
         @Override

@@ -1,0 +1,62 @@
+package io.parametric.manager;
+
+import static io.parametric.manager.ParametricProcesses.newJob;
+import static io.parametric.manager.ParametricProcesses.processes;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.parametric.manager.internal.ThreadedBackend;
+import io.parametric.manager.testjobs.Work;
+import io.parametric.shared.ProcessError;
+import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.testing.UsesTestRedis;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A spawned worker runs with -XX:+ExitOnOutOfMemoryError: out of heap, it ends at once (status 3),
+ * the manager says why and starts another, and the job becomes poison after its delivery limit.
+ */
+@ExtendWith(UsesTestRedis.class)
+class SpawnedWorkerOutOfMemoryIT {
+
+    @Test
+    void aJobThatRunsTheHeapOutEndsEachSpawnedWorkerItReachesUntilItIsPoison() {
+        Logger logger = (Logger) LoggerFactory.getLogger(ThreadedBackend.class);
+        ListAppender<ILoggingEvent> logged = new ListAppender<>();
+        logged.start();
+        logger.addAppender(logged);
+        // A small heap, so the job runs it out fast; the exit flag is not among these options.
+        String previous = System.setProperty("pp.worker.jvmOptions", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        try (ProcessManager procs = processes(1)) {
+            JobFuture<Object> hog = procs.submit(newJob(Work::hog));
+            assertThatThrownBy(() -> hog.get(120, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class).cause()
+                    .isInstanceOfSatisfying(ProcessError.class, e -> assertThat(e.reason()).isEqualTo(Reason.POISON));
+            // One line per worker the job ended (written just after its jobs were handed on).
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deaths(logged)).hasSizeGreaterThanOrEqualTo(3)
+                    .allMatch(m -> m.contains("ran out of memory (exit status 3: -XX:+ExitOnOutOfMemoryError)"), "out of memory, status 3"));
+        } finally {
+            logger.detachAppender(logged);
+            if (previous == null) {
+                System.clearProperty("pp.worker.jvmOptions");
+            } else {
+                System.setProperty("pp.worker.jvmOptions", previous);
+            }
+        }
+    }
+
+    private static List<String> deaths(ListAppender<ILoggingEvent> logged) {
+        synchronized (logged) { // the appender's lock: the replacing thread appends under it
+            return logged.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("spawned worker")).toList();
+        }
+    }
+}

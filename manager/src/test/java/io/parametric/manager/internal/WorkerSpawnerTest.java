@@ -1,0 +1,43 @@
+package io.parametric.manager.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.parametric.shared.testing.TestSecret;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkerSpawnerTest {
+
+    @Test
+    void aSpawnedWorkerEndsOnOutOfMemoryUnlessTheJvmOptionsTurnItOff() {
+        String previous = System.setProperty("pp.worker.jvmOptions", "-Xmx1g -XX:-ExitOnOutOfMemoryError");
+        try {
+            List<String> command = WorkerSpawner.command("redis://127.0.0.1:1", false, "f", TestSecret.secret(), null).command();
+            // HotSpot takes the last of two settings of a flag: the user's options come after ours.
+            assertThat(command.indexOf("-XX:+ExitOnOutOfMemoryError")).isPositive()
+                    .isLessThan(command.indexOf("-XX:-ExitOnOutOfMemoryError"));
+            assertThat(command.indexOf("-Xmx1g")).isLessThan(command.indexOf("-cp"));
+        } finally {
+            restore(previous);
+        }
+        assertThat(WorkerSpawner.command("redis://127.0.0.1:1", false, "f", TestSecret.secret(), null).command())
+                .contains("-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC");
+    }
+
+    @Test
+    void onlyWorkersOfTheManagersPrivateRedisAreToldSo() {
+        assertThat(WorkerSpawner.command("redis://127.0.0.1:1", true, "f", TestSecret.secret(), null).command()).contains("--private-redis");
+        assertThat(WorkerSpawner.command("redis://127.0.0.1:1", false, "f", TestSecret.secret(), null).command()).doesNotContain("--private-redis");
+        assertThat(WorkerSpawner.command("redis://:secret@127.0.0.1:1", true, "f", TestSecret.secret(), null).command())
+                .as("credentials and the fleet secret go by environment")
+                .noneMatch(a -> a.contains("secret") || a.contains(TestSecret.VALUE));
+    }
+
+    private static void restore(String previous) {
+        if (previous == null) {
+            System.clearProperty("pp.worker.jvmOptions");
+        } else {
+            System.setProperty("pp.worker.jvmOptions", previous);
+        }
+    }
+}
