@@ -177,6 +177,68 @@ class DeployManifestsTest {
     }
 
     @Test
+    void sentinelVariantPointsWorkersAndKedaAtTheSameSentinelsAndMaster() throws IOException {
+        Path dir = DEPLOY.resolve("k8s-sentinel");
+        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
+        assertThat(texts(kustomization.path("resources"))).containsExactly("../k8s", "redis-sentinel.yaml");
+        JsonNode worker = YAML.readTree(dir.resolve("worker-sentinel.yaml").toFile()).at("/spec/template/spec/containers/0");
+        String url = env(worker, "PP_REDIS_URL");
+        assertThat(env(worker, "PP_DURABILITY")).isEqualTo("replicated");
+        Matcher sentinelUrl = Pattern.compile("^redis-sentinel://([^/]+)/([^/]+)$").matcher(url);
+        assertThat(sentinelUrl.matches()).as(url).isTrue();
+        JsonNode trigger = YAML.readTree(dir.resolve("scaledobject-sentinel.yaml").toFile()).at("/0/value/0");
+        assertThat(trigger.path("type").asText()).isEqualTo("redis-sentinel");
+        assertThat(trigger.at("/metadata/addresses").asText()).isEqualTo(sentinelUrl.group(1));
+        assertThat(trigger.at("/metadata/sentinelMaster").asText()).isEqualTo(sentinelUrl.group(2));
+        String fleet = env(one("Deployment", "parametric-worker").at("/spec/template/spec/containers/0"), "PP_FLEET");
+        assertThat(trigger.at("/metadata/listName").asText()).isEqualTo(new FleetKeys(fleet).backlog());
+
+        List<JsonNode> group = new ArrayList<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(dir.resolve("redis-sentinel.yaml").toFile())) {
+            YAML.readValues(parser, JsonNode.class).readAll().forEach(group::add);
+        }
+        JsonNode scripts = group.stream().filter(d -> d.path("kind").asText().equals("ConfigMap")).findFirst().orElseThrow();
+        assertThat(scripts.at("/data/redis-node.sh").asText()).contains("--appendonly yes", "--maxmemory-policy noeviction");
+        assertThat(scripts.at("/data/sentinel.sh").asText()).contains("sentinel monitor " + sentinelUrl.group(2) + " ");
+        for (String host : sentinelUrl.group(1).split(",")) {
+            // redis-sentinel-<n>.<service>.parametric.svc...: a pod of the sentinels' StatefulSet
+            String[] parts = host.split("\\.");
+            JsonNode sentinels = group.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")
+                    && parts[0].startsWith(d.at("/metadata/name").asText() + "-")).findFirst().orElseThrow();
+            assertThat(sentinels.at("/spec/serviceName").asText()).isEqualTo(parts[1]);
+            assertThat(Integer.parseInt(parts[0].substring(parts[0].lastIndexOf('-') + 1)))
+                    .isLessThan(sentinels.at("/spec/replicas").asInt());
+        }
+    }
+
+    @Test
+    void composeSentinelVariantRunsDurableNodesAndWorkersThatFollowTheSentinels() throws IOException {
+        JsonNode compose = YAML.readTree(DEPLOY.resolve("docker-compose.sentinel.yml").toFile());
+        JsonNode services = compose.path("services");
+        for (String node : List.of("redis-master", "redis-replica")) {
+            String command = String.join(" ", texts(services.at("/" + node + "/command")));
+            assertThat(command).as(node).contains("--appendonly yes", "--maxmemory-policy noeviction");
+        }
+        assertThat(String.join(" ", texts(services.at("/redis-replica/command")))).contains("--replicaof redis-master 6379");
+        JsonNode worker = services.path("worker");
+        String url = worker.at("/environment/PP_REDIS_URL").asText();
+        Matcher sentinelUrl = Pattern.compile("^redis-sentinel://([^/]+)/([^/]+)$").matcher(url);
+        assertThat(sentinelUrl.matches()).as(url).isTrue();
+        // The sentinel services share one definition (x-sentinel, merged with <<: *sentinel).
+        assertThat(String.join(" ", texts(compose.at("/x-sentinel/command"))))
+                .contains("sentinel monitor " + sentinelUrl.group(2) + " redis-master 6379 2");
+        String file = Files.readString(DEPLOY.resolve("docker-compose.sentinel.yml"));
+        for (String hostPort : sentinelUrl.group(1).split(",")) {
+            String service = hostPort.substring(0, hostPort.indexOf(':'));
+            assertThat(file).as("service %s", service).containsPattern("(?m)^  " + service + ":\\n    <<: \\*sentinel$");
+        }
+        assertThat(worker.at("/environment/PP_DURABILITY").asText()).isEqualTo("replicated");
+        assertThat(worker.has("container_name")).isFalse();
+        Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
+        assertThat(duration(worker.path("stop_grace_period").asText())).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
+    }
+
+    @Test
     void dockerfileRunsTheJarAsANonRootUserWithAReadinessHealthCheckAndNoRedisDefault() throws IOException {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
         Matcher base = Pattern.compile("(?m)^ARG BASE_IMAGE=(\\S+)$").matcher(dockerfile);
