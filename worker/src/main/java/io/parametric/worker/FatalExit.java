@@ -3,6 +3,7 @@ package io.parametric.worker;
 import io.parametric.shared.redis.RedisUrl;
 import io.parametric.shared.protocol.LogText;
 import io.parametric.shared.protocol.ThrowableText;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -18,7 +19,8 @@ import java.util.Locale;
  *       same meaning, and nothing half-broken lingers.</li>
  *   <li>{@value #REDIS_REFUSED}: Redis refused the worker as it joined the fleet: a wrong
  *       password or user ({@code WRONGPASS}, {@code NOAUTH}), a missing ACL permission
- *       ({@code NOPERM}), or fleet keys holding data of another type ({@code WRONGTYPE}). Retrying
+ *       ({@code NOPERM}), or fleet keys holding data of another type ({@code WRONGTYPE}); or the
+ *       worker refused Redis: its TLS certificate is not one the worker's JVM trusts. Retrying
  *       cannot help; the configuration must change.</li>
  *   <li>{@value #NO_SECRET} too: the worker has no usable fleet secret ({@code PP_SECRET},
  *       {@code PP_SECRET_FILE}), so it could neither check the jobs it takes nor sign its
@@ -83,6 +85,11 @@ final class FatalExit {
         String message = rootMessage(t);
         String code = message.split(" ", 2)[0].toUpperCase(Locale.ROOT);
         String where = "Redis at " + RedisUrl.redact(redisUrl);
+        if (Recovery.isUntrustedCertificate(t)) {
+            exit(REDIS_REFUSED, where + " presented a TLS certificate this worker does not trust (" + LogText.safe(message)
+                    + "): give the worker's JVM a trust store holding the certificate's CA (-Djavax.net.ssl.trustStore=…,"
+                    + " in the image through JAVA_TOOL_OPTIONS; see SECURITY.md), and use the host name the certificate names");
+        }
         switch (code) {
             case "WRONGPASS", "NOAUTH" -> exit(REDIS_REFUSED, where + " refused the worker's credentials (" + code
                     + "): fix the user and password in PP_REDIS_URL / --redis");
@@ -96,11 +103,9 @@ final class FatalExit {
     }
 
     private static String rootMessage(Throwable t) {
-        Throwable c = t;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return String.valueOf(c.getMessage() != null ? c.getMessage() : t.getMessage());
+        List<Throwable> chain = ThrowableText.causes(t);
+        String root = ThrowableText.messageOrNull(chain.get(chain.size() - 1));
+        return root != null ? root : ThrowableText.message(t);
     }
 
     private static void exit(int status, String line) {

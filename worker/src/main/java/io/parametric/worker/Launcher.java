@@ -104,7 +104,9 @@ final class Launcher {
         try {
             fleet.durabilityWarnings().forEach(w -> log.warn("{}", w));
         } catch (RuntimeException e) {
-            log.warn("cannot check the Redis settings at start: {}", e.toString());
+            if (!Recovery.isConnectionError(e)) { // no connection: the slots say so (or why they cannot go on)
+                log.warn("cannot check the Redis settings at start: {}", e.toString());
+            }
         }
     }
 

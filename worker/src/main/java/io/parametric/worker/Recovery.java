@@ -2,6 +2,8 @@ package io.parametric.worker;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.protocol.ThrowableText;
+import java.security.cert.CertificateException;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -12,8 +14,10 @@ import org.slf4j.LoggerFactory;
  * The worker's one place that decides what a failure means. A connection error (Redis gone,
  * restarting, failing over) is waited out: logged once when Redis goes, retried with backoff
  * (100 ms doubling to 5 s), logged again each minute it lasts and once when it is back. Anything else is a data error and goes
- * back to the caller, which fails that job and goes on. Shared by every thread of a worker
- * process, so an outage is logged once, not once per slot.
+ * back to the caller, which fails that job and goes on. One connection error is not waited out:
+ * a TLS certificate the worker does not trust before Redis ever answered this process — a
+ * configuration error no retry can fix — goes back to the caller too (a worker then exits 78).
+ * Shared by every thread of a worker process, so an outage is logged once, not once per slot.
  *
  * <pre>{@code
  * Fleet.Taken next = recovery.call(() -> fleet.take(pid), () -> stopping);
@@ -29,6 +33,7 @@ public final class Recovery {
     /** How often an outage that goes on is logged again, so a waiting worker is never silent for long. */
     static final Duration REMINDER = Duration.ofMinutes(1);
 
+    private volatile boolean answered;
     private boolean down;
     private long downSince;
     private long lastReport;
@@ -52,6 +57,15 @@ public final class Recovery {
     }
 
     /**
+     * @param e a failure
+     * @return true when a TLS handshake failed because the server's certificate is not trusted
+     *     (not issued by a CA of the JVM's trust store, or not for the host name of the URL)
+     */
+    public static boolean isUntrustedCertificate(Throwable e) {
+        return ThrowableText.causes(e).stream().anyMatch(CertificateException.class::isInstance);
+    }
+
+    /**
      * Runs a Redis operation, waiting out outages for as long as they last.
      *
      * @param op the operation
@@ -72,7 +86,8 @@ public final class Recovery {
      * @param <T> its result
      * @return its result
      * @throws GaveUp when {@code giveUp} turned true during an outage
-     * @throws ProcessError REDIS_UNAVAILABLE when the thread is interrupted while waiting
+     * @throws ProcessError REDIS_UNAVAILABLE when the thread is interrupted while waiting, or at
+     *     once when Redis never answered this process and its TLS certificate is not trusted
      * @throws RuntimeException a data error, unchanged
      */
     public <T> T call(Supplier<T> op, BooleanSupplier giveUp) {
@@ -83,7 +98,7 @@ public final class Recovery {
                 markUp();
                 return result;
             } catch (RuntimeException e) {
-                if (!isConnectionError(e)) {
+                if (!isConnectionError(e) || (!answered && isUntrustedCertificate(e))) {
                     throw e;
                 }
                 markDown((ProcessError) e);
@@ -121,6 +136,7 @@ public final class Recovery {
     }
 
     private void markUp() {
+        answered = true;
         synchronized (this) {
             if (!down) {
                 return;

@@ -3,7 +3,6 @@ package io.parametric.worker;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.FleetSecret;
-import io.parametric.shared.redis.Redis;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -38,8 +37,8 @@ import picocli.CommandLine.Option;
             "2:bad settings", "3:out of memory under -XX:+ExitOnOutOfMemoryError (spawned workers, the image)",
             "70:a job ignored its timeout; restart the process",
             "71:out of memory, without that flag (the job's delivery was counted)", "75:a spawned worker was declared dead; its manager starts another",
-            "78:the configuration must change: Redis refused the worker (password, ACL permission, key type), or no usable"
-                + " fleet secret (PP_SECRET)"},
+            "78:the configuration must change: Redis refused the worker (password, ACL permission, key type), the worker"
+                + " does not trust Redis's TLS certificate, or no usable fleet secret (PP_SECRET)"},
         footer = {"", "Example:",
             "  export PP_SECRET_FILE=/run/secrets/pp-secret",
             "  java -jar parametric-worker.jar --redis redis://127.0.0.1:6379 --allow com.example.jobs"})
@@ -172,32 +171,34 @@ public final class WorkerMain implements Callable<Integer> {
     }
 
     /**
-     * In a container, 127.0.0.1 is the container itself, not the machine running Docker: when such
-     * a Redis URL does not answer, say so once at start (the worker then waits for it as usual).
+     * In a container, 127.0.0.1 is the container itself, not the machine running Docker: when
+     * nothing listens at such a Redis URL, say so once at start (the worker then waits for it as
+     * usual). Something that listens but refuses the worker (a password, a TLS certificate) is
+     * not this case: the worker says what it refused.
      */
     private static void warnIfLoopbackInContainer(String url) {
-        String host;
+        java.net.URI uri;
         try {
-            host = java.net.URI.create(url).getHost();
+            uri = java.net.URI.create(url);
         } catch (IllegalArgumentException e) {
             return; // the Launcher reports a URL that is not one
         }
+        String host = uri.getHost();
         boolean loopback = host != null && (host.startsWith("127.") || host.equals("localhost") || host.equals("[::1]"));
         boolean inContainer = java.nio.file.Files.exists(Path.of("/.dockerenv"))
                 || java.nio.file.Files.exists(Path.of("/run/.containerenv")) || System.getenv("KUBERNETES_SERVICE_HOST") != null;
         if (!loopback || !inContainer) {
             return;
         }
-        try (Redis probe = new Redis(url, 1)) {
-            if (!probe.ping()) {
-                // Not a static logger: main() chooses the logging configuration before logging starts.
-                LoggerFactory.getLogger(WorkerMain.class).warn("PP_REDIS_URL names {}, which in a container is the container itself, and no Redis answers"
-                        + " there: for a Redis on the Docker host run the container with --network host, or use"
-                        + " redis://host.docker.internal:6379 with --add-host=host.docker.internal:host-gateway"
-                        + " (deploy/README.md)", host);
-            }
-        } catch (RuntimeException e) {
-            // the Launcher reports it
+        try (java.net.Socket socket = new java.net.Socket()) {
+            socket.connect(new java.net.InetSocketAddress(host.replace("[", "").replace("]", ""),
+                    uri.getPort() > 0 ? uri.getPort() : 6379), 2000);
+        } catch (java.io.IOException e) {
+            // Not a static logger: main() chooses the logging configuration before logging starts.
+            LoggerFactory.getLogger(WorkerMain.class).warn("PP_REDIS_URL names {}, which in a container is the container itself, and nothing"
+                    + " listens there: for a Redis on the Docker host run the container with --network host, or use"
+                    + " redis://host.docker.internal:6379 with --add-host=host.docker.internal:host-gateway"
+                    + " (deploy/README.md)", host);
         }
     }
 

@@ -12,6 +12,7 @@ import io.parametric.worker.testjobs.Jobs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,9 +29,16 @@ class FatalExitIT {
     /** Runs a worker with these secret settings that is expected to exit on its own. */
     private static Map.Entry<Integer, String> runToExitWith(String url, String fleet, Map<String, String> secret)
             throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), "io.parametric.worker.WorkerMain", "--fleet", fleet)
-                .redirectErrorStream(true);
+        return runToExitWith(url, fleet, secret, List.of());
+    }
+
+    /** Runs a worker with these secret settings and JVM options that is expected to exit on its own. */
+    private static Map.Entry<Integer, String> runToExitWith(String url, String fleet, Map<String, String> secret,
+                                                           List<String> jvmOptions) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "io.parametric.worker.WorkerMain", "--fleet", fleet));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
         pb.environment().keySet().removeIf(k -> k.startsWith("PP_"));
         pb.environment().put("PP_REDIS_URL", url);
         pb.environment().putAll(secret);
@@ -76,6 +84,17 @@ class FatalExitIT {
             var wrongType = runToExitWith(TestRedis.url(), fleet);
             assertThat(wrongType.getKey()).as(wrongType.getValue()).isEqualTo(FatalExit.REDIS_REFUSED);
             assertThat(wrongType.getValue()).contains("WRONGTYPE").contains("use another fleet name").doesNotContain("\tat ");
+        }
+    }
+
+    @Test
+    void aTlsCertificateTheWorkerDoesNotTrustEndsItWithStatus78AndOneLineInsteadOfWaitingForRedis() throws Exception {
+        try (SecureRedisServer redis = SecureRedisServer.start()) {
+            var untrusted = runToExitWith(redis.tlsUrl(), "f", Map.of("PP_SECRET", TestSecret.VALUE), redis.wrongTrustOptions());
+            assertThat(untrusted.getKey()).as(untrusted.getValue()).isEqualTo(FatalExit.REDIS_REFUSED);
+            assertThat(untrusted.getValue()).contains("presented a TLS certificate this worker does not trust")
+                    .contains("-Djavax.net.ssl.trustStore").contains("SECURITY.md")
+                    .doesNotContain("\tat ", "WARN", "Redis is gone", SecureRedisServer.PASSWORD);
         }
     }
 

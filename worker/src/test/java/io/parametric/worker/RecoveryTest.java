@@ -30,6 +30,33 @@ class RecoveryTest {
     }
 
     @Test
+    void anUntrustedTlsCertificateIsNotWaitedOutUntilRedisAnsweredOnce() {
+        ProcessError untrusted = new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE, "Redis at rediss://x does not answer",
+                new RuntimeException(new javax.net.ssl.SSLHandshakeException("PKIX path building failed") {
+                    {
+                        initCause(new java.security.cert.CertificateException("unable to find valid certification path"));
+                    }
+                }));
+        Recovery recovery = new Recovery();
+        AtomicInteger calls = new AtomicInteger();
+        assertThatThrownBy(() -> recovery.call(() -> {
+            calls.incrementAndGet();
+            throw untrusted;
+        })).isSameAs(untrusted);
+        assertThat(calls).as("not retried: a configuration error").hasValue(1);
+
+        recovery.call(() -> "answered");
+        String later = recovery.call(() -> {
+            if (calls.incrementAndGet() < 4) {
+                throw untrusted; // once Redis answered, the same failure is an outage (a certificate being replaced)
+            }
+            return "ok";
+        });
+        assertThat(later).isEqualTo("ok");
+        assertThat(Recovery.isUntrustedCertificate(unavailable())).isFalse();
+    }
+
+    @Test
     void dataErrorsGoBackToTheCallerAtOnce() {
         Recovery recovery = new Recovery();
         AtomicInteger calls = new AtomicInteger();
