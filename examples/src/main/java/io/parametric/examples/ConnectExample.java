@@ -12,9 +12,11 @@ import java.util.List;
  * A manager that joins workers it did not start — containers of {@code deploy/docker-compose.yml},
  * or standalone worker jars — and runs lambda jobs on them. The workers need this class (put
  * {@code examples/target/parametric-examples-<version>.jar} in {@code deploy/jobs/}) and admit its
- * package ({@code PP_ALLOW=io.parametric.examples}).
+ * package ({@code PP_ALLOW=io.parametric.examples}); this manager needs their fleet secret
+ * ({@code PP_SECRET}, e.g. from {@code deploy/.env}).
  *
  * <pre>{@code
+ * set -a; . deploy/.env; set +a
  * java -cp examples/target/parametric-examples.jar io.parametric.examples.ConnectExample
  * }</pre>
  */
@@ -24,7 +26,8 @@ public final class ConnectExample {
 
     /**
      * Connects to {@code PP_REDIS_URL} (default {@code redis://127.0.0.1:6379}), fleet
-     * {@code PP_FLEET} (default {@code default}), and prints the squares of 1 to 5 computed there.
+     * {@code PP_FLEET} (default {@code default}) with the fleet secret {@code PP_SECRET}, and prints
+     * the squares of 1 to 5 computed there.
      *
      * @param args ignored
      */

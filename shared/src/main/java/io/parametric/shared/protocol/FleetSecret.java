@@ -31,7 +31,8 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <p>Where it comes from ({@link #configured()}): {@code PP_SECRET}, else the file named by
  * {@code PP_SECRET_FILE} (its trailing line break dropped), else the system property
- * {@code pp.secret}; at least {@value #MIN_LENGTH} characters, used as their UTF-8 bytes.
+ * {@code pp.secret}; at least {@value #MIN_LENGTH} characters, used as their UTF-8 bytes (an
+ * empty setting counts as unset).
  * {@code PP_SECRET_PREVIOUS} (or {@code pp.secret.previous}) is accepted when verifying.
  * {@code PP_INSECURE=1} (or {@code pp.insecure=true}) runs without a secret: signatures are
  * {@value #UNSIGNED} and {@link #verify} accepts everything, signed or not — an insecure node
@@ -137,23 +138,26 @@ public final class FleetSecret {
     }
 
     static Optional<FleetSecret> configured(UnaryOperator<String> env, UnaryOperator<String> properties) {
-        boolean insecure = insecureFlag(env.apply("PP_INSECURE"), "PP_INSECURE")
-                || insecureFlag(properties.apply("pp.insecure"), "pp.insecure");
+        // An empty setting counts as unset: deployment templates pass empty values for what they leave out.
+        UnaryOperator<String> setEnv = name -> nonEmpty(env.apply(name));
+        UnaryOperator<String> setProperty = name -> nonEmpty(properties.apply(name));
+        boolean insecure = insecureFlag(setEnv.apply("PP_INSECURE"), "PP_INSECURE")
+                || insecureFlag(setProperty.apply("pp.insecure"), "pp.insecure");
         String current;
         String from;
-        if (env.apply("PP_SECRET") != null) {
-            current = env.apply("PP_SECRET");
+        if (setEnv.apply("PP_SECRET") != null) {
+            current = setEnv.apply("PP_SECRET");
             from = "PP_SECRET";
-        } else if (env.apply("PP_SECRET_FILE") != null) {
-            Path file = Path.of(env.apply("PP_SECRET_FILE"));
+        } else if (setEnv.apply("PP_SECRET_FILE") != null) {
+            Path file = Path.of(setEnv.apply("PP_SECRET_FILE"));
             current = read(file);
             from = "the file " + file + " (PP_SECRET_FILE)";
         } else {
-            current = properties.apply("pp.secret");
+            current = setProperty.apply("pp.secret");
             from = "pp.secret";
         }
-        String previous = env.apply("PP_SECRET_PREVIOUS") != null ? env.apply("PP_SECRET_PREVIOUS")
-                : properties.apply("pp.secret.previous");
+        String previous = setEnv.apply("PP_SECRET_PREVIOUS") != null ? setEnv.apply("PP_SECRET_PREVIOUS")
+                : setProperty.apply("pp.secret.previous");
         if (insecure) {
             if (current != null || previous != null) {
                 throw new ProcessError(Reason.NOT_ALLOWED, "PP_INSECURE (or pp.insecure) and a fleet secret are both set;"
@@ -333,6 +337,10 @@ public final class FleetSecret {
                     + " named by PP_SECRET_FILE (" + e.getClass().getSimpleName() + "); make it a readable UTF-8 file"
                     + " holding the secret, or " + HOW_TO_SET);
         }
+    }
+
+    private static String nonEmpty(String value) {
+        return value == null || value.isEmpty() ? null : value;
     }
 
     private static boolean insecureFlag(String value, String name) {

@@ -126,6 +126,13 @@ class FleetSecretTest {
     }
 
     @Test
+    void anEmptySettingCountsAsUnset() {
+        assertThat(configured(Map.of("PP_SECRET", "", "PP_SECRET_FILE", "", "PP_SECRET_PREVIOUS", "", "PP_INSECURE", ""),
+                Map.of("pp.secret", SECRET)).orElseThrow().sign(BODY)).isEqualTo(FleetSecret.of(SECRET).sign(BODY));
+        assertThat(configured(Map.of("PP_SECRET", ""), Map.of())).isEmpty();
+    }
+
+    @Test
     void theFileLosesItsTrailingLineBreakOnly() throws Exception {
         Path file = Files.writeString(dir.resolve("secret"), " " + SECRET + "\r\n");
 
@@ -154,8 +161,8 @@ class FleetSecretTest {
 
         assertThatThrownBy(() -> configured(Map.of("PP_SECRET_FILE", file.toString()), Map.of()))
                 .hasMessageContaining(file.toString()).hasMessageContaining("4 characters").hasMessageNotContaining("qzxq");
-        assertThatThrownBy(() -> configured(Map.of("PP_SECRET", ""), Map.of()))
-                .hasMessageContaining("from PP_SECRET has 0 characters");
+        assertThatThrownBy(() -> configured(Map.of("PP_SECRET", "fifteen-chars!!"), Map.of()))
+                .hasMessageContaining("from PP_SECRET has 15 characters");
         assertThatThrownBy(() -> configured(Map.of("PP_SECRET", SECRET, "PP_SECRET_PREVIOUS", "qzxq"), Map.of()))
                 .hasMessageContaining("previous fleet secret").hasMessageNotContaining("qzxq");
     }
