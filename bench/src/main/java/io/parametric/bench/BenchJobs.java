@@ -30,6 +30,23 @@ final class BenchJobs {
 
     private BenchJobs() {}
 
+    /**
+     * Waits until submitted jobs are in the fleet ({@code submit} returns before its batch is sent).
+     *
+     * @param futures the jobs' futures
+     * @throws IllegalStateException when a placement failed
+     */
+    static void awaitPlaced(List<? extends JobFuture<?>> futures) {
+        for (JobFuture<?> f : futures) {
+            while (!f.isPlaced()) {
+                if (f.isDone()) {
+                    throw new IllegalStateException("job " + f.jobId() + " was not placed: " + f.handle((r, e) -> e).join());
+                }
+                Thread.onSpinWait(); // JobFuture has no placement event: a batch takes about one round trip
+            }
+        }
+    }
+
     /** @return a job that does nothing (one instance, placed many times: each placement is its own job) */
     static ProcessJob noOp() {
         return newJob(() -> { });

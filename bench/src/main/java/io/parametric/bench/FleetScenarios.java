@@ -5,6 +5,7 @@ import static io.parametric.manager.ParametricProcesses.processes;
 
 import io.parametric.bench.ResultTable.Unit;
 import io.parametric.bench.ResultTable.Value;
+import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessJob;
 import io.parametric.manager.ProcessManager;
 import java.io.PrintStream;
@@ -183,21 +184,24 @@ final class FleetScenarios {
         String fleet = "pp-bench-queued-" + UUID.randomUUID().toString().substring(0, 8);
         log.printf("[bench] %,d submits to a fleet without workers%n", n);
         try (ProcessManager manager = connect(settings.redisUrl(), fleet)) {
-            manager.submit(job); // the fleet's own keys (pid counter, backlog list) exist before counting
+            // the fleet's own keys (pid counter, backlog list) exist before counting
+            BenchJobs.awaitPlaced(List.of(manager.submit(job)));
             long memory = redis.usedMemory();
             ExecutorService pool = Executors.newFixedThreadPool(FILL_THREADS);
             try {
-                List<Future<?>> parts = new ArrayList<>();
+                List<Future<List<JobFuture<Object>>>> parts = new ArrayList<>();
                 for (int t = 0; t < FILL_THREADS; t++) {
                     int count = n / FILL_THREADS + (t < n % FILL_THREADS ? 1 : 0);
                     parts.add(pool.submit(() -> {
+                        List<JobFuture<Object>> placed = new ArrayList<>(count);
                         for (int i = 0; i < count; i++) {
-                            manager.submit(job);
+                            placed.add(manager.submit(job));
                         }
+                        return placed;
                     }));
                 }
-                for (Future<?> part : parts) {
-                    part.get();
+                for (Future<List<JobFuture<Object>>> part : parts) {
+                    BenchJobs.awaitPlaced(part.get());
                 }
             } finally {
                 pool.shutdown();

@@ -206,6 +206,7 @@ final class MillionScenario {
             for (Future<List<JobFuture<Object>>> part : parts) {
                 all.addAll(part.get());
             }
+            BenchJobs.awaitPlaced(all);
             return all;
         } finally {
             pool.shutdown();

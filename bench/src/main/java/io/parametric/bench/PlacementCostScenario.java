@@ -85,7 +85,8 @@ final class PlacementCostScenario {
 
     private static Map<String, BiConsumer<ProcessManager, ProcessJob>> kinds(long pid) {
         Map<String, BiConsumer<ProcessManager, ProcessJob>> kinds = new LinkedHashMap<>();
-        kinds.put("submit(job)", ProcessManager::submit);
+        // One submit on an idle manager, until it is in the fleet (submit returns before that).
+        kinds.put("submit(job)", (m, j) -> BenchJobs.awaitPlaced(List.of(m.submit(j))));
         kinds.put("submit(pid, job)", (m, j) -> m.submit(pid, j));
         kinds.put("assign(pid, job)", (m, j) -> m.assign(pid, j));
         kinds.put("distribute(job)", (m, j) -> m.distribute(j));

@@ -98,6 +98,8 @@ class JobOptionsIT {
     @Test
     void delayedJobRunsNoSoonerThanItsDelayByRedisTime() throws Exception {
         JobFuture<Object> later = procs.submit(newJob(FaultJobs::slow, "d", 10L).withDelay(Duration.ofMillis(1500)));
+        // submit returns before the placement is sent: wait until the job is in the fleet.
+        await().until(() -> !job(later).isEmpty());
         assertThat(job(later)).containsEntry("state", "delayed");
 
         assertThat(later.get(60, TimeUnit.SECONDS)).isEqualTo("d");

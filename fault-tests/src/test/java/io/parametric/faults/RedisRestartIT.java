@@ -40,8 +40,8 @@ class RedisRestartIT {
             server.kill();
             // Manager calls during the outage fail fast, naming the cause; nothing placed before is lost.
             long t0 = System.nanoTime();
-            assertThatThrownBy(() -> procs.submit(newJob(FaultJobs::slow, "during", 10L)))
-                    .isInstanceOf(ProcessError.class)
+            assertThatThrownBy(() -> procs.submit(newJob(FaultJobs::slow, "during", 10L)).join())
+                    .cause().isInstanceOf(ProcessError.class)
                     .satisfies(e -> assertThat(((ProcessError) e).reason()).isEqualTo(ProcessError.Reason.REDIS_UNAVAILABLE));
             long failFastMs = (System.nanoTime() - t0) / 1_000_000;
             // Down for longer than a heartbeat, so every worker meets the outage.

@@ -89,7 +89,12 @@ public final class JobFuture<R> extends CompletableFuture<R> {
         placed = true;
     }
 
-    boolean isPlaced() {
+    /**
+     * @return true once the job is in the fleet: {@code submit} returns before its placement is
+     *     sent (it goes out with the next batch); false while queued, and for a job whose
+     *     placement failed (the future then holds the error)
+     */
+    public boolean isPlaced() {
         return placed;
     }
 

@@ -17,10 +17,17 @@ final class JobHandles {
 
     private final JobTracker tracker;
     private final Backends backends;
+    private final Runnable earlierSubmits;
 
-    JobHandles(JobTracker tracker, Backends backends) {
+    /**
+     * @param tracker the manager's jobs
+     * @param backends where jobs are cancelled and looked up
+     * @param earlierSubmits waits until the submits queued before it are placed, so a cancel finds its job in the fleet
+     */
+    JobHandles(JobTracker tracker, Backends backends, Runnable earlierSubmits) {
         this.tracker = tracker;
         this.backends = backends;
+        this.earlierSubmits = earlierSubmits;
     }
 
     /** @return a future for a job about to be placed (not yet armed) */
@@ -83,6 +90,7 @@ final class JobHandles {
     }
 
     private void cancelInFleet(String jobId) {
+        earlierSubmits.run();
         Binding b = bindingOf(jobId);
         if (b != null) {
             b.backend().cancel(jobId);

@@ -19,7 +19,8 @@ import org.slf4j.Logger;
 /**
  * Places planned jobs: makes and arms their futures first (so no outcome is missed), then gives
  * each backend in use its jobs — delayed ones included — in one {@link ProcessBackend#assign}
- * call, and records where each went.
+ * call, and records where each went. A placement waits for the submits queued before it
+ * ({@link SubmitQueue}), so one thread's placements reach the fleet in its order.
  */
 final class Placer {
 
@@ -28,11 +29,20 @@ final class Placer {
     private final Membership membership;
     private final JobTracker tracker;
     private final JobHandles handles;
+    private final Runnable earlierSubmits;
 
-    Placer(Membership membership, JobTracker tracker, JobHandles handles) {
+    /**
+     * @param membership where candidates come from
+     * @param tracker the manager's jobs
+     * @param handles makes futures
+     * @param earlierSubmits waits until the submits queued before it are placed, so the
+     *     placements of one thread reach the fleet in the order it made them
+     */
+    Placer(Membership membership, JobTracker tracker, JobHandles handles, Runnable earlierSubmits) {
         this.membership = membership;
         this.tracker = tracker;
         this.handles = handles;
+        this.earlierSubmits = earlierSubmits;
     }
 
     /**
@@ -99,6 +109,7 @@ final class Placer {
      * @throws io.parametric.shared.ProcessError from a backend, as {@link #send}
      */
     Placed place(List<Planned> plan) {
+        earlierSubmits.run();
         List<JobFuture<?>> futures = arm(plan);
         return new Placed(futures, send(plan, futures));
     }
@@ -112,42 +123,96 @@ final class Placer {
      * @throws RuntimeException from a backend; the jobs of that backend and those after it were
      *     not placed: their futures are disarmed and fail with it
      */
-    List<Long> send(List<Planned> plan, List<JobFuture<?>> futures) {
+    private List<Long> send(List<Planned> plan, List<JobFuture<?>> futures) {
+        Long[] pids = new Long[plan.size()];
+        try {
+            assign(plan, futures, pids);
+        } catch (RuntimeException e) {
+            fail(futures, pids, e);
+            throw e;
+        }
+        settle(futures, pids);
+        return Arrays.asList(pids);
+    }
+
+    /**
+     * As {@link #send}, for a batch of independent jobs (coalesced submits): when a backend
+     * refuses its part for the sake of one job — BAD_PAYLOAD, NO_SUCH_WORKER or UNKNOWN_JOB_TYPE,
+     * refusals that place nothing — each job of that part is sent again alone, so only the job at
+     * fault fails, with its own error. Any other failure (Redis away) fails every job not placed.
+     *
+     * @param plan the jobs
+     * @param futures their armed futures; each is placed or completed exceptionally on return
+     */
+    void sendIsolating(List<Planned> plan, List<JobFuture<?>> futures) {
+        Long[] pids = new Long[plan.size()];
+        try {
+            assign(plan, futures, pids);
+        } catch (RuntimeException e) {
+            if (plan.size() == 1 || !(e instanceof ProcessError p) || !REFUSALS.contains(p.reason())) {
+                fail(futures, pids, e);
+                return;
+            }
+            settle(futures, pids);
+            for (int i = 0; i < plan.size(); i++) {
+                if (pids[i] == null) {
+                    try {
+                        send(List.of(plan.get(i)), List.of(futures.get(i)));
+                    } catch (RuntimeException alone) {
+                        LOG.debug("job {} was not placed: {}", futures.get(i).jobId(), alone.getMessage());
+                    }
+                }
+            }
+            return;
+        }
+        settle(futures, pids);
+    }
+
+    /** A backend's refusals that place none of its jobs and may concern one job only. */
+    private static final java.util.Set<Reason> REFUSALS = java.util.EnumSet.of(Reason.BAD_PAYLOAD, Reason.NO_SUCH_WORKER,
+            Reason.UNKNOWN_JOB_TYPE);
+
+    /** Gives each backend its jobs, filling in where each went; stops at the first backend that throws. */
+    private void assign(List<Planned> plan, List<JobFuture<?>> futures, Long[] pids) {
         Map<Binding, List<Integer>> byBinding = new LinkedHashMap<>();
         for (int i = 0; i < plan.size(); i++) {
             byBinding.computeIfAbsent(plan.get(i).binding(), b -> new ArrayList<>()).add(i);
         }
-        Long[] pids = new Long[plan.size()];
-        try {
-            for (Map.Entry<Binding, List<Integer>> e : byBinding.entrySet()) {
-                Binding b = e.getKey();
-                List<Assignment> assignments = new ArrayList<>(e.getValue().size());
-                for (int i : e.getValue()) {
-                    Planned p = plan.get(i);
-                    assignments.add(new Assignment(p.job().payload().placed(futures.get(i).jobId(), b.managerId()),
-                            p.job().jobType(), p.target(), p.pid(), p.job().delay()));
-                }
-                List<Long> where = b.backend().assign(assignments, membership.candidates(b));
-                LOG.debug("placed {} job(s) on {} workers: {}", assignments.size(), b.kind().getSimpleName(), where);
-                for (int k = 0; k < where.size(); k++) {
-                    pids[e.getValue().get(k)] = where.get(k);
-                }
+        for (Map.Entry<Binding, List<Integer>> e : byBinding.entrySet()) {
+            Binding b = e.getKey();
+            List<Assignment> assignments = new ArrayList<>(e.getValue().size());
+            for (int i : e.getValue()) {
+                Planned p = plan.get(i);
+                assignments.add(new Assignment(p.job().payload().placed(futures.get(i).jobId(), b.managerId()),
+                        p.job().jobType(), p.target(), p.pid(), p.job().delay()));
             }
-        } catch (RuntimeException e) {
-            for (int i = 0; i < plan.size(); i++) {
-                if (pids[i] == null) {
-                    tracker.disarm(futures.get(i));
-                    futures.get(i).completeExceptionally(e);
-                }
-            }
-            throw e;
-        }
-        for (int i = 0; i < plan.size(); i++) {
-            futures.get(i).placed();
-            if (pids[i] > 0) {
-                tracker.placed(pids[i], futures.get(i));
+            List<Long> where = b.backend().assign(assignments, membership.candidates(b));
+            LOG.debug("placed {} job(s) on {} workers: {}", assignments.size(), b.kind().getSimpleName(), where);
+            for (int k = 0; k < where.size(); k++) {
+                pids[e.getValue().get(k)] = where.get(k);
             }
         }
-        return Arrays.asList(pids);
+    }
+
+    /** Disarms and fails the futures of the jobs not placed. */
+    private void fail(List<JobFuture<?>> futures, Long[] pids, RuntimeException e) {
+        for (int i = 0; i < futures.size(); i++) {
+            if (pids[i] == null) {
+                tracker.disarm(futures.get(i));
+                futures.get(i).completeExceptionally(e);
+            }
+        }
+    }
+
+    /** Records where the placed jobs went. */
+    private void settle(List<JobFuture<?>> futures, Long[] pids) {
+        for (int i = 0; i < futures.size(); i++) {
+            if (pids[i] != null) {
+                futures.get(i).placed();
+                if (pids[i] > 0) {
+                    tracker.placed(pids[i], futures.get(i));
+                }
+            }
+        }
     }
 }

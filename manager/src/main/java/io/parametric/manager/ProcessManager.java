@@ -47,7 +47,8 @@ import java.util.function.Supplier;
  *       fleet's live workers, read afresh on each call of {@link #workers()} (placing and waiting
  *       use a copy the fleet keeps fresh, so they never list the fleet);</li>
  *   <li>placing — {@link #assign(long, ProcessJob)}, {@link #assignOpen}, {@link #distribute(ProcessJob...)},
- *       {@link #submit(ProcessJob)} (concurrent submits are coalesced into pipelined placements),
+ *       {@link #submit(ProcessJob)} (it returns at once; submits, from a loop or many threads, are
+ *       coalesced into pipelined placements),
  *       and in batches {@link #submitAll}, {@link #map} and {@link #executor()};</li>
  *   <li>jobs and returns — {@link #job(String)}, {@link #cancel(String)}, {@link #waitFor(long...)},
  *       {@link #getReturn(long...)};</li>
@@ -74,11 +75,16 @@ public final class ProcessManager implements AutoCloseable {
                 () -> membership().maxPid());
         this.membership = connected ? new FleetWorkers(backends) : new OwnedWorkers(backends, this);
         this.planner = new Planner(membership, backends);
-        this.handles = new JobHandles(tracker, backends);
-        this.placer = new Placer(membership, tracker, handles);
-        this.submits = new SubmitQueue(planner, placer);
-        this.waiting = new Waiting(membership, tracker);
+        this.handles = new JobHandles(tracker, backends, this::flushSubmits);
+        this.placer = new Placer(membership, tracker, handles, this::flushSubmits);
+        this.submits = new SubmitQueue(planner, placer, managerId);
+        this.waiting = new Waiting(membership, tracker, this::flushSubmits);
         this.shared = new SharedState(membership, backends);
+    }
+
+    /** Waits until every job submitted so far is placed (or failed to be). */
+    private void flushSubmits() {
+        submits.flush();
     }
 
     /** A manager that owns its workers, for {@code processes} and {@code createWorkers}. */
@@ -226,6 +232,7 @@ public final class ProcessManager implements AutoCloseable {
         if (!membership.close()) {
             return;
         }
+        submits.close();
         List<ProcessManager> origins = membership.takeAdopted();
         List<RuntimeException> failures = new ArrayList<>(backends.close());
         for (ProcessManager origin : origins) {
@@ -339,12 +346,17 @@ public final class ProcessManager implements AutoCloseable {
 
     /**
      * Runs a job on the first open worker, else puts it on the fleet backlog, which the next
-     * worker to become free takes. Submits from other threads that come while a placement is
-     * under way are placed together in the next one, pipelined; it returns once the job is placed.
+     * worker to become free takes. It returns the job's future at once: submits that come while
+     * a placement is under way, from this thread or others, are placed together in the next one,
+     * pipelined, so a plain loop of submits is placed in batches. A placement error (BAD_PAYLOAD
+     * for a job over the size limit, REDIS_UNAVAILABLE) completes the future exceptionally.
+     * {@code waitFor}, {@code cancel} and every other placement first wait for the submits queued
+     * before them.
      *
      * @param job the job
      * @return its future
-     * @throws ProcessError UNKNOWN_JOB_TYPE when no worker lists the job's type
+     * @throws ProcessError UNKNOWN_JOB_TYPE when no worker lists the job's type, NO_SUCH_WORKER
+     *     when this manager has no worker
      */
     public JobFuture<Object> submit(ProcessJob job) {
         return submits.submit(checked(List.of(job)).get(0), Object.class);

@@ -1,106 +1,142 @@
 package io.parametric.manager;
 
 import io.parametric.manager.Placer.Planned;
+import io.parametric.manager.internal.Logs;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
 
 /**
- * Coalesces concurrent {@code submit}s (group commit): each submit is planned and armed on its
- * caller's thread, then queued. When no placement is under way, the caller places everything
- * queued — its own job and any that came meanwhile — in one pipelined {@link Placer#send}; submits
- * that arrive while it does wait and go together in the next one, placed by one of their callers.
- * A batch closes when the connection is free, never on a timer, so a lone submit on an idle
- * manager costs one round trip, and every submit returns once its job is in the fleet (or throws
- * what its placement threw).
+ * Coalesces submits (group commit): {@code submit} plans and arms its job on the caller's thread,
+ * queues it and returns its future at once; one placer thread per manager takes everything
+ * queued since its last round trip and places it with one {@link Placer#sendIsolating} call
+ * (pipelined). A batch closes when the connection is free, never on a timer: a lone submit on an
+ * idle manager costs one round trip, and a {@code for} loop of submits from one thread goes out
+ * in batches as large as what it queued while the previous batch travelled. A placement error
+ * completes the futures it concerns: a job the backend refuses fails alone, Redis away fails the
+ * batch. {@link #flush} waits until what was queued before it is placed, for the calls that must
+ * see every earlier submit in the fleet ({@code waitFor}, {@code cancel}, {@code close}).
  */
 final class SubmitQueue {
 
+    private static final Logger LOG = Logs.get(SubmitQueue.class);
+
     private final Planner planner;
     private final Placer placer;
+    private final String name;
     private final Object lock = new Object();
     /** Guarded by lock. */
     private List<Ticket> queue = new ArrayList<>();
-    /** Guarded by lock: true while some caller places a batch. */
-    private boolean placing;
+    /** Guarded by lock: how many submits were queued, and how many of the first of them are placed (or failed). */
+    private long queued;
+    private long settled;
+    /** Guarded by lock: the placer thread while it runs; it stops when idle and asked to. */
+    private Thread placerThread;
+    private boolean stopWhenIdle;
 
-    SubmitQueue(Planner planner, Placer placer) {
+    /**
+     * @param planner plans each job
+     * @param placer places batches
+     * @param name names the placer thread
+     */
+    SubmitQueue(Planner planner, Placer placer, String name) {
         this.planner = planner;
         this.placer = placer;
+        this.name = name;
     }
 
-    /** One queued submit; its fields are guarded by the queue's lock. */
-    private static final class Ticket {
-        final Planned plan;
-        final JobFuture<?> future;
-        boolean done;
-        RuntimeException failure;
-
-        Ticket(Planned plan, JobFuture<?> future) {
-            this.plan = plan;
-            this.future = future;
-        }
-    }
+    private record Ticket(Planned plan, JobFuture<?> future) {}
 
     /**
      * @param job a checked job
      * @param returnType what its future converts the return to
-     * @return its future, once the job is placed
-     * @throws io.parametric.shared.ProcessError as {@link Planner#submit} or the placement
+     * @return its future, armed and queued for placement; a placement error completes it exceptionally
+     * @throws ProcessError from planning, as {@link Planner#submit}: UNKNOWN_JOB_TYPE when no worker
+     *     lists the job's type, NO_SUCH_WORKER when the manager has none
      */
     @SuppressWarnings("unchecked")
     <R> JobFuture<R> submit(ProcessJob job, Type returnType) {
         List<Planned> plan = planner.submit(List.of(job), List.of(returnType));
-        Ticket mine = new Ticket(plan.get(0), placer.arm(plan).get(0));
-        List<Ticket> batch;
+        JobFuture<?> future = placer.arm(plan).get(0);
         synchronized (lock) {
-            queue.add(mine);
-            while (!mine.done && placing) {
-                waitForBatch();
-            }
-            if (mine.done) {
-                return result(mine);
-            }
-            placing = true;
-            batch = queue;
-            queue = new ArrayList<>();
-        }
-        RuntimeException failure = null;
-        try {
-            placer.send(batch.stream().map(t -> t.plan).toList(), batch.stream().<JobFuture<?>>map(t -> t.future).toList());
-        } catch (RuntimeException e) {
-            failure = e;
-        } finally {
-            synchronized (lock) {
-                for (Ticket t : batch) {
-                    t.done = true;
-                    t.failure = failure;
-                }
-                placing = false;
+            queue.add(new Ticket(plan.get(0), future));
+            queued++;
+            if (placerThread == null) {
+                placerThread = new Thread(this::placeQueued, "pp-submit-" + name);
+                placerThread.setDaemon(true);
+                placerThread.start();
+            } else if (queue.size() == 1) {
                 lock.notifyAll();
             }
         }
+        return (JobFuture<R>) future;
+    }
+
+    /** The placer thread: places what is queued, batch after batch, until asked to stop while idle. */
+    private void placeQueued() {
+        while (true) {
+            List<Ticket> batch;
+            synchronized (lock) {
+                while (queue.isEmpty()) {
+                    if (stopWhenIdle) {
+                        placerThread = null;
+                        lock.notifyAll();
+                        return;
+                    }
+                    try {
+                        lock.wait();
+                    } catch (InterruptedException e) {
+                        // Nobody interrupts the placer: it stops only when asked to, idle.
+                    }
+                }
+                batch = queue;
+                queue = new ArrayList<>();
+            }
+            try {
+                placer.sendIsolating(batch.stream().map(Ticket::plan).toList(),
+                        batch.stream().<JobFuture<?>>map(Ticket::future).toList());
+            } catch (RuntimeException e) {
+                // sendIsolating completed every future it could not place; nothing is left waiting.
+                LOG.debug("a batch of {} submit(s) failed: {}", batch.size(), e.toString());
+            }
+            synchronized (lock) {
+                settled += batch.size();
+                lock.notifyAll();
+            }
+        }
+    }
+
+    /** Waits until every job submitted before the call is placed or has failed to be. */
+    void flush() {
         synchronized (lock) {
-            return result(mine);
+            long target = queued;
+            while (settled < target) {
+                waitQuietly();
+            }
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private static <R> JobFuture<R> result(Ticket t) {
-        if (t.failure != null) {
-            throw t.failure;
+    /** Places what is queued, then stops the placer thread; the next submit starts a new one. */
+    void close() {
+        synchronized (lock) {
+            stopWhenIdle = true;
+            lock.notifyAll();
+            while (placerThread != null) {
+                waitQuietly();
+            }
+            stopWhenIdle = false;
         }
-        return (JobFuture<R>) t.future;
     }
 
-    private void waitForBatch() {
+    private void waitQuietly() {
         try {
             lock.wait();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new ProcessError(Reason.TIMEOUT, "interrupted while a submitted job was being placed", e);
+            throw new ProcessError(Reason.TIMEOUT, "interrupted while submitted jobs were being placed", e);
         }
     }
 }

@@ -22,10 +22,17 @@ final class Waiting {
 
     private final Membership membership;
     private final JobTracker tracker;
+    private final Runnable earlierSubmits;
 
-    Waiting(Membership membership, JobTracker tracker) {
+    /**
+     * @param membership the workers
+     * @param tracker the jobs this manager placed
+     * @param earlierSubmits waits until the submits queued before it are placed (so their pids are known)
+     */
+    Waiting(Membership membership, JobTracker tracker, Runnable earlierSubmits) {
         this.membership = membership;
         this.tracker = tracker;
+        this.earlierSubmits = earlierSubmits;
     }
 
     /**
@@ -34,6 +41,7 @@ final class Waiting {
      * @return the returns, in argument order
      */
     List<Object> waitFor(Duration timeout, long[] pids) {
+        earlierSubmits.run();
         List<Long> targets = targets(pids);
         List<JobTracker.Snapshot> snapshots = targets.stream().map(tracker::snapshot).toList();
         // A pid this manager placed jobs on stays waitable after its worker left the fleet (killed,

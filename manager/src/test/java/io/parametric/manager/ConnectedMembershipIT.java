@@ -9,17 +9,9 @@ import static org.awaitility.Awaitility.await;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.FleetKeys;
-import io.parametric.shared.redis.LocalRedisServer;
-import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestSecret;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -35,31 +27,17 @@ class ConnectedMembershipIT {
 
     private static final int ROUNDS = 40;
 
-    private LocalRedisServer server;
-    private Redis redis;
+    private RegisteredFleet local;
 
     @BeforeEach
     void start() {
-        server = LocalRedisServer.start(false);
-        redis = new Redis(server.url(), 2);
+        local = new RegisteredFleet();
     }
 
     @AfterEach
     void stop() {
         System.clearProperty("pp.lease");
-        redis.close();
-        server.close();
-    }
-
-    private Fleet fleet(String name) {
-        return new Fleet(redis, new FleetKeys(name), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
-    }
-
-    /** Registers a worker slot that never heartbeats, with a lease long enough that no reaper takes it. */
-    private static long register(Fleet fleet) {
-        long pid = fleet.newPid();
-        fleet.register(pid, Map.of("name", "w-" + pid, "kind", "Threaded", "types", ",", "lease", "3600000"));
-        return pid;
+        local.close();
     }
 
     @Test
@@ -75,19 +53,19 @@ class ConnectedMembershipIT {
 
     /** @return the commands a connect() manager sent for {@value #ROUNDS} rounds of placements on n registered workers */
     private long commandsPerRound(int n) {
-        Fleet fleet = fleet("cost-" + n + "-" + UUID.randomUUID().toString().substring(0, 6));
+        Fleet fleet = local.fleet("cost-" + n);
         List<Long> pids = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            pids.add(register(fleet));
+            pids.add(RegisteredFleet.register(fleet));
         }
         // INFO commandstats counts the commands scripts run too: with no worker open, every submit
         // takes the same path through the place script (to the backlog) whatever the fleet's size.
-        redis.del(fleet.keys().openWorkers());
-        try (ProcessManager procs = connect(server.url(), fleet.keys().fleet(), TestSecret.VALUE)) {
+        local.redis.del(fleet.keys().openWorkers());
+        try (ProcessManager procs = connect(local.url(), fleet.keys().fleet(), TestSecret.VALUE)) {
             long pid = pids.get(n - 1);
             JobFuture<Object> warm = procs.submit(newJob(() -> 0));
             await().until(warm::isPlaced);
-            long before = commands();
+            long before = local.calls(null);
             List<JobFuture<Object>> placed = new ArrayList<>();
             for (int i = 0; i < ROUNDS; i++) {
                 placed.add(procs.submit(newJob(() -> 1)));
@@ -96,35 +74,23 @@ class ConnectedMembershipIT {
                 procs.getReturn(pid);
             }
             await().until(() -> placed.stream().allMatch(JobFuture::isPlaced));
-            long used = commands() - before;
-            assertThat(redis.llen(fleet.keys().pending(pid))).isGreaterThanOrEqualTo(2L * ROUNDS);
+            long used = local.calls(null) - before;
+            assertThat(local.redis.llen(fleet.keys().pending(pid))).isGreaterThanOrEqualTo(2L * ROUNDS);
             return used;
         }
     }
 
-    /** @return every command Redis ran so far but INFO itself */
-    private long commands() {
-        long total = 0;
-        Matcher m = Pattern.compile("cmdstat_([a-z|_-]+):calls=(\\d+)").matcher(redis.info("commandstats"));
-        while (m.find()) {
-            if (!m.group(1).equals("info")) {
-                total += Long.parseLong(m.group(2));
-            }
-        }
-        return total;
-    }
-
     @Test
-    void theCachedMembershipFollowsRegistrationsClosesAndADroppedSubscription() throws Exception {
+    void theCachedMembershipFollowsRegistrationsClosesAndADroppedSubscription() {
         // A lease longer than the test: only messages and the re-read after a resubscription can update the cache.
         System.setProperty("pp.lease", "10m");
-        Fleet fleet = fleet("members-" + UUID.randomUUID().toString().substring(0, 6));
-        long first = register(fleet);
-        try (ProcessManager procs = connect(server.url(), fleet.keys().fleet(), TestSecret.VALUE)) {
+        Fleet fleet = local.fleet("members");
+        long first = RegisteredFleet.register(fleet);
+        try (ProcessManager procs = connect(local.url(), fleet.keys().fleet(), TestSecret.VALUE)) {
             Membership members = procs.membership();
             assertThat(Membership.pidsOf(members.cached())).containsExactly(first);
 
-            long joined = register(fleet);
+            long joined = RegisteredFleet.register(fleet);
             await().until(() -> Membership.pidsOf(members.cached()).equals(List.of(first, joined)));
 
             fleet.rehome(first, false, "closed", "closed by the test");
@@ -135,22 +101,12 @@ class ConnectedMembershipIT {
             // A worker that joins without a message (one lost while the subscription was down) is
             // found by the re-read that follows the next subscription.
             long silent = fleet.newPid();
-            redis.zadd(fleet.keys().workers(), System.currentTimeMillis(), Long.toString(silent));
-            assertThat(killSubscriptions()).isPositive();
+            local.redis.zadd(fleet.keys().workers(), System.currentTimeMillis(), Long.toString(silent));
+            assertThat(local.dropSubscriptions()).isPositive();
             await().until(() -> Membership.pidsOf(members.cached()).equals(List.of(joined, silent)));
 
             // workers() stays a fresh read: the silent worker has no record, so it reads as closed.
             assertThat(procs.workerPids()).containsExactly(joined, silent);
         }
-    }
-
-    /** Drops every subscribed connection of the private Redis, with redis-cli. */
-    private int killSubscriptions() throws Exception {
-        // redis-cli 7 reads no password from redis://:secret@ (an empty user name): name the default user.
-        Process p = new ProcessBuilder("redis-cli", "-u", server.url().replace("redis://:", "redis://default:"),
-                "--no-auth-warning", "CLIENT", "KILL", "TYPE", "pubsub").redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        p.waitFor();
-        return Integer.parseInt(out.replaceAll("\\D", ""));
     }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 class SubmitQueueTest {
 
     @Test
-    void submitsFromManyThreadsAreEachPlacedOnceAndReturnPlaced() throws Exception {
+    void submitsFromManyThreadsAreEachPlacedOnceAndComplete() throws Exception {
         try (ProcessManager procs = processes(2, Async.class)) {
             ExecutorService threads = Executors.newFixedThreadPool(8);
             try {
