@@ -109,9 +109,16 @@ final class SubmitQueue {
         }
     }
 
-    /** Waits until every job submitted before the call is placed or has failed to be. */
+    /**
+     * Waits until every job submitted before the call is placed or has failed to be. On the placer
+     * thread itself (a callback of a future it completed) it returns at once: waiting there would
+     * wait for itself.
+     */
     void flush() {
         synchronized (lock) {
+            if (Thread.currentThread() == placerThread) {
+                return;
+            }
             long target = queued;
             while (settled < target) {
                 waitQuietly();
@@ -119,10 +126,16 @@ final class SubmitQueue {
         }
     }
 
-    /** Places what is queued, then stops the placer thread; the next submit starts a new one. */
+    /**
+     * Places what is queued, then stops the placer thread; the next submit starts a new one. On the
+     * placer thread itself it only asks it to stop once idle.
+     */
     void close() {
         synchronized (lock) {
             stopWhenIdle = true;
+            if (Thread.currentThread() == placerThread) {
+                return;
+            }
             lock.notifyAll();
             while (placerThread != null) {
                 waitQuietly();
