@@ -53,21 +53,20 @@ public final class Redis implements AutoCloseable {
     /** Kept only to scrub it from error messages. */
     private final String url;
     private final RedisDeployment deployment;
-    private final UnifiedJedis client;
     /** The {@code WAIT} after scripts; null unless durability is replicated. */
     private final ReplicaWait replicaWait;
 
     /**
      * Connects a pool to a Redis, with the durability {@link Durability#configured()}. Nothing is
-     * sent until the first command, except that a cluster is asked for its slots and a Sentinel
-     * group for its master.
+     * sent until the first command (which also asks a cluster for its slots, a Sentinel group for
+     * its master).
      *
      * @param url {@code redis://[user:password@]host:port[/db]}, {@code redis-cluster://[user:password@]host:port[,host:port...]}
      *     or {@code redis-sentinel://[user:password@]host:port[,host:port...]/<master>}; {@code rediss}
      *     instead of {@code redis} for TLS
      * @param maxConnections pool size (per node of a cluster); blocking fetches hold one connection each
-     * @throws ProcessError REDIS_UNAVAILABLE when the URL is not one, or a cluster or Sentinel group
-     *     cannot be reached; ILLEGAL_STATE when the durability setting is not one
+     * @throws ProcessError REDIS_UNAVAILABLE when the URL is not one; ILLEGAL_STATE when the
+     *     durability setting is not one
      */
     public Redis(String url, int maxConnections) {
         this.safeUrl = RedisUrl.redact(url);
@@ -85,12 +84,7 @@ public final class Redis implements AutoCloseable {
                     "'" + safeUrl + "' is not a Redis URL: " + RedisUrl.scrub(e.getMessage(), url)
                             + "; use redis://[user:password@]host:port, redis-cluster://host:port[,host:port...] or"
                             + " redis-sentinel://host:port[,host:port...]/<master> (rediss... for TLS; percent-encode '@', '/' and ':' in a password)");
-        } catch (JedisException e) {
-            throw new ProcessError(ProcessError.Reason.REDIS_UNAVAILABLE,
-                    "Redis at " + safeUrl + " cannot be reached (" + RedisUrl.scrub(rootMessage(e), url)
-                            + "); check that the cluster or the sentinels run and that the URL is right");
         }
-        this.client = deployment.client();
         this.replicaWait = durability == Durability.REPLICATED ? new ReplicaWait() : null;
         this.url = url;
     }
@@ -105,7 +99,7 @@ public final class Redis implements AutoCloseable {
      */
     public boolean ping() {
         try {
-            return "PONG".equalsIgnoreCase(client.ping());
+            return "PONG".equalsIgnoreCase(client().ping());
         } catch (RuntimeException e) {
             return false;
         }
@@ -126,10 +120,10 @@ public final class Redis implements AutoCloseable {
         }
         return call(() -> {
             try {
-                return client.evalsha(script.sha(), keys, args);
+                return client().evalsha(script.sha(), keys, args);
             } catch (JedisDataException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    return client.eval(script.body(), keys, args);
+                    return client().eval(script.body(), keys, args);
                 }
                 throw e;
             }
@@ -154,10 +148,10 @@ public final class Redis implements AutoCloseable {
         List<byte[]> a = args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList();
         return call(() -> {
             try {
-                return client.evalsha(utf8(script.sha()), k, a);
+                return client().evalsha(utf8(script.sha()), k, a);
             } catch (JedisDataException e) {
                 if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    return client.eval(utf8(script.body()), k, a);
+                    return client().eval(utf8(script.body()), k, a);
                 }
                 throw e;
             }
@@ -174,12 +168,12 @@ public final class Redis implements AutoCloseable {
      * @return the moved entry, or null on timeout
      */
     public byte[] blockingMoveBytes(String from, String to, Duration timeout) {
-        return call(() -> client.blmove(utf8(from), utf8(to), ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
+        return call(() -> client().blmove(utf8(from), utf8(to), ListDirection.LEFT, ListDirection.RIGHT, timeout.toMillis() / 1000.0));
     }
 
     /** @param key a list @return its entries, exact bytes */
     public List<byte[]> lrangeBytes(String key) {
-        return call(() -> client.lrange(utf8(key), 0, -1));
+        return call(() -> client().lrange(utf8(key), 0, -1));
     }
 
     static byte[] utf8(String s) {
@@ -197,24 +191,24 @@ public final class Redis implements AutoCloseable {
      */
     public List<String> blockingPopMany(String key, Duration timeout, int max) {
         return callOnce(() -> {
-            var reply = client.blmpop(timeout.toMillis() / 1000.0, ListDirection.LEFT, max, key);
+            var reply = client().blmpop(timeout.toMillis() / 1000.0, ListDirection.LEFT, max, key);
             return reply == null ? List.of() : reply.getValue();
         });
     }
 
     /** @param key a string key @return its value or null */
     public String get(String key) {
-        return call(() -> client.get(key));
+        return call(() -> client().get(key));
     }
 
     /** @param key a string key @param value the value to set */
     public void set(String key, String value) {
-        call(() -> client.set(key, value));
+        call(() -> client().set(key, value));
     }
 
     /** @param key a string key @param value the value to set @param ttl how long it lives */
     public void set(String key, String value, Duration ttl) {
-        call(() -> client.set(key, value, redis.clients.jedis.params.SetParams.setParams().px(ttl.toMillis())));
+        call(() -> client().set(key, value, redis.clients.jedis.params.SetParams.setParams().px(ttl.toMillis())));
     }
 
     /**
@@ -223,7 +217,7 @@ public final class Redis implements AutoCloseable {
      */
     public String lastStreamId(String key) {
         return call(() -> {
-            List<redis.clients.jedis.resps.StreamEntry> last = client.xrevrange(key, "+", "-", 1);
+            List<redis.clients.jedis.resps.StreamEntry> last = client().xrevrange(key, "+", "-", 1);
             return last.isEmpty() ? "0-0" : last.get(0).getID().toString();
         });
     }
@@ -239,7 +233,7 @@ public final class Redis implements AutoCloseable {
      */
     public List<StreamEntry> readStream(String key, String afterId, Duration timeout, int count) {
         return call(() -> {
-            var reply = client.xread(redis.clients.jedis.params.XReadParams.xReadParams()
+            var reply = client().xread(redis.clients.jedis.params.XReadParams.xReadParams()
                             .block((int) Math.max(1, timeout.toMillis())).count(count),
                     Map.of(key, new redis.clients.jedis.StreamEntryID(afterId)));
             List<StreamEntry> entries = new ArrayList<>();
@@ -261,88 +255,88 @@ public final class Redis implements AutoCloseable {
 
     /** @param key a counter @param delta what to add @return the new value */
     public long incrBy(String key, long delta) {
-        return callOnce(() -> client.incrBy(key, delta));
+        return callOnce(() -> client().incrBy(key, delta));
     }
 
     /** @param keys keys to delete @return how many existed */
     public long del(String... keys) {
-        return call(() -> client.del(keys));
+        return call(() -> client().del(keys));
     }
 
     /** @param key a key @param seconds time to live */
     public void expire(String key, long seconds) {
-        call(() -> client.expire(key, seconds));
+        call(() -> client().expire(key, seconds));
     }
 
     /** @param key a hash @return all its fields, empty when absent */
     public Map<String, String> hgetAll(String key) {
-        return call(() -> client.hgetAll(key));
+        return call(() -> client().hgetAll(key));
     }
 
     /** @param key a hash @param field a field @return its value or null */
     public String hget(String key, String field) {
-        return call(() -> client.hget(key, field));
+        return call(() -> client().hget(key, field));
     }
 
     /** @param key a hash @param fields fields to delete @return how many existed */
     public long hdel(String key, String... fields) {
-        return call(() -> client.hdel(key, fields));
+        return call(() -> client().hdel(key, fields));
     }
 
     /** @param key a sorted set @param score the score @param member the member */
     public void zadd(String key, double score, String member) {
-        call(() -> client.zadd(key, score, member));
+        call(() -> client().zadd(key, score, member));
     }
 
     /** @param key a sorted set @param member a member @return its score, or null */
     public Double zscore(String key, String member) {
-        return call(() -> client.zscore(key, member));
+        return call(() -> client().zscore(key, member));
     }
 
     /** @param key a key @return its time to live in seconds; -1 without expiry, -2 when absent */
     public long ttl(String key) {
-        return call(() -> client.ttl(key));
+        return call(() -> client().ttl(key));
     }
 
     /** @param key a sorted set @return its size */
     public long zcard(String key) {
-        return call(() -> client.zcard(key));
+        return call(() -> client().zcard(key));
     }
 
     /** @param key a hash @param fields fields to set */
     public void hset(String key, Map<String, String> fields) {
-        call(() -> client.hset(key, fields));
+        call(() -> client().hset(key, fields));
     }
 
     /** @param key a list @return its entries */
     public List<String> lrange(String key) {
-        return call(() -> client.lrange(key, 0, -1));
+        return call(() -> client().lrange(key, 0, -1));
     }
 
     /** @param key a list @return its length */
     public long llen(String key) {
-        return call(() -> client.llen(key));
+        return call(() -> client().llen(key));
     }
 
     /** @param key a list @param values entries to append */
     public void rpush(String key, String... values) {
-        callOnce(() -> client.rpush(key, values));
+        callOnce(() -> client().rpush(key, values));
     }
 
     /** @param key a sorted set @return its members, lowest score first */
     public List<String> zrange(String key) {
-        return call(() -> client.zrange(key, 0, -1));
+        return call(() -> client().zrange(key, 0, -1));
     }
 
     /** @param section an INFO section @return its text */
     public String info(String section) {
-        return call(() -> client.info(section));
+        return call(() -> client().info(section));
     }
 
     /** @param parameter a configuration parameter @return its value, or null when not readable */
     public String configGet(String parameter) {
         return call(() -> {
-            Map<String, String> reply = client.configGet(parameter);
+            Map<String, String> reply = client().configGet(parameter);
             return reply.get(parameter);
         });
     }
@@ -512,6 +506,11 @@ public final class Redis implements AutoCloseable {
     @Override
     public void close() {
         deployment.close();
+    }
+
+    /** @return the client single commands go through (on a cluster or Sentinel group, built by the first command) */
+    private UnifiedJedis client() {
+        return deployment.client();
     }
 
     /** Runs a command that is harmless to repeat: once more on a fresh connection after a lost one. */

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.commons.pool2.impl.GenericObjectPoolConfig;
 import redis.clients.jedis.CommandArguments;
 import redis.clients.jedis.Connection;
@@ -18,6 +20,7 @@ import redis.clients.jedis.RedisSentinelClient;
 import redis.clients.jedis.UnifiedJedis;
 import redis.clients.jedis.exceptions.JedisConnectionException;
 import redis.clients.jedis.exceptions.JedisDataException;
+import redis.clients.jedis.exceptions.JedisException;
 import redis.clients.jedis.providers.SentineledConnectionProvider;
 import redis.clients.jedis.util.JedisClusterCRC16;
 
@@ -58,15 +61,14 @@ abstract sealed class RedisDeployment implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        client().close();
-    }
+    public abstract void close();
 
     /**
      * @param url a Redis URL (see {@link Redis#Redis})
      * @param pool pool settings, per node
-     * @return the deployment; nothing is sent until the first command, except that a Sentinel
-     *     group is asked for its master and a cluster for its slots
+     * @return the deployment; nothing is sent until the first command (a cluster is asked for its
+     *     slots, a Sentinel group for its master, when the first command needs them: until they
+     *     answer, commands fail as with a single Redis that is away)
      * @throws IllegalArgumentException when the URL is not one
      */
     static RedisDeployment open(String url, GenericObjectPoolConfig<Connection> pool) {
@@ -80,16 +82,57 @@ abstract sealed class RedisDeployment implements AutoCloseable {
         }
         Set<HostAndPort> nodes = new LinkedHashSet<>();
         address.nodes().forEach(n -> nodes.add(new HostAndPort(n.host(), n.port())));
+        JedisClientConfig data = config.build();
         if (address.kind() == RedisAddress.Kind.CLUSTER) {
-            return new Cluster(RedisClusterClient.builder().nodes(nodes).clientConfig(config.build()).poolConfig(pool)
-                    .maxAttempts(CLUSTER_ATTEMPTS).maxTotalRetriesDuration(Duration.ofMinutes(1)).build());
+            return new Cluster(new OnFirstUse<>(() -> RedisClusterClient.builder().nodes(nodes).clientConfig(data).poolConfig(pool)
+                    .maxAttempts(CLUSTER_ATTEMPTS).maxTotalRetriesDuration(Duration.ofMinutes(1)).build(), UnifiedJedis::close));
         }
-        JedisClientConfig master = config.build();
-        JedisClientConfig sentinels = sentinelConfig(address, nodes);
-        SentineledConnectionProvider provider = new SentineledConnectionProvider(address.master(), master, pool, nodes, sentinels);
-        return new Sentinel(RedisSentinelClient.builder().masterName(address.master()).sentinels(nodes)
-                .clientConfig(master).sentinelClientConfig(sentinels).connectionProvider(provider).build(), provider);
+        return new Sentinel(new OnFirstUse<>(() -> {
+            JedisClientConfig sentinels = sentinelConfig(address, nodes);
+            SentineledConnectionProvider provider = new SentineledConnectionProvider(address.master(), data, pool, nodes, sentinels);
+            return new SentinelClient(RedisSentinelClient.builder().masterName(address.master()).sentinels(nodes)
+                    .clientConfig(data).sentinelClientConfig(sentinels).connectionProvider(provider).build(), provider);
+        }, c -> c.client().close()));
     }
+
+    /**
+     * A client built on first use and kept: a cluster or Sentinel group that does not answer yet
+     * makes commands fail with a lost connection (REDIS_UNAVAILABLE, which workers wait out), not
+     * the constructor, just as with a single Redis.
+     */
+    private static final class OnFirstUse<T> {
+        private final Supplier<T> build;
+        private final Consumer<T> close;
+        private T built;
+
+        OnFirstUse(Supplier<T> build, Consumer<T> close) {
+            this.build = build;
+            this.close = close;
+        }
+
+        synchronized T get() {
+            if (built == null) {
+                try {
+                    built = build.get();
+                } catch (JedisConnectionException e) {
+                    throw e;
+                } catch (JedisException e) {
+                    // e.g. the sentinels answer but do not know the master yet
+                    throw new JedisConnectionException(e.getMessage(), e);
+                }
+            }
+            return built;
+        }
+
+        synchronized void close() {
+            if (built != null) {
+                close.accept(built);
+            }
+        }
+    }
+
+    /** The Sentinel client and its connection provider, which follows the current master. */
+    private record SentinelClient(RedisSentinelClient client, SentineledConnectionProvider provider) {}
 
     /**
      * Sentinels are asked without credentials, unless the first one that answers wants them
@@ -135,54 +178,67 @@ abstract sealed class RedisDeployment implements AutoCloseable {
         Connection connection(String key) {
             return client.getPool().getResource();
         }
+
+        @Override
+        public void close() {
+            client.close();
+        }
     }
 
     /** The master a Sentinel group names; the provider follows its failovers. */
     static final class Sentinel extends RedisDeployment {
-        private final RedisSentinelClient client;
-        private final SentineledConnectionProvider provider;
+        private final OnFirstUse<SentinelClient> sentinel;
 
-        Sentinel(RedisSentinelClient client, SentineledConnectionProvider provider) {
-            this.client = client;
-            this.provider = provider;
+        Sentinel(OnFirstUse<SentinelClient> sentinel) {
+            this.sentinel = sentinel;
         }
 
         @Override
         UnifiedJedis client() {
-            return client;
+            return sentinel.get().client();
         }
 
         @Override
         Connection connection(String key) {
-            return provider.getConnection();
+            return sentinel.get().provider().getConnection();
+        }
+
+        @Override
+        public void close() {
+            sentinel.close();
         }
     }
 
     /** A Redis Cluster: each key's slot has one master. */
     static final class Cluster extends RedisDeployment {
-        private final RedisClusterClient client;
+        private final OnFirstUse<RedisClusterClient> cluster;
 
-        Cluster(RedisClusterClient client) {
-            this.client = client;
+        Cluster(OnFirstUse<RedisClusterClient> cluster) {
+            this.cluster = cluster;
         }
 
         @Override
         UnifiedJedis client() {
-            return client;
+            return cluster.get();
         }
 
         @Override
         Connection connection(String key) {
-            return client.getConnectionFromSlot(JedisClusterCRC16.getSlot(key));
+            return cluster.get().getConnectionFromSlot(JedisClusterCRC16.getSlot(key));
         }
 
         @Override
         void refresh() {
             try {
-                client.refreshClusterTopology();
+                cluster.get().refreshClusterTopology();
             } catch (RuntimeException e) {
                 // No node answers now: the next command fails and refreshes again.
             }
+        }
+
+        @Override
+        public void close() {
+            cluster.close();
         }
 
         @Override

@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parametric.shared.ProcessError;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -52,5 +55,22 @@ class RedisAddressTest {
         }
         assertThatThrownBy(() -> RedisAddress.parse("redis-sentinel://h:26379")).hasMessageContaining("/<master name>");
         assertThatThrownBy(() -> RedisAddress.parse("redis-cluster://h:6379/0")).hasMessageContaining("no path");
+    }
+
+    @Test
+    void aClusterOrSentinelGroupThatDoesNotAnswerYetFailsCommandsNotTheConstructor() throws IOException {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        for (String url : List.of("redis-cluster://:s3cret@127.0.0.1:" + port, "redis-sentinel://:s3cret@127.0.0.1:" + port + "/m")) {
+            try (Redis redis = new Redis(url, 1)) {
+                assertThat(redis.ping()).as(url).isFalse();
+                assertThatThrownBy(() -> redis.get("pp:{later}:v:x")).as(url).isInstanceOfSatisfying(ProcessError.class, e -> {
+                    assertThat(e.reason()).isEqualTo(ProcessError.Reason.REDIS_UNAVAILABLE);
+                    assertThat(e.getMessage()).doesNotContain("s3cret");
+                });
+            }
+        }
     }
 }
