@@ -1,6 +1,6 @@
 package io.parametric.cli;
 
-import java.util.Map;
+import io.parametric.shared.protocol.JobRecord;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,15 +25,16 @@ final class JobsCommand {
 
         @Override
         public Integer call() {
-            Map<String, String> hash;
+            JobView view;
             try (Session session = open()) {
-                hash = session.fleet().jobInfo(id);
+                JobRecord record = session.fleet().job(id).orElse(null);
+                if (record == null) {
+                    err().println("jobs show: no job " + id + " in this fleet (never placed here, or its record was trimmed"
+                            + " after PP_JOB_TTL or PP_KEEP_FINISHED)");
+                    return 1;
+                }
+                view = new JobView(id, record, record.outcome() == null ? null : session.fleet().readOutcome(record.outcome()));
             }
-            if (hash.isEmpty()) {
-                err().println("jobs show: no job " + id + " in this fleet (never placed here, or its record expired after the job TTL)");
-                return 1;
-            }
-            JobView view = new JobView(id, hash);
             out().print(json ? JsonOutput.write(view.toMap()) + "\n" : view.render());
             return 0;
         }

@@ -1,5 +1,8 @@
 package io.parametric.cli;
 
+import io.parametric.shared.protocol.JobRecord;
+import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Outcome;
 import io.parametric.manager.JobEvent;
 import io.parametric.manager.internal.EventStream;
 import io.parametric.shared.protocol.Fleet;
@@ -43,7 +46,7 @@ final class RecentFailures implements AutoCloseable {
         synchronized (this) {
             copy = new ArrayList<>(failures);
         }
-        List<String> outcomes = fleet.jobField(copy.stream().map(JobEvent::jobId).toList(), "outcome");
+        List<JobRecord> records = fleet.records(copy.stream().map(JobEvent::jobId).toList());
         List<Map<String, Object>> list = new ArrayList<>();
         for (int i = 0; i < copy.size(); i++) {
             JobEvent e = copy.get(i);
@@ -52,7 +55,9 @@ final class RecentFailures implements AutoCloseable {
             m.put("pid", e.pid());
             m.put("type", e.type());
             m.put("at", e.at().toString());
-            m.put("outcome", outcomes.get(i));
+            JobRecord r = records.get(i);
+            Outcome o = r == null || r.outcome() == null ? null : fleet.readOutcome(r.outcome());
+            m.put("outcome", o == null ? null : Json.write(o));
             list.add(m);
         }
         return list;

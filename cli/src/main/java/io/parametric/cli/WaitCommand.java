@@ -80,7 +80,7 @@ final class WaitCommand extends FleetCommand implements Callable<Integer> {
             long left = s.backlog() + s.delayed() + s.queued() + s.running();
             return new Progress(endedSinceStart, endedSinceStart + left, 0, 0);
         }
-        List<String> states = fleet.jobField(ids, "state");
+        List<String> states = fleet.records(ids).stream().map(r -> r == null ? null : r.state()).toList();
         long done = 0;
         long failed = 0;
         long unknown = 0;

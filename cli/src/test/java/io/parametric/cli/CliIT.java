@@ -129,8 +129,8 @@ class CliIT {
     @Test
     void deadListsRequeuesAndPurges() {
         try (Redis redis = new Redis(TestRedis.url(), 1)) {
-            Fleet fleet = new Fleet(redis, new FleetKeys(fleetName), TestSecret.secret(), Duration.ofHours(1));
-            fleet.deadLetter(Fleet.deadLetterEntry("not a job (a test entry)", io.parametric.shared.protocol.QueueEntry.of("garbage")));
+            redis.rpush(new FleetKeys(fleetName).deadLetter(),
+                    Fleet.deadLetterEntry("not a job (a test entry)", "x.1", "garbage".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         Run list = cli("dead", "list");
         assertThat(list.out).contains("1 dead-letter entries").contains("not a job (a test entry)");

@@ -1,5 +1,6 @@
 package io.parametric.cli;
 
+import io.parametric.shared.testing.TestSecret;
 import static io.parametric.manager.ParametricProcesses.newJob;
 import static io.parametric.manager.ParametricProcesses.processes;
 import static org.assertj.core.api.Assertions.assertThat;

@@ -1,5 +1,9 @@
 package io.parametric.faults;
 
+import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.JobRecord;
+import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.testing.TestSecret;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
 import java.io.IOException;
@@ -24,6 +28,7 @@ final class Fleetside implements AutoCloseable {
     final String fleet;
     final FleetKeys keys;
     final Redis redis;
+    final Fleet fleetApi;
     final List<WorkerProcess> workers = new CopyOnWriteArrayList<>();
     /** Environment variables every worker started from now on gets (e.g. PP_DURABILITY). */
     final Map<String, String> workerEnvironment = new java.util.concurrent.ConcurrentHashMap<>();
@@ -37,6 +42,23 @@ final class Fleetside implements AutoCloseable {
         this.fleet = fleet;
         this.keys = new FleetKeys(fleet);
         this.redis = new Redis(redisUrl, 4);
+        this.fleetApi = new Fleet(redis, keys, TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
+    }
+
+    /** @return the job's state ({@code queued} without a record), or null when the fleet does not know it */
+    String state(String jobId) {
+        return fleetApi.job(jobId).map(JobRecord::state).orElse(null);
+    }
+
+    /** @return the job's record; fails when the fleet does not know it */
+    JobRecord record(String jobId) {
+        return fleetApi.job(jobId).orElseThrow(() -> new AssertionError("no job " + jobId + " in fleet " + fleet));
+    }
+
+    /** @return the job's stored outcome (signature checked), or null */
+    Outcome outcome(String jobId) {
+        JobRecord r = record(jobId);
+        return r.outcome() == null ? null : fleetApi.readOutcome(r.outcome());
     }
 
     /** Starts n workers in parallel and waits until all announced themselves. */
@@ -125,7 +147,7 @@ final class Fleetside implements AutoCloseable {
         } catch (java.util.concurrent.TimeoutException e) {
             List<String> stuck = new ArrayList<>();
             futures.stream().filter(f -> !f.isDone()).limit(10)
-                    .forEach(f -> stuck.add(f.jobId() + " " + redis.hgetAll(keys.job(f.jobId()))));
+                    .forEach(f -> stuck.add(f.jobId() + " " + fleetApi.job(f.jobId())));
             throw new AssertionError(futures.stream().filter(f -> !f.isDone()).count() + " of " + futures.size()
                     + " jobs never completed within " + timeout + "; first ones: " + String.join("\n", stuck), e);
         } catch (java.util.concurrent.ExecutionException e) {

@@ -24,19 +24,19 @@ class FrozenWorkerIT {
                 ProcessManager procs = connect(side.redisUrl, side.fleet, TestSecret.VALUE)) {
             WorkerProcess frozen = side.startWorkers(1).get(0);
             JobFuture<Object> future = procs.submit(frozen.pid(), newJob(FaultJobs::slow, "f", 3000L));
-            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.redis.hget(side.keys.job(future.jobId()), "state")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.state(future.jobId())));
             frozen.freeze();
             WorkerProcess rescuer = side.startWorkers(1).get(0);
 
             // Reaped by the rescuer's reaper after the lease; the job runs again on the rescuer.
             assertThat(future.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("f");
-            Outcome outcome = Json.read(side.redis.hget(side.keys.job(future.jobId()), "outcome"), Outcome.class);
+            Outcome outcome = side.outcome(future.jobId());
             assertThat(outcome.pid()).isEqualTo(rescuer.pid());
             assertThat(side.redis.hget(side.keys.worker(frozen.pid()), "state")).isEqualTo("dead");
 
             frozen.thaw();
             await().atMost(Duration.ofSeconds(30)).until(() -> "1".equals(side.redis.get(side.keys.staleFinishes())));
-            Outcome still = Json.read(side.redis.hget(side.keys.job(future.jobId()), "outcome"), Outcome.class);
+            Outcome still = side.outcome(future.jobId());
             assertThat(still.pid()).as("the late completion wrote nothing").isEqualTo(rescuer.pid());
             assertThat(side.runs(List.of("f")).get("f")).isEqualTo(2);
             // The thawed worker learns it was reaped and takes no more work under its old pid.

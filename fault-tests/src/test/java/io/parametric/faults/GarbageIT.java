@@ -42,13 +42,13 @@ class GarbageIT {
             List<JobFuture<Object>> mangled = new ArrayList<>();
             for (WorkerProcess w : workers) {
                 JobFuture<Object> blocker = procs.submit(w.pid(), newJob(FaultJobs::slow, "blocker-" + w.pid(), 1500L));
-                await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.redis.hget(side.keys.job(blocker.jobId()), "state")));
+                await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.state(blocker.jobId())));
                 JobFuture<Object> a = procs.submit(w.pid(), newJob(FaultJobs::slow, "a-" + w.pid(), 10L));
                 JobFuture<Object> b = procs.submit(w.pid(), newJob(FaultJobs::slow, "b-" + w.pid(), 10L));
                 JobFuture<Object> c = procs.submit(w.pid(), newJob(FaultJobs::slow, "c-" + w.pid(), 10L));
-                side.redis.hset(side.keys.job(a.jobId()), Map.of("deliveries", "not a number", "state", "???"));
-                side.redis.hset(side.keys.job(b.jobId()), Map.of("payload", "garbage", "manager", ""));
-                side.redis.del(side.keys.job(c.jobId()));
+                side.redis.hset(side.keys.records(), Map.of(a.jobId(), "???|x|not a number|||"));
+                side.redis.hset(side.keys.jobs(), Map.of(b.jobId(), "garbage"));
+                side.redis.hdel(side.keys.jobs(), c.jobId());
                 mangled.addAll(List.of(a, b, c));
                 for (String g : GARBAGE) {
                     side.redis.rpush(side.keys.pending(w.pid()), g);

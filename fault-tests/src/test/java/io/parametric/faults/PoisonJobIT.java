@@ -52,7 +52,7 @@ class PoisonJobIT {
             side.figure("jobsPlaced", 2);
             side.figure("workersKilledByPoison", 3);
             side.figure("workerRestarts", restarts[0]);
-            side.figure("deliveriesOfPoison", side.redis.hget(side.keys.job(poison.jobId()), "deliveries"));
+            side.figure("deliveriesOfPoison", side.record(poison.jobId()).deliveries());
             side.figure("deadLettered", 1);
             side.report();
         }

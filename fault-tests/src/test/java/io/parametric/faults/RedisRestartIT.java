@@ -81,7 +81,7 @@ class RedisRestartIT {
             WorkerProcess w = side.startWorkers(1).get(0);
             JobFuture<Object> running = procs.submit(w.pid(), newJob(FaultJobs::slow, "running", 5000L));
             JobFuture<Object> queued = procs.submit(w.pid(), newJob(FaultJobs::slow, "queued", 10L));
-            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.redis.hget(side.keys.job(running.jobId()), "state")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.state(running.jobId())));
 
             server.kill();
             server.restart(); // empty: no AOF

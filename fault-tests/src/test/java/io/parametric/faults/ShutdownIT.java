@@ -25,7 +25,7 @@ class ShutdownIT {
             JobFuture<Object> running = procs.submit(leaving.pid(), newJob(FaultJobs::slow, "long", 2000L));
             JobFuture<Object> queued1 = procs.submit(leaving.pid(), newJob(FaultJobs::slow, "q1", 10L));
             JobFuture<Object> queued2 = procs.submit(leaving.pid(), newJob(FaultJobs::slow, "q2", 10L));
-            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.redis.hget(side.keys.job(running.jobId()), "state")));
+            await().atMost(Duration.ofSeconds(30)).until(() -> "running".equals(side.state(running.jobId())));
 
             leaving.terminate();
 

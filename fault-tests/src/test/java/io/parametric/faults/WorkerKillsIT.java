@@ -85,11 +85,11 @@ class WorkerKillsIT {
             assertThat(runs.values()).as("every job ran at least once").allMatch(n -> n >= 1);
             long duplicates = runs.values().stream().mapToLong(n -> n - 1).sum();
             for (String jobId : killedMidJob) {
-                Outcome o = Json.read(side.redis.hget(side.keys.job(jobId), "outcome"), Outcome.class);
+                Outcome o = side.outcome(jobId);
                 if (victims.get(jobId) == o.pid()) {
                     continue; // it finished between the look and the kill
                 }
-                assertThat(Long.parseLong(side.redis.hget(side.keys.job(jobId), "deliveries")))
+                assertThat(side.record(jobId).deliveries())
                         .as("job %s was running when its worker was killed, so it was delivered again", jobId)
                         .isGreaterThanOrEqualTo(2);
             }

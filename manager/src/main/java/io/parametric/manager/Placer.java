@@ -6,13 +6,13 @@ import io.parametric.manager.internal.Logs;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.JobIds;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 
@@ -23,6 +23,9 @@ import org.slf4j.Logger;
  * ({@link SubmitQueue}), so one thread's placements reach the fleet in its order.
  */
 final class Placer {
+
+    /** Gives each placement its short id. */
+    private final JobIds ids;
 
     private static final Logger LOG = Logs.get(Placer.class);
 
@@ -35,10 +38,12 @@ final class Placer {
      * @param membership where candidates come from
      * @param tracker the manager's jobs
      * @param handles makes futures
+     * @param ids gives each placement its short id
      * @param earlierSubmits waits until the submits queued before it are placed, so the
      *     placements of one thread reach the fleet in the order it made them
      */
-    Placer(Membership membership, JobTracker tracker, JobHandles handles, Runnable earlierSubmits) {
+    Placer(Membership membership, JobTracker tracker, JobHandles handles, JobIds ids, Runnable earlierSubmits) {
+        this.ids = ids;
         this.membership = membership;
         this.tracker = tracker;
         this.handles = handles;
@@ -73,7 +78,7 @@ final class Placer {
     List<JobFuture<?>> arm(List<Planned> plan) {
         List<JobFuture<?>> futures = new ArrayList<>(plan.size());
         for (Planned p : plan) {
-            JobFuture<?> f = handles.newFuture(UUID.randomUUID().toString(), p.returnType());
+            JobFuture<?> f = handles.newFuture(ids.next(), p.returnType());
             f.bind(p.binding());
             futures.add(f);
         }

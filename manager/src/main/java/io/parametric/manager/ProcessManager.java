@@ -11,6 +11,7 @@ import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetSecret;
+import io.parametric.shared.protocol.JobIds;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,7 +21,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -70,14 +70,14 @@ public final class ProcessManager implements AutoCloseable {
     private final SharedState shared;
 
     private ProcessManager(String fleetName, long pidFloor, boolean connected) {
-        String managerId = UUID.randomUUID().toString().replace("-", "").substring(0, 16);
-        this.backends = new Backends(this, managerId, fleetName, pidFloor, CompletionRouter.jvm(), tracker,
+        JobIds ids = new JobIds();
+        this.backends = new Backends(this, ids.managerId(), fleetName, pidFloor, CompletionRouter.jvm(), tracker,
                 () -> membership().maxPid());
         this.membership = connected ? new FleetWorkers(backends) : new OwnedWorkers(backends, this);
         this.planner = new Planner(membership, backends);
         this.handles = new JobHandles(tracker, backends, this::flushSubmits);
-        this.placer = new Placer(membership, tracker, handles, this::flushSubmits);
-        this.submits = new SubmitQueue(planner, placer, managerId);
+        this.placer = new Placer(membership, tracker, handles, ids, this::flushSubmits);
+        this.submits = new SubmitQueue(planner, placer, ids.managerId());
         this.waiting = new Waiting(membership, tracker, this::flushSubmits);
         this.shared = new SharedState(membership, backends);
     }

@@ -11,6 +11,7 @@ import io.parametric.manager.testjobs.Work;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.JobRecord;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
 import io.parametric.shared.testing.UsesTestRedis;
@@ -48,14 +49,14 @@ class VanishedJobIT {
             long pid = procs.workerPids().get(0);
             Fleet fleet = procs.fleetIfConnected().orElseThrow();
             JobFuture<Object> busy = procs.submit(pid, newJob(Work::sleep, 3000));
-            await().until(() -> "running".equals(fleet.jobInfo(busy.jobId()).get("state")));
+            await().until(() -> "running".equals(fleet.job(busy.jobId()).map(JobRecord::state).orElse(null)));
             JobFuture<Object> backlogged = procs.submit(newJob(() -> "never runs"));
             JobFuture<Object> pinned = procs.submit(pid, newJob(() -> "never runs either"));
             await().until(() -> attacker.llen(fleet.keys().backlog()) == 1);
             JobFuture<Object> watched = other.job(backlogged.jobId());
 
-            attacker.del(fleet.keys().backlog(), fleet.keys().job(backlogged.jobId()),
-                    fleet.keys().pending(pid), fleet.keys().job(pinned.jobId()));
+            attacker.del(fleet.keys().backlog(), fleet.keys().pending(pid));
+            attacker.hdel(fleet.keys().jobs(), backlogged.jobId(), pinned.jobId());
 
             assertVanished(backlogged);
             assertVanished(watched);

@@ -42,7 +42,9 @@ public class ProcessError extends RuntimeException {
         /** Redis does not answer. */
         REDIS_UNAVAILABLE,
         /** The library was used in a way it does not support (for example in a worker). */
-        ILLEGAL_STATE
+        ILLEGAL_STATE,
+        /** The fleet's backlog stayed at its limit for longer than a placement waits for room. */
+        QUEUE_FULL
     }
 
     private final Reason reason;

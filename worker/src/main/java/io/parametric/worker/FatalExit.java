@@ -82,6 +82,10 @@ final class FatalExit {
         if (isFatal(t)) {
             outOfMemory(String.valueOf(t.getMessage()), "the worker's own code");
         }
+        if (t instanceof io.parametric.shared.ProcessError pe && pe.reason() == io.parametric.shared.ProcessError.Reason.ILLEGAL_STATE) {
+            // The fleet refused this worker (another protocol version): nothing a restart changes.
+            exit(REDIS_REFUSED, LogText.safe(pe.getMessage()));
+        }
         String message = rootMessage(t);
         String code = message.split(" ", 2)[0].toUpperCase(Locale.ROOT);
         String where = "Redis at " + RedisUrl.redact(redisUrl);

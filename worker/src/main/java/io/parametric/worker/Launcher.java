@@ -2,6 +2,7 @@ package io.parametric.worker;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Reaper;
 import io.parametric.shared.redis.Redis;

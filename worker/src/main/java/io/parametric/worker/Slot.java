@@ -1,14 +1,11 @@
 package io.parametric.worker;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.JobPayload;
-import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.LogText;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.ScriptCode;
 import io.parametric.shared.protocol.WorkerState;
-import io.parametric.shared.protocol.QueueEntry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,18 +15,19 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One worker of a worker process: its own pid, queue and thread. It registers (taking a backlog
- * job if there is one), then loops: run the job in its in-flight list on its job thread and
- * finish it — which, while jobs are queued, also takes and starts the next one, so a busy worker
- * spends one round trip per job. Idle, it blocks on its own list for a few seconds at a time and
- * then looks at the backlog (a job nobody offered it). Nothing that happens to one job, and no Redis outage, ends
- * the loop; only a stop request does.
+ * One worker of a worker process: its own pid, queue and thread. It registers and takes, then
+ * loops: run the job it took on its job thread and finish it — which also takes the next one, so
+ * a busy worker spends one round trip per job. Idle, it waits for a wake-up on its channel (a job
+ * was queued on it) or a few seconds, then takes: its own list first, else the fleet backlog.
+ * Nothing that happens to one job, and no Redis outage, ends the loop; only a stop request does.
  */
 final class Slot implements Runnable {
 
@@ -39,8 +37,8 @@ final class Slot implements Runnable {
     static final int EXIT_REAPED = 75;
 
     /**
-     * How long an idle slot blocks on its own list before it looks at the backlog (a job nobody
-     * offered it) and notices a stop or resync.
+     * How long an idle slot waits for a wake-up before it takes anyway (a backlog job nobody
+     * offered it, a lost message) and notices a stop or resync.
      */
     static final Duration IDLE_TAKE_INTERVAL = Duration.ofSeconds(5);
 
@@ -62,16 +60,15 @@ final class Slot implements Runnable {
     private volatile boolean resyncRequested;
     private volatile boolean closedByFleet;
     private volatile Future<Outcome> running;
-    /** The entry being processed (slot thread only). */
-    private QueueEntry current;
-    /** The last entry that broke the slot's own code (slot thread only). */
-    private QueueEntry brokenEntry;
-    /** The next entry a finish already started, with how (slot thread only); see {@link #nextOf}. */
-    private StartedEntry started;
-    /** True while the slot holds an entry a take or finish started, until it has run it. */
+    /** Wake-ups from the slot's channel ({@code j}: a job waits); see {@link WorkerSignals}. */
+    private final Semaphore wakeups = new Semaphore(0);
+    /** The jobs of the slot's in-flight list as the last take or finish returned them (slot thread only). */
+    private Fleet.Taken held;
+    /** True while the slot holds a job a take or finish started, until it has run it. */
     private volatile boolean holding;
-    private volatile QueueEntry runningEntry;
-    private volatile JobPayload runningPayload;
+    /** The id of the last job that broke the slot's own code (slot thread only). */
+    private String brokenJobId;
+    private volatile String runningJobId;
 
     /**
      * @param fleet the fleet
@@ -168,42 +165,37 @@ final class Slot implements Runnable {
         }
     }
 
+    /** Wakes the slot when it is idle: a job was queued on it (or a message may have been lost). */
+    void wake() {
+        wakeups.release();
+    }
+
     @Override
     public void run() {
-        QueueEntry next = null;
         try {
-            next = register(recovery.call(fleet::newPid, () -> stopRequested));
+            register(recovery.call(fleet::newPid, () -> stopRequested));
+            held = take();
         } catch (Recovery.GaveUp e) {
             return;
         }
         long seenOutages = recovery.outages();
-        while (!stopRequested) {
+        while (!stopRequested || heldJob() != null) {
             try {
                 if (resyncRequested || recovery.outages() != seenOutages) {
                     resyncRequested = false;
                     seenOutages = recovery.outages();
-                    next = resync(next);
-                    if (stopRequested) {
+                    held = resync();
+                    if (stopRequested && heldJob() == null) {
                         break;
                     }
                 }
-                QueueEntry entry = next != null ? next : idleTake();
-                next = null;
-                if (entry == null) {
+                Fleet.TakenJob job = heldJob();
+                if (job == null) {
+                    held = idleTake();
                     continue;
                 }
-                if (stopRequested && (started == null || started.entry() != entry)) {
-                    // Not started: it stays in the in-flight list and is handed back on deregistration.
-                    // (One a finish already started is this slot's running job: it runs to its end.)
-                    break;
-                }
-                current = entry;
-                try {
-                    next = process(entry);
-                } finally {
-                    holding = started != null;
-                }
-                current = null;
+                // A job in hand was started (its delivery counted): it runs to its end, even when stopping.
+                held = process(job);
             } catch (Recovery.GaveUp e) {
                 break;
             } catch (Throwable t) {
@@ -212,10 +204,11 @@ final class Slot implements Runnable {
                 }
                 // Nothing else ends a slot: log, breathe, and go on with the next job.
                 log.error("worker {} ({}): unexpected error, going on: {}", pid, name, t.toString(), t);
-                next = giveUpOnRepeatedError(current, t);
-                current = null;
-                resyncRequested = next == null;
+                held = giveUpOnRepeatedError(heldJob(), t);
+                resyncRequested = held == null;
                 pauseAfterError();
+            } finally {
+                holding = heldJob() != null;
             }
         }
         if (closedByFleet) {
@@ -224,42 +217,64 @@ final class Slot implements Runnable {
         jobThread.shutdown();
     }
 
-    /**
-     * Waits, idle, up to {@link #IDLE_TAKE_INTERVAL} for a job queued on this slot, then takes a
-     * backlog job (already started) if there is one.
-     *
-     * @return the entry, or null when nothing waits or the slot must stop or resync first
-     */
-    private QueueEntry idleTake() {
-        // A blocking move is served the moment a job is queued on this slot (started just after).
-        QueueEntry queued = recovery.call(() -> fleet.fetch(pid, IDLE_TAKE_INTERVAL), () -> stopRequested);
-        if (queued != null || stopRequested || resyncRequested) {
-            return queued;
+    /** @return the first job the slot holds, or null */
+    private Fleet.TakenJob heldJob() {
+        return held == null || held.jobs().isEmpty() ? null : held.jobs().get(0);
+    }
+
+    /** @return how many jobs the slot takes next: none once it is stopping */
+    private int batch() {
+        return stopRequested ? 0 : 1;
+    }
+
+    /** Takes the slot's next job (or finds the one it holds). */
+    private Fleet.Taken take() {
+        Fleet.Taken t = recovery.call(() -> fleet.take(pid, Math.max(1, batch())), () -> stopRequested);
+        if (t.gone()) {
+            resyncRequested = true;
         }
-        // Nothing queued on this slot for a while: a backlog job nobody offered it, if any.
-        return nextOf(recovery.call(() -> fleet.take(pid), () -> stopRequested));
+        return t;
     }
 
     /**
-     * An entry that broke the slot's own code is tried once more (the resync finds it in the
-     * in-flight list); the second time it goes to the dead-letter list, so one bad entry can never
-     * loop a slot forever.
+     * Waits, idle, up to {@link #IDLE_TAKE_INTERVAL} for a wake-up (a job queued on this slot),
+     * then takes: its own list first, else the fleet backlog (a job nobody offered it).
      *
-     * @return the next entry to run, or null
+     * @return what the take found, or null when the slot must stop or resync first
      */
-    private QueueEntry giveUpOnRepeatedError(QueueEntry entry, Throwable error) {
-        if (entry == null) {
-            return null;
-        }
-        if (!entry.equals(brokenEntry)) {
-            brokenEntry = entry;
-            return null;
-        }
-        brokenEntry = null;
+    private Fleet.Taken idleTake() {
         try {
-            return dropUnreadable(entry, "the worker failed twice on this entry: " + error);
+            wakeups.tryAcquire(IDLE_TAKE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        wakeups.drainPermits();
+        if (stopRequested || resyncRequested) {
+            return null;
+        }
+        return take();
+    }
+
+    /**
+     * A job that broke the slot's own code is tried once more (the resync finds it in the
+     * in-flight list); the second time it is rejected (dead-lettered, failed BAD_PAYLOAD), so one
+     * bad entry can never loop a slot forever.
+     *
+     * @return what to hold next, or null to resync
+     */
+    private Fleet.Taken giveUpOnRepeatedError(Fleet.TakenJob job, Throwable error) {
+        if (job == null) {
+            return null;
+        }
+        if (!job.id().equals(brokenJobId)) {
+            brokenJobId = job.id();
+            return null;
+        }
+        brokenJobId = null;
+        try {
+            return reject(job, "the worker failed twice on this entry: " + error);
         } catch (RuntimeException e) {
-            log.error("worker {} ({}): cannot drop a broken entry: {}", pid, name, e.toString());
+            log.error("worker {} ({}): cannot reject a broken entry: {}", pid, name, e.toString());
             return null;
         }
     }
@@ -271,8 +286,8 @@ final class Slot implements Runnable {
                 .orElse("");
     }
 
-    /** Registers under a pid; returns a backlog job the registration took, or null. */
-    private QueueEntry register(long newPid) {
+    /** Registers under a pid. */
+    private void register(long newPid) {
         pid = newPid;
         name = config.exactName() != null ? config.exactName() : config.namePrefix() + "-" + newPid;
         Map<String, String> fields = new LinkedHashMap<>();
@@ -283,35 +298,35 @@ final class Slot implements Runnable {
         fields.put("types", "," + String.join(",", JobRegistry.names()) + ",");
         // Reapers judge this slot by its own lease, whatever lease they were configured with.
         fields.put("lease", Long.toString(config.lease().toMillis()));
-        QueueEntry next = recovery.call(() -> fleet.register(newPid, fields), () -> stopRequested);
+        recovery.call(() -> {
+            fleet.register(newPid, fields);
+            return null;
+        }, () -> stopRequested);
         registered = true;
         deregistered = false;
-        log.info("worker {} ({}) registered in fleet '{}'{}{}", pid, name, fleet.keys().fleet(), sinceStart(),
-                next != null ? "; took a job from the backlog" : "");
+        log.info("worker {} ({}) registered in fleet '{}'{}", pid, name, fleet.keys().fleet(), sinceStart());
         onRegistered.accept(this);
-        return next;
     }
 
     /**
-     * Checks, after a Redis outage or when the heartbeat saw something odd, that the slot is still
-     * what the fleet thinks, and finds jobs left in its in-flight list without a runner (a fetch
-     * or finish whose reply was lost).
+     * Checks, after a Redis outage or when the heartbeat or a signal saw something odd, that the
+     * slot is still what the fleet thinks, and finds the jobs left in its in-flight list.
      *
-     * @param next the entry the slot was about to run, or null
-     * @return the entry to run next, or null to fetch
+     * @return what the slot holds now
      */
-    private QueueEntry resync(QueueEntry next) {
+    private Fleet.Taken resync() {
         WorkerState state = recovery.call(() -> fleet.workerState(pid), () -> stopRequested).orElse(null);
         if (state == null) {
             log.warn("worker {} ({}) is no longer registered (Redis lost its data); registering again under the same pid", pid, name);
-            return register(pid);
+            register(pid);
+            return take();
         }
         switch (state) {
             case CLOSING, CLOSED -> {
                 log.info("worker {} ({}) was closed by its manager; stopping", pid, name);
                 closedByFleet = true;
                 stopRequested = true;
-                return next;
+                return held;
             }
             case DEAD -> {
                 if (config.parentPid() != null && config.slots() == 1) {
@@ -323,66 +338,42 @@ final class Slot implements Runnable {
                     Runtime.getRuntime().halt(EXIT_REAPED);
                 }
                 log.warn("worker {} ({}) was declared dead (missed heartbeats) and its jobs moved on; joining again under a new pid", pid, name);
-                return register(recovery.call(fleet::newPid, () -> stopRequested));
+                register(recovery.call(fleet::newPid, () -> stopRequested));
+                return take();
             }
             default -> {
-                List<QueueEntry> inFlight = recovery.call(() -> fleet.inFlight(pid), () -> stopRequested);
-                if (next != null && inFlight.contains(next)) {
-                    return next;
+                Fleet.Taken now = take();
+                if (!now.jobs().isEmpty()) {
+                    log.info("worker {} ({}) resumes {} job(s) found in its in-flight list", pid, name, now.jobs().size());
                 }
-                if (!inFlight.isEmpty()) {
-                    log.info("worker {} ({}) resumes {} job(s) found in its in-flight list", pid, name, inFlight.size());
-                    return inFlight.get(0);
-                }
-                return null;
+                return now;
             }
         }
     }
 
     /**
-     * Runs one in-flight entry to its end.
+     * Runs one taken job to its end and stores its outcome.
      *
-     * @return the next entry already moved into in-flight (from the backlog), or null
+     * @return what the slot holds next (the finish took it)
      */
-    private QueueEntry process(QueueEntry entry) {
+    private Fleet.Taken process(Fleet.TakenJob job) {
+        if (job.entry().length == 0) {
+            return reject(job, "its entry vanished from the fleet while it was in flight (deleted in Redis)");
+        }
         JobPayload payload;
         try {
-            payload = JobPayload.parse(entry.text());
+            payload = recovery.call(() -> fleet.decode(job));
         } catch (IllegalArgumentException e) {
-            return dropUnreadable(entry, e.getMessage());
-        }
-        Fleet.Start start = this.started != null && this.started.entry() == entry ? this.started.start() : null;
-        this.started = null;
-        try {
-            if (start == null) {
-                start = recovery.call(() -> fleet.start(pid, entry, payload.id(),
-                        Fleet.deadLetterEntry("job " + payload.id() + " has no job hash (never placed, or expired)", entry)));
-            }
-        } catch (Recovery.GaveUp e) {
-            throw e;
-        } catch (RuntimeException e) {
-            log.warn("job {} cannot be started on worker {}: {}", payload.id(), pid, e.toString());
-            return finish(entry, Outcome.failure(payload.id(), pid, Reason.BAD_PAYLOAD.name(),
-                    "job " + payload.id() + " cannot be started on worker " + pid + ": " + e.getMessage(), 0), payload.manager());
-        }
-        if (!start.runs()) {
-            log.info("job {} skipped on worker {}: {}", payload.id(), pid, switch (start.code()) {
-                case NO_JOB -> "it has no job hash (dead-lettered)";
-                case POISON -> "it is poison (over its delivery limit; dead-lettered)";
-                default -> "it was cancelled or already finished";
-            });
-            return finish(entry, null, null);
+            return reject(job, e.getMessage());
         }
         long t0 = System.nanoTime();
-        runningEntry = entry;
-        runningPayload = payload;
+        runningJobId = job.id();
         observer.started(payload);
         Outcome outcome;
         try {
-            outcome = execute(payload, (int) start.deliveries());
+            outcome = execute(payload, (int) job.deliveries());
         } finally {
-            runningEntry = null;
-            runningPayload = null;
+            runningJobId = null;
         }
         if (OutOfMemoryError.class.getName().equals(outcome.errorClass())) {
             // The runner caught it, but the heap is what the next job would run in: end the process.
@@ -391,12 +382,24 @@ final class Slot implements Runnable {
         long ms = (System.nanoTime() - t0) / 1_000_000;
         observer.ended(payload, outcome, java.time.Duration.ofMillis(ms));
         if (outcome.ok()) {
-            log.info("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
+            log.debug("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
         } else {
             log.info("job {} failed on worker {} in {} ms: {} {}", payload.id(), pid, ms, outcome.reason(),
                     LogText.safe(outcome.errorClass() != null ? outcome.errorClass() + ": " + outcome.message() : outcome.message()));
         }
-        return finish(entry, outcome, payload.manager());
+        Fleet.Finish f = recovery.call(() -> fleet.finish(pid, List.of(outcome), batch()));
+        if (f.codes().get(0) == ScriptCode.STALE) {
+            log.warn("job {} finished on worker {} but was no longer in its in-flight list (handed to another worker);"
+                    + " its outcome here is dropped", outcome.jobId(), pid);
+        }
+        return f.next();
+    }
+
+    /** Sends a job the worker cannot read to the dead-letter list and fails it; returns what the slot holds next. */
+    private Fleet.Taken reject(Fleet.TakenJob job, String reason) {
+        log.warn("worker {} sent job {} ({} bytes) to the dead-letter list and failed it: {}", pid, LogText.safe(job.id()),
+                job.entry().length, LogText.safe(reason));
+        return recovery.call(() -> fleet.reject(pid, job, reason, batch())).next();
     }
 
     private Outcome execute(JobPayload payload, int attempt) {
@@ -431,96 +434,12 @@ final class Slot implements Runnable {
      * @return true when it was this slot's job and its outcome was recorded
      */
     boolean failStuck(JobWatchdog.Stuck stuck) {
-        QueueEntry entry = runningEntry;
-        JobPayload payload = runningPayload;
-        if (entry == null || payload == null || !payload.id().equals(stuck.payload().id())) {
+        String jobId = runningJobId;
+        if (jobId == null || !jobId.equals(stuck.payload().id())) {
             return false;
         }
-        return fleet.finish(pid, entry, stuck.outcome(), payload.manager(), null).accepted();
+        return fleet.finish(pid, List.of(stuck.outcome()), 0).codes().get(0) != ScriptCode.STALE;
     }
-
-    /** Sends an entry that is not a job to the dead-letter list; fails the job when an id can be read. */
-    private QueueEntry dropUnreadable(QueueEntry entry, String reason) {
-        String id = null;
-        String manager = null;
-        try {
-            JsonNode node = Json.MAPPER.readTree(entry.bytes());
-            if (node != null && node.isObject()) {
-                id = node.path("id").isTextual() ? node.path("id").textValue() : null;
-                manager = node.path("manager").isTextual() ? node.path("manager").textValue() : null;
-            }
-        } catch (Exception e) {
-            // not JSON at all: no id to fail
-        }
-        // Ids that could forge a log line or a key are not used: the entry is only dead-lettered.
-        String jobId = JobPayload.isValidId(id) ? id : null;
-        String placedBy = JobPayload.isValidId(manager) ? manager : null;
-        log.warn("worker {} sent an unreadable entry ({} bytes) to the dead-letter list{}: {}", pid, entry.size(),
-                jobId != null ? " and failed job " + jobId : "", LogText.safe(reason));
-        Outcome failed = jobId == null ? null : Outcome.failure(jobId, pid, Reason.BAD_PAYLOAD.name(),
-                "job " + jobId + " cannot be read by worker " + pid + ": " + reason
-                        + "; it went to the dead-letter list — place it again with a manager of the same protocol version", 0);
-        String dead = Fleet.deadLetterEntry(reason, entry);
-        try {
-            Fleet.Finish f = recovery.call(() -> fleet.finish(pid, entry, failed, placedBy, dead));
-            return nextOf(f.next());
-        } catch (RuntimeException e) {
-            if (Recovery.isConnectionError(e)) {
-                throw e;
-            }
-            // e.g. a job hash of the wrong type under that id: drop the entry without an outcome.
-            return dropBroken(entry, dead);
-        }
-    }
-
-    /**
-     * Drops an entry whose finish failed on bad data. The failed script may already have taken the
-     * entry off the in-flight list (Redis does not roll a script back), so look before finishing.
-     */
-    private QueueEntry dropBroken(QueueEntry entry, String deadEntry) {
-        if (recovery.call(() -> fleet.inFlight(pid)).contains(entry)) {
-            return nextOf(recovery.call(() -> fleet.finish(pid, entry, null, null, deadEntry)).next());
-        }
-        recovery.call(() -> {
-            fleet.deadLetter(deadEntry);
-            return null;
-        });
-        return null;
-    }
-
-    /** Finishes an entry, falling back to dropping it into the dead-letter list when the outcome cannot be stored. */
-    private QueueEntry finish(QueueEntry entry, Outcome outcome, String manager) {
-        try {
-            Fleet.Finish f = recovery.call(() -> fleet.finish(pid, entry, outcome, manager, null));
-            if (!f.accepted()) {
-                log.warn("job {} finished on worker {} but was no longer in its in-flight list (handed to another worker);"
-                        + " its outcome here is dropped", outcome == null ? "?" : outcome.jobId(), pid);
-            }
-            return nextOf(f.next());
-        } catch (RuntimeException e) {
-            if (Recovery.isConnectionError(e)) {
-                throw e;
-            }
-            log.warn("the outcome of job {} cannot be stored: {}; the entry goes to the dead-letter list",
-                    outcome == null ? "?" : outcome.jobId(), e.toString());
-            return dropBroken(entry, Fleet.deadLetterEntry("outcome cannot be stored: " + e.getMessage(), entry));
-        }
-    }
-
-    /**
-     * Remembers how a take or finish already started the next entry, so {@link #process} does not
-     * start it again.
-     *
-     * @return the next entry, or null
-     */
-    private QueueEntry nextOf(Fleet.Taken next) {
-        started = next != null && next.start() != null ? new StartedEntry(next.entry(), next.start()) : null;
-        holding = started != null;
-        return next == null ? null : next.entry();
-    }
-
-    /** An entry in the in-flight list that a finish started (its delivery counted). */
-    private record StartedEntry(QueueEntry entry, Fleet.Start start) {}
 
     private static void pauseAfterError() {
         try {

@@ -13,10 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one subscribed connection of a worker process. The fleet signals a slot on its channel
- * ({@code FleetKeys.signals}): {@code c <job id>} cancel that running job, {@code x} it was closed.
- * So a cancellation or a close reaches a busy slot at once, without polling. Pub/sub drops what
- * is sent while the connection is down, so each time it (re)subscribes the slots' stored state
- * and cancel fields are read again.
+ * ({@code FleetKeys.signals}): {@code j} a job was queued on it, {@code c <job id>} cancel that
+ * running job, {@code x} it was closed. So work, a cancellation or a close reaches a slot at once,
+ * without polling. Pub/sub drops what is sent while the connection is down, so each time it
+ * (re)subscribes the slots are woken and their stored state and cancel fields are read again.
  */
 final class WorkerSignals implements Runnable {
 
@@ -99,8 +99,11 @@ final class WorkerSignals implements Runnable {
         if (slot == null || message == null) {
             return;
         }
-        if (message.equals("x")) {
+        if (message.equals("j")) {
+            slot.wake();
+        } else if (message.equals("x")) {
             slot.requestResync();
+            slot.wake();
         } else if (message.startsWith("c ")) {
             cancel(slot.pid(), message.substring(2));
         }
@@ -119,14 +122,12 @@ final class WorkerSignals implements Runnable {
                 continue;
             }
             long pid = slot.pid();
+            slot.wake();
             try {
                 if (!fleet.workerState(pid).map(WorkerState::takesJobs).orElse(false)) {
                     slot.requestResync();
                 }
-                String cancel = fleet.cancelRequest(pid);
-                if (cancel != null) {
-                    cancel(pid, cancel);
-                }
+                fleet.cancelRequests(pid).forEach(jobId -> cancel(pid, jobId));
             } catch (RuntimeException e) {
                 log.warn("worker {}: cannot re-read its signals after subscribing: {}", pid, e.toString());
                 slot.requestResync();
@@ -137,7 +138,7 @@ final class WorkerSignals implements Runnable {
     private void cancel(long pid, String jobId) {
         watchdog.cancel(jobId);
         try {
-            fleet.clearCancelRequest(pid);
+            fleet.clearCancelRequests(pid);
         } catch (RuntimeException e) {
             log.debug("worker {}: cancel field not cleared ({}); it is read again on resubscribe", pid, e.toString());
         }

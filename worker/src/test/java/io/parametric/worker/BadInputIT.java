@@ -65,7 +65,7 @@ class BadInputIT {
         assertThat(o.jobId()).isEqualTo(id);
         assertThat(o.reason()).isEqualTo("UNKNOWN_JOB_TYPE");
         assertThat(o.message()).contains("no-such-type").contains("echo").contains("add").contains("sleep");
-        assertThat(manager.redis.hget(manager.keys().job(id), "state")).isEqualTo("failed");
+        assertThat(manager.state(id)).isEqualTo("failed");
     }
 
     @Test
@@ -92,11 +92,11 @@ class BadInputIT {
         assertThat(o.message()).contains(Jobs.class.getName()).contains("differs from the manager's");
     }
 
-    /** Appends exact bytes to a list with redis-cli (the client library only writes text); the password goes by environment. */
-    private static void pushRaw(String key, byte[] bytes) throws Exception {
+    /** Sets a hash field to exact bytes with redis-cli (the client library only writes text); the password goes by environment. */
+    private static void hsetRaw(String key, String field, byte[] bytes) throws Exception {
         java.net.URI uri = java.net.URI.create(TestRedis.url());
         ProcessBuilder pb = new ProcessBuilder("redis-cli", "-h", uri.getHost(), "-p", Integer.toString(uri.getPort()),
-                "-x", "RPUSH", key).redirectErrorStream(true);
+                "-x", "HSET", key, field).redirectErrorStream(true);
         String userInfo = uri.getRawUserInfo();
         if (userInfo != null) {
             pb.environment().put("REDISCLI_AUTH", userInfo.substring(userInfo.indexOf(':') + 1));
@@ -107,7 +107,7 @@ class BadInputIT {
         }
         String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
-        assertThat(out.trim()).as("RPUSH reply").matches("\\(integer\\) \\d+|\\d+");
+        assertThat(out.trim()).as("HSET reply").matches("\\(integer\\) \\d+|\\d+");
     }
 
     private Map<?, ?> lastDeadLetter() {
@@ -115,44 +115,63 @@ class BadInputIT {
         return Json.read(dead.get(dead.size() - 1), Map.class);
     }
 
+    /** Writes an entry behind the fleet's back: exact bytes into the jobs hash, its id on the worker's list. */
+    private void writeRaw(String id, byte[] entry) throws Exception {
+        hsetRaw(manager.keys().jobs(), id, entry);
+        manager.redis.rpush(manager.keys().pending(pid), id);
+    }
+
     @Test
-    void entryThatIsNotUtf8IsDeadLetteredByItsExactBytesAndNeverWedgesTheWorker() throws Exception {
+    void entryThatIsNotUtf8IsDeadLetteredInRedisAndNeverRuns() throws Exception {
         long before = manager.redis.llen(manager.keys().deadLetter());
-        byte[] head = ("{\"v\":1,\"id\":\"" + TestManager.newId() + "\",\"form\":\"type\",\"type\":\"echo\",\"args\":[\"").getBytes();
+        String id = manager.newId();
+        byte[] head = ("2 - {\"id\":\"" + id + "\",\"form\":\"type\",\"type\":\"echo\",\"args\":[\"").getBytes();
         byte[] entry = java.util.Arrays.copyOf(head, head.length + 4);
         entry[head.length] = (byte) 0xff;
         entry[head.length + 1] = (byte) 0xfe;
         entry[head.length + 2] = '"';
         entry[head.length + 3] = ']';
-        pushRaw(manager.keys().pending(pid), entry);
+        writeRaw(id, entry);
+        Outcome o = manager.outcomeOf(id);
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(o.message()).contains("cannot be read");
         await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
-        await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.llen(manager.keys().inFlight(pid)) == 0);
         Map<?, ?> record = lastDeadLetter();
-        assertThat((String) record.get("reason")).contains("not valid UTF-8");
+        assertThat(record.get("jobId")).isEqualTo(id);
         assertThat(record.get("size")).isEqualTo(entry.length);
     }
 
     @Test
-    void hugeEntryLeavesATruncatedDeadLetterRecordWithItsSizeAndHash() throws Exception {
+    void entryWithAForgedSignatureNeverRuns() throws Exception {
+        String id = manager.newId();
+        writeRaw(id, ("2 " + "A".repeat(43) + " {\"id\":\"" + id + "\",\"form\":\"type\",\"type\":\"echo\",\"args\":[1]}").getBytes());
+        Outcome o = manager.outcomeOf(id);
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(o.message()).contains("wrong signature");
+    }
+
+    @Test
+    void hugeUnreadableEntryLeavesATruncatedDeadLetterRecordWithItsSizeAndHash() throws Exception {
         long before = manager.redis.llen(manager.keys().deadLetter());
-        String garbage = "not json " + "x".repeat(300_000);
-        manager.redis.rpush(manager.keys().pending(pid), garbage);
+        String id = manager.newId();
+        String garbage = "2 - " + "x".repeat(300_000);
+        writeRaw(id, garbage.getBytes(java.nio.charset.StandardCharsets.UTF_8));
         await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
         Map<?, ?> record = lastDeadLetter();
-        assertThat(((String) record.get("entry")).length()).isEqualTo(io.parametric.shared.protocol.Fleet.DEAD_LETTER_COPY_BYTES);
+        assertThat(((String) record.get("entry")).length()).isEqualTo(io.parametric.shared.protocol.ProtocolSettings.DEAD_LETTER_COPY_BYTES);
         assertThat(record.get("size")).isEqualTo(garbage.length());
         assertThat(record.get("truncated")).isEqualTo(true);
-        assertThat(record.get("sha256")).isEqualTo(java.util.HexFormat.of().formatHex(
-                java.security.MessageDigest.getInstance("SHA-256").digest(garbage.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+        // Made inside Redis (the entry never left it), which has SHA-1 for scripts.
+        assertThat(record.get("sha1")).isEqualTo(java.util.HexFormat.of().formatHex(
+                java.security.MessageDigest.getInstance("SHA-1").digest(garbage.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
     }
 
     @Test
     void jobIdWithANewlineIsDeadLetteredAndNeverForgesALogLine() {
         long before = manager.redis.llen(manager.keys().deadLetter());
-        String forged = "{\"v\":1,\"id\":\"x\\nFORGED worker 1 registered\",\"form\":\"type\",\"type\":\"echo\",\"args\":[1]}";
-        manager.redis.rpush(manager.keys().pending(pid), forged);
+        manager.redis.rpush(manager.keys().pending(pid), "x\nFORGED worker 1 registered");
         await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
-        assertThat((String) lastDeadLetter().get("reason")).contains("printable ASCII");
+        assertThat((String) lastDeadLetter().get("reason")).contains("not a job id");
         assertThat(worker.log().lines()).noneMatch(l -> l.startsWith("FORGED"));
     }
 
@@ -169,33 +188,32 @@ class BadInputIT {
     }
 
     @Test
-    void unreadableEntryGoesToTheDeadLetterListWithItsReason() {
-        long before = manager.redis.llen(manager.keys().deadLetter());
-        // Pushed behind the scripts' back, so no wake-up: the idle worker finds it on its next look.
-        manager.redis.rpush(manager.keys().pending(pid), "{this is not json");
-        await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
-        List<String> dead = manager.redis.lrange(manager.keys().deadLetter());
-        Map<?, ?> entry = Json.read(dead.get(dead.size() - 1), Map.class);
-        assertThat(entry.get("entry")).isEqualTo("{this is not json");
-        assertThat((String) entry.get("reason")).isNotBlank();
+    void unreadableEntryIsDeadLetteredInRedisAndItsJobFailsAtItsManager() throws Exception {
+        String id = manager.newId();
+        writeRaw(id, "{this is not json".getBytes());
+        Outcome o = manager.outcomeOf(id);
+        assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(manager.redis.lrange(manager.keys().deadLetter())).anySatisfy(d -> {
+            Map<?, ?> entry = Json.read(d, Map.class);
+            assertThat(entry.get("entry")).isEqualTo("{this is not json");
+            assertThat((String) entry.get("reason")).contains("protocol 1");
+        });
         await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.llen(manager.keys().inFlight(pid)) == 0);
     }
 
     @Test
-    void unknownProtocolVersionIsDeadLetteredAndItsJobFailsWhenTheIdIsReadable() {
-        String id = TestManager.newId();
-        String future = "{\"v\":99,\"id\":\"" + id + "\",\"manager\":\"" + manager.managerId + "\",\"form\":\"hologram\"}";
-        manager.redis.rpush(manager.keys().pending(pid), future);
-        Outcome o = manager.next();
-        assertThat(o.jobId()).isEqualTo(id);
+    void unknownProtocolVersionIsDeadLetteredAndItsJobFails() throws Exception {
+        String id = manager.newId();
+        String future = "99 - {\"id\":\"" + id + "\",\"form\":\"hologram\"}";
+        writeRaw(id, future.getBytes());
+        Outcome o = manager.outcomeOf(id);
         assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
-        assertThat(o.message()).contains("protocol version 99");
-        assertThat(manager.redis.hget(manager.keys().job(id), "state")).isEqualTo("failed");
-        List<String> dead = manager.redis.lrange(manager.keys().deadLetter());
-        assertThat(dead).anySatisfy(d -> {
+        assertThat(o.message()).contains("protocol-99");
+        assertThat(manager.state(id)).isEqualTo("failed");
+        assertThat(manager.redis.lrange(manager.keys().deadLetter())).anySatisfy(d -> {
             Map<?, ?> entry = Json.read(d, Map.class);
             assertThat(entry.get("entry")).isEqualTo(future);
-            assertThat((String) entry.get("reason")).contains("protocol version 99");
+            assertThat((String) entry.get("reason")).contains("protocol-99");
         });
     }
 
@@ -237,25 +255,13 @@ class BadInputIT {
     }
 
     @Test
-    void jobHashOfTheWrongTypeFailsOnlyThatJob() {
-        JobPayload p = JobPayloads.type("echo", List.of(1)).placed("garbage-" + TestManager.newId(), manager.managerId);
-        manager.redis.set(manager.keys().job(p.id()), "not a hash");
-        manager.redis.rpush(manager.keys().pending(pid), Json.write(p));
-        await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().pending(pid)) == 0
-                && manager.redis.llen(manager.keys().inFlight(pid)) == 0);
-        await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.lrange(manager.keys().deadLetter()).stream()
-                .anyMatch(d -> d.contains(p.id())));
-    }
-
-    @Test
-    void entryWithoutJobHashIsDeadLetteredAndFailsAtItsManager() {
-        JobPayload p = JobPayloads.type("echo", List.of(1)).placed("never-placed-" + TestManager.newId(), manager.managerId);
-        manager.redis.rpush(manager.keys().pending(pid), Json.write(p));
-        Outcome o = manager.next();
-        assertThat(o.jobId()).isEqualTo(p.id());
+    void idWithoutEntryIsDeadLetteredAndFailsAtItsManager() {
+        String id = manager.newId();
+        manager.redis.rpush(manager.keys().pending(pid), id);
+        Outcome o = manager.outcomeOf(id);
         assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
-        assertThat(o.message()).contains("no job hash");
-        assertThat(manager.redis.lrange(manager.keys().deadLetter())).anyMatch(d -> d.contains(p.id()));
+        assertThat(o.message()).contains("no entry");
+        assertThat(manager.redis.lrange(manager.keys().deadLetter())).anyMatch(d -> d.contains(id));
         await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.llen(manager.keys().inFlight(pid)) == 0);
     }
 }

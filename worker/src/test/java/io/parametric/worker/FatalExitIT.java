@@ -107,7 +107,7 @@ class FatalExitIT {
             String id = manager.place(worker.pid(), JobPayloads.lambda(Jobs.hog(), List.of()));
             assertThat(worker.awaitExit(Duration.ofSeconds(60))).as(worker.log()).isEqualTo(FatalExit.OUT_OF_MEMORY);
             assertThat(worker.log()).contains("parametric-worker: out of memory while running job " + id);
-            assertThat(manager.redis.hget(manager.keys().job(id), "deliveries")).isEqualTo("1");
+            assertThat(manager.record(id).deliveries()).isEqualTo(1);
         }
     }
 }

@@ -27,7 +27,7 @@ class RedisRestartIT {
                 WorkerProcess worker = WorkerProcess.start(redis.url(), fleet, 1)) {
             long pid = worker.pid();
             String running = before.place(pid, JobPayloads.type("sleep", List.of(1500L)));
-            await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(before.redis.hget(before.keys().job(running), "state")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(before.state(running)));
 
             redis.kill();
             await().atMost(Duration.ofSeconds(10)).until(() -> worker.log().contains("Redis is gone"));
@@ -37,7 +37,7 @@ class RedisRestartIT {
                 after.fleet.livePids();
                 // The outcome of the job that ran across the outage reaches the manager.
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
-                        .until(() -> "done".equals(after.redis.hget(after.keys().job(running), "state")));
+                        .until(() -> "done".equals(after.state(running)));
                 Outcome o = after.next();
                 assertThat(o.jobId()).isEqualTo(running);
                 assertThat(o.ok()).isTrue();

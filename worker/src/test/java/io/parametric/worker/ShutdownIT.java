@@ -42,7 +42,7 @@ class ShutdownIT {
     }
 
     private void awaitRunning(String jobId) {
-        await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(manager.redis.hget(manager.keys().job(jobId), "state")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(manager.state(jobId)));
     }
 
     @Test
@@ -72,7 +72,7 @@ class ShutdownIT {
         assertThat(rest).allMatch(o -> o.ok() && o.pid() == second);
         Set<String> all = new HashSet<>(queued);
         all.add(running);
-        assertThat(all).allSatisfy(id -> assertThat(manager.redis.hget(manager.keys().job(id), "state")).isEqualTo("done"));
+        assertThat(all).allSatisfy(id -> assertThat(manager.state(id)).isEqualTo("done"));
     }
 
     @Test
@@ -83,7 +83,7 @@ class ShutdownIT {
         w.terminate();
         assertThat(w.awaitExit(Duration.ofSeconds(20))).as(w.log()).isZero();
         assertThat(manager.redis.lrange(manager.keys().backlog())).singleElement().asString().contains(slow);
-        assertThat(manager.redis.hget(manager.keys().job(slow), "state")).isEqualTo("queued");
+        assertThat(manager.state(slow)).isEqualTo("queued");
         assertThat(w.log()).contains("did not finish within the shutdown timeout");
     }
 

@@ -2,8 +2,9 @@ package io.parametric.worker;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.JobIds;
 import io.parametric.shared.protocol.JobPayload;
-import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.JobRecord;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.Placement;
 import io.parametric.shared.redis.Redis;
@@ -11,7 +12,7 @@ import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 
 /** The manager side of worker ITs, driven through the protocol classes: places jobs and reads outcomes. */
 final class TestManager implements AutoCloseable {
@@ -21,7 +22,7 @@ final class TestManager implements AutoCloseable {
     final String managerId;
 
     TestManager(String redisUrl, String fleetName) {
-        this(redisUrl, fleetName, "m-" + UUID.randomUUID().toString().substring(0, 8));
+        this(redisUrl, fleetName, new JobIds().managerId());
     }
 
     /** A manager with a given id, e.g. the same manager reconnecting after a Redis restart. */
@@ -35,19 +36,22 @@ final class TestManager implements AutoCloseable {
         return fleet.keys();
     }
 
-    static String newId() {
-        return UUID.randomUUID().toString();
+    private final AtomicLong ids = new AtomicLong();
+
+    /** @return a fresh job id of this manager ({@code <manager id>.<n>}, as {@link JobIds} makes them) */
+    String newId() {
+        return managerId + "." + Long.toString(ids.incrementAndGet(), 36);
     }
 
-    /** @return the placed payload's JSON with a fresh id and this manager */
-    String json(JobPayload p, String id) {
-        return Json.write(p.placed(id, managerId));
+    /** @return the payload with a fresh id and this manager */
+    JobPayload placed(JobPayload p, String id) {
+        return p.placed(id, managerId);
     }
 
     /** Places a job on a worker without a type check at placement (the worker does its own). */
     String place(long pid, JobPayload p) {
         String id = newId();
-        fleet.place(List.of(Placement.onWorker(id, json(p, id), "", managerId, pid)), null);
+        fleet.place(List.of(Placement.onWorker(placed(p, id), "", pid)), null, Duration.ZERO);
         return id;
     }
 
@@ -58,16 +62,16 @@ final class TestManager implements AutoCloseable {
         for (JobPayload p : jobs) {
             String id = newId();
             ids.add(id);
-            placements.add(Placement.onWorker(id, json(p, id), "", managerId, pid));
+            placements.add(Placement.onWorker(placed(p, id), "", pid));
         }
-        fleet.place(placements, null);
+        fleet.place(placements, null, Duration.ZERO);
         return ids;
     }
 
     /** Places a job on the first open worker, else the fleet backlog; returns its id. */
     String submit(JobPayload p) {
         String id = newId();
-        fleet.place(List.of(new Placement(id, json(p, id), "", managerId, Placement.BACKLOG, Placement.BACKLOG)), null);
+        fleet.place(List.of(new Placement(placed(p, id), "", Placement.BACKLOG, Placement.BACKLOG)), null, Duration.ZERO);
         return id;
     }
 
@@ -77,7 +81,11 @@ final class TestManager implements AutoCloseable {
         if (popped.isEmpty()) {
             throw new AssertionError("no outcome within " + timeout);
         }
-        return Json.read(popped.get(0), Outcome.class);
+        Outcome o = fleet.readOutcome(popped.get(0));
+        if (o == null) {
+            throw new AssertionError("an outcome with a wrong signature: " + popped.get(0));
+        }
+        return o;
     }
 
     /** @return the outcome of one job, skipping (and failing on) none: outcomes of other jobs before it are dropped */
@@ -102,6 +110,16 @@ final class TestManager implements AutoCloseable {
             all.add(next(timeout));
         }
         return all;
+    }
+
+    /** @return the job's state as the fleet knows it ({@code queued} without a record), or null when unknown */
+    String state(String jobId) {
+        return fleet.job(jobId).map(JobRecord::state).orElse(null);
+    }
+
+    /** @return the job's record ({@link JobRecord#QUEUED} without one); fails when the fleet does not know it */
+    JobRecord record(String jobId) {
+        return fleet.job(jobId).orElseThrow(() -> new AssertionError("no job " + jobId + " in the fleet"));
     }
 
     @Override

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.parametric.shared.protocol.JobPayload;
 import io.parametric.shared.protocol.JobPayloads;
+import io.parametric.shared.protocol.JobRecord;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.testing.TestRedis;
@@ -94,9 +95,11 @@ class WorkerIT {
             assertThat(manager.redis.lrange(manager.keys().inFlight(pid))).isEmpty();
             assertThat(manager.fleet.workerInfo(pid)).containsEntry("state", "idle").containsEntry("done", "30");
         });
-        assertThat(Json.read(manager.fleet.workerInfo(pid).get("ret"), Outcome.class).value().asInt()).isEqualTo(29);
-        Map<String, String> job = manager.redis.hgetAll(manager.keys().job(ids.get(0)));
-        assertThat(job).containsEntry("state", "done").containsEntry("pid", Long.toString(pid)).containsEntry("deliveries", "1");
+        assertThat(manager.fleet.latestOutcome(pid).value().asInt()).isEqualTo(29);
+        JobRecord job = manager.record(ids.get(0));
+        assertThat(job.state()).isEqualTo("done");
+        assertThat(job.pid()).isEqualTo(pid);
+        assertThat(job.deliveries()).isEqualTo(1);
         assertThat(manager.redis.lrange(manager.keys().openWorkers())).containsExactly(Long.toString(pid));
     }
 
@@ -125,7 +128,7 @@ class WorkerIT {
         assertThat(seen.value().get("greeting").asText()).isEqualTo("hello");
         assertThat(seen.value().get("counter").asLong()).isEqualTo(5);
         assertThat(manager.fleet.fetchValue("written")).isEqualTo("[1,2]");
-        assertThat(manager.redis.hget(manager.keys().job(id), "progress")).isEqualTo("0.5");
+        assertThat(manager.record(id).progress()).isEqualTo(0.5);
         manager.fleet.putWorkerValue(pid, "greeting", "just you");
         manager.place(pid, JobPayloads.type("context", List.of()));
         assertThat(manager.next().value().get("greeting").asText()).isEqualTo("just you");
@@ -141,7 +144,7 @@ class WorkerIT {
         await().atMost(Duration.ofSeconds(5)).until(() -> manager.redis.llen(manager.keys().pending(slow)) == 0
                 && manager.redis.llen(manager.keys().pending(quick)) == 0);
         String backlogged = manager.submit(JobPayloads.type("echo", List.of("from the backlog")));
-        assertThat(manager.redis.hget(manager.keys().job(backlogged), "pid")).isEmpty();
+        assertThat(manager.record(backlogged).pid()).isZero();
         List<Outcome> outcomes = manager.next(3, Duration.ofSeconds(20));
         Outcome fromBacklog = outcomes.stream().filter(o -> o.jobId().equals(backlogged)).findFirst().orElseThrow();
         assertThat(fromBacklog.pid()).isEqualTo(quick);

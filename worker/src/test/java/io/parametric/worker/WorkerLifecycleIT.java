@@ -21,7 +21,7 @@ class WorkerLifecycleIT {
             long pid = w.pid();
             String running = manager.place(pid, JobPayloads.type("sleep", List.of(800L)));
             String queued = manager.place(pid, JobPayloads.type("echo", List.of("moved")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(manager.redis.hget(manager.keys().job(running), "state")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> "running".equals(manager.state(running)));
 
             // What a manager's close(pid) does in Redis: the queued job moves on, the worker is closing.
             manager.fleet.rehome(pid, false, "closing", "closed by its manager");

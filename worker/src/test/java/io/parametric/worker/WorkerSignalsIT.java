@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.JobPayloads;
+import io.parametric.shared.protocol.JobRecord;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.testing.TestRedis;
@@ -26,13 +27,13 @@ class WorkerSignalsIT {
         try (TestManager manager = new TestManager(TestRedis.url(), fleet);
                 WorkerProcess w = WorkerProcess.start(TestRedis.url(), fleet, 1, "--heartbeat", "120s", "--lease", "600s")) {
             String running = manager.place(w.pid(), JobPayloads.type("sleep", List.of(120_000L)));
-            await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(manager.redis.hget(manager.keys().job(running), "state")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(manager.state(running)));
 
             assertThat(manager.fleet.cancel(running, "test")).isEqualTo(Fleet.Cancel.INTERRUPTING);
 
             Outcome o = outcome(manager, running, w);
             assertThat(o.reason()).isEqualTo("CANCELLED");
-            assertThat(manager.redis.hget(manager.keys().job(running), "state")).isEqualTo("cancelled");
+            assertThat(manager.state(running)).isEqualTo("cancelled");
         }
     }
 
@@ -44,11 +45,12 @@ class WorkerSignalsIT {
                 WorkerProcess w = WorkerProcess.start(server.url(), fleet, 1, "--heartbeat", "120s", "--lease", "600s")) {
             long pid = w.pid();
             String running = manager.place(pid, JobPayloads.type("sleep", List.of(120_000L)));
-            await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(manager.redis.hget(manager.keys().job(running), "state")));
+            await().atMost(Duration.ofSeconds(20)).until(() -> "running".equals(manager.state(running)));
 
-            // What cancel-1.lua stores, without its message: only a re-read can find it.
-            manager.redis.hset(manager.keys().job(running), Map.of("state", "cancelling"));
-            manager.redis.hset(manager.keys().worker(pid), Map.of("cancel", running));
+            // What cancel.lua stores, without its message: only a re-read can find it.
+            JobRecord r = manager.record(running);
+            manager.redis.hset(manager.keys().records(), Map.of(running, "cancelling|" + pid + "|" + r.deliveries() + "|0|" + r.ms() + "||"));
+            manager.redis.hset(manager.keys().worker(pid), Map.of("cancel", "," + running + ","));
             assertThat(killSubscriptions(server.url())).as("subscribed connections dropped").isPositive();
 
             assertThat(outcome(manager, running, w).reason()).isEqualTo("CANCELLED");

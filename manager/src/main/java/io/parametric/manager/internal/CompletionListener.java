@@ -2,7 +2,6 @@ package io.parametric.manager.internal;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -152,19 +151,13 @@ public final class CompletionListener implements AutoCloseable {
         }
     }
 
-    /** Hands on one raw entry of the completion list: the one place an outcome is read. */
+    /** Hands on one raw entry of the completion list: the one place an outcome is read; {@link Fleet#readOutcome} logs and drops one whose signature is wrong. */
     private void deliver(String entry) {
         if (STOP.equals(entry)) {
             return;
         }
-        Outcome outcome;
-        try {
-            outcome = Json.read(entry, Outcome.class);
-        } catch (IllegalArgumentException e) {
-            LOG.warn("ignoring an entry of {} that is not an outcome: {}", key, entry);
-            return;
-        }
-        if (outcome.jobId() != null) {
+        Outcome outcome = fleet.readOutcome(entry);
+        if (outcome != null) {
             sink.accept(outcome);
         }
     }

@@ -6,7 +6,7 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Placement;
 import io.parametric.shared.protocol.WorkerRecord;
 import io.parametric.shared.protocol.WorkerState;
@@ -14,7 +14,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
@@ -171,28 +170,26 @@ public final class ThreadedBackend implements ProcessBackend {
     public List<Long> assign(List<Assignment> assignments, Collection<Long> candidates) {
         List<Placement> placements = new ArrayList<>(assignments.size());
         List<Fleet.Scheduled> later = new ArrayList<>();
-        String managerId = context.managerId();
         for (Assignment a : assignments) {
-            String id = a.payload().id();
-            String json = Json.write(a.payload());
             if (a.delayed()) {
-                later.add(new Fleet.Scheduled(id, json, managerId, a.delay()));
+                later.add(new Fleet.Scheduled(a.payload(), a.delay()));
                 continue;
             }
             placements.add(switch (a.target()) {
-                case EXACT -> Placement.onWorker(id, json, a.jobType(), managerId, a.pid());
-                case OPEN -> new Placement(id, json, a.jobType(), managerId, Placement.OPEN, Long.toString(a.pid()));
-                case OPEN_OR_BACKLOG -> new Placement(id, json, a.jobType(), managerId, Placement.OPEN, Placement.BACKLOG);
+                case EXACT -> Placement.onWorker(a.payload(), a.jobType(), a.pid());
+                case OPEN -> new Placement(a.payload(), a.jobType(), Placement.OPEN, Long.toString(a.pid()));
+                case OPEN_OR_BACKLOG -> new Placement(a.payload(), a.jobType(), Placement.OPEN, Placement.BACKLOG);
             });
         }
         Fleet fleet = access.fleet();
-        Iterator<Long> placed = (placements.isEmpty() ? List.<Long>of() : fleet.place(placements, candidates)).iterator();
+        Iterator<Fleet.Placed> placed = (placements.isEmpty() ? List.<Fleet.Placed>of()
+                : fleet.place(placements, candidates, Limits.backlogWait())).iterator();
         if (!later.isEmpty()) {
             fleet.schedule(later);
         }
         List<Long> pids = new ArrayList<>(assignments.size());
         for (Assignment a : assignments) {
-            pids.add(a.delayed() ? 0L : placed.next());
+            pids.add(a.delayed() ? 0L : placed.next().pid());
         }
         return pids;
     }
@@ -217,17 +214,9 @@ public final class ThreadedBackend implements ProcessBackend {
 
     @Override
     public Progress progress(String jobId) {
-        Map<String, String> job = access.fleet().jobInfo(jobId);
-        String state = job.getOrDefault("state", "");
-        String pid = job.get("pid");
-        Long where = !state.equals("queued") && pid != null && !pid.isBlank() ? Long.valueOf(pid) : null;
-        double fraction = 0;
-        try {
-            fraction = Double.parseDouble(job.getOrDefault("progress", "0"));
-        } catch (NumberFormatException e) {
-            fraction = 0;
-        }
-        return new Progress(where, fraction);
+        return access.fleet().job(jobId)
+                .map(r -> new Progress(r.pid() > 0 && !r.ended() && !r.state().equals("queued") ? r.pid() : null, r.progress()))
+                .orElse(new Progress(null, 0));
     }
 
     /**

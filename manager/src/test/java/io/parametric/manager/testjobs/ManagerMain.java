@@ -4,6 +4,7 @@ import io.parametric.manager.ParametricProcesses;
 import io.parametric.manager.ProcessManager;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestSecret;
 

@@ -5,43 +5,46 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.redis.LuaScript;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.redis.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The protocol operations of one fleet, written once so the manager and the worker cannot
- * disagree: register, heartbeat, place, fetch, start, finish, re-home, shared values. See
+ * disagree: register, heartbeat, place, take, finish, re-home, cancel, shared values. Protocol 2:
+ * a job's signed entry is stored once (the fleet's {@code jobs} hash), lists hold ids. See
  * {@code docs/protocol.md}.
  */
 public final class Fleet {
 
-    /** How long a finished job's hash is kept by default. */
+    /** How long a finished job's record is kept by default. */
     public static final Duration DEFAULT_JOB_TTL = Duration.ofHours(24);
 
     /** Placements per script call; larger calls are split into chunks sent in one pipeline. */
     public static final int CHUNK = 500;
 
-    private static final LuaScript REGISTER = LuaScript.load("register-6.lua");
-    private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat-1.lua");
-    private static final LuaScript PLACE = LuaScript.load("place-0.lua");
-    private static final LuaScript START = LuaScript.load("start-4.lua");
-    private static final LuaScript FINISH = LuaScript.load("finish-8.lua");
-    private static final LuaScript REHOME = LuaScript.load("rehome-7.lua");
-    private static final LuaScript REAP = LuaScript.load("reap-3.lua");
-    private static final LuaScript CANCEL = LuaScript.load("cancel-1.lua");
-    private static final LuaScript SCHEDULE = LuaScript.load("schedule-1.lua");
-    private static final LuaScript REQUEUE = LuaScript.load("requeue-2.lua");
-    private static final LuaScript TAKE = LuaScript.load("take-6.lua");
-    private static final LuaScript PROGRESS = LuaScript.load("progress-1.lua");
-    private static final LuaScript WATCH = LuaScript.load("watch-1.lua");
-    private static final LuaScript STATS = LuaScript.load("stats-1.lua");
+    private static final LuaScript REGISTER = LuaScript.load("register.lua");
+    private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat.lua");
+    private static final LuaScript PLACE = LuaScript.load("place.lua");
+    private static final LuaScript TAKE = LuaScript.load("take.lua");
+    private static final LuaScript FINISH = LuaScript.load("finish.lua");
+    private static final LuaScript CLOSE = LuaScript.load("close.lua");
+    private static final LuaScript REAP = LuaScript.load("reap.lua");
+    private static final LuaScript CANCEL = LuaScript.load("cancel.lua");
+    private static final LuaScript SCHEDULE = LuaScript.load("schedule.lua");
+    private static final LuaScript REQUEUE = LuaScript.load("requeue.lua");
+    private static final LuaScript PROGRESS = LuaScript.load("progress.lua");
+    private static final LuaScript WATCH = LuaScript.load("watch.lua");
+    private static final LuaScript STATS = LuaScript.load("stats.lua");
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
@@ -50,16 +53,21 @@ public final class Fleet {
     private final FleetSecret secret;
     private final Duration jobTtl;
     private final int maxPayloadBytes;
+    private final FleetSecret secret;
+    private final EntryCodec entries;
+    private final OutcomeCodec outcomes;
+    /** Lambda records read so far, by hash: their content never changes. */
+    private final Map<String, LambdaRecord> lambdas = new ConcurrentHashMap<>();
     /** ARGV[1] of every script: see {@link ProtocolSettings}. */
     private final String settings;
 
     /**
-     * A fleet whose largest payload or return is {@link Limits#maxPayloadBytes()}.
+     * A fleet whose largest entry or return is {@link Limits#maxPayloadBytes()}.
      *
      * @param redis the connection
      * @param keys the fleet's keys
-     * @param secret the fleet secret that signs and checks entries and outcomes
-     * @param jobTtl how long a finished job's hash is kept (see {@link Limits#jobTtl()})
+     * @param secret signs and checks entries and outcomes
+     * @param jobTtl how long a finished job's record is kept (see {@link Limits#jobTtl()})
      */
     public Fleet(Redis redis, FleetKeys keys, FleetSecret secret, Duration jobTtl) {
         this(redis, keys, secret, jobTtl, Limits.maxPayloadBytes());
@@ -68,9 +76,9 @@ public final class Fleet {
     /**
      * @param redis the connection
      * @param keys the fleet's keys
-     * @param secret the fleet secret that signs and checks entries and outcomes
-     * @param jobTtl how long a finished job's hash is kept
-     * @param maxPayloadBytes the largest payload or return, bytes of UTF-8 JSON
+     * @param secret signs and checks entries and outcomes
+     * @param jobTtl how long a finished job's record is kept
+     * @param maxPayloadBytes the largest entry or return, bytes
      */
     public Fleet(Redis redis, FleetKeys keys, FleetSecret secret, Duration jobTtl, int maxPayloadBytes) {
         this.redis = redis;
@@ -78,15 +86,18 @@ public final class Fleet {
         this.secret = secret;
         this.jobTtl = jobTtl;
         this.maxPayloadBytes = maxPayloadBytes;
-        this.settings = new ProtocolSettings(keys.prefix(), jobTtl).argv();
+        this.secret = secret;
+        this.entries = new EntryCodec(secret);
+        this.outcomes = new OutcomeCodec(secret);
+        this.settings = new ProtocolSettings(keys.prefix(), jobTtl, Limits.keepFinished(), maxPayloadBytes).argv();
     }
 
-    /** @return how long a finished job's hash is kept */
+    /** @return how long a finished job's record is kept */
     public Duration jobTtl() {
         return jobTtl;
     }
 
-    /** @return the largest payload or return, bytes of UTF-8 JSON */
+    /** @return the largest entry or return, bytes */
     public int maxPayloadBytes() {
         return maxPayloadBytes;
     }
@@ -96,7 +107,7 @@ public final class Fleet {
         return keys;
     }
 
-    /** @return the fleet secret that signs and checks entries and outcomes */
+    /** @return the secret this fleet signs and checks entries and outcomes with */
     public FleetSecret secret() {
         return secret;
     }
@@ -120,15 +131,17 @@ public final class Fleet {
     }
 
     /**
-     * Registers a worker slot and gives it its first job from the backlog, if any. A slot whose
-     * hash vanished (Redis restarted without persistence) registers again under the same pid; the
-     * pid counter is then raised to at least that pid so it is never handed out again.
+     * Registers a worker slot: its record, the live workers, the open-worker list. It takes jobs
+     * with {@link #take} afterwards. A slot whose record vanished (Redis restarted without
+     * persistence) registers again under the same pid; the pid counter is then raised to at
+     * least that pid so it is never handed out again.
      *
      * @param pid the slot's pid (from {@link #newPid()})
-     * @param fields the worker hash: name, kind, host, ospid, types (",a,b,") ...
-     * @return a payload moved from the backlog into its in-flight list, or null (it is open)
+     * @param fields the worker record: name, kind, host, ospid, types (",a,b,") ...
+     * @throws ProcessError ILLEGAL_STATE when the fleet holds workers or jobs of another protocol
+     *     version, naming what to upgrade
      */
-    public QueueEntry register(long pid, Map<String, String> fields) {
+    public void register(long pid, Map<String, String> fields) {
         List<String> args = new ArrayList<>();
         args.add(settings);
         args.add(Long.toString(pid));
@@ -136,11 +149,16 @@ public final class Fleet {
             args.add(k);
             args.add(v);
         });
-        List<?> reply = (List<?>) redis.evalBytes(REGISTER,
-                List.of(keys.worker(pid), keys.workers(), keys.openWorkers(), keys.backlog(), keys.inFlight(pid),
-                        keys.pidCounter()),
+        List<?> reply = (List<?>) redis.eval(REGISTER,
+                List.of(keys.worker(pid), keys.workers(), keys.openWorkers(), keys.pidCounter(), keys.protocolVersion(),
+                        keys.backlog(), keys.jobs()),
                 args);
-        return reply.size() > 1 ? QueueEntry.of((byte[]) reply.get(1)) : null;
+        if (ScriptCode.of(reply) == ScriptCode.VERSION) {
+            throw new ProcessError(Reason.ILLEGAL_STATE, "fleet '" + keys.fleet() + "' holds protocol-" + reply.get(2)
+                    + " " + reply.get(1) + " and this worker speaks protocol " + JobPayload.VERSION
+                    + ": drain the fleet with its old workers and stop them, then start protocol-" + JobPayload.VERSION
+                    + " workers (or use a new fleet name)");
+        }
     }
 
     /**
@@ -164,14 +182,14 @@ public final class Fleet {
 
     /**
      * @param pid a worker
-     * @return its hash as stored, empty when unknown (for diagnostics; code reads {@link #worker})
+     * @return its record as stored, empty when unknown (for diagnostics; code reads {@link #worker})
      */
     public Map<String, String> workerInfo(long pid) {
         return redis.hgetAll(keys.worker(pid));
     }
 
     /**
-     * Records in a worker's hash (field {@code missingClass}) the latest class a job needed that
+     * Records in a worker's record (field {@code missingClass}) the latest class a job needed that
      * the worker could not load, so the fleet's status shows what its {@code PP_JOBS} lacks.
      *
      * @param pid the worker
@@ -191,11 +209,11 @@ public final class Fleet {
 
     /**
      * @param pid a worker
-     * @return its latest outcome, or null
+     * @return its latest outcome, or null (also when it does not carry a valid signature)
      */
     public Outcome latestOutcome(long pid) {
         String ret = redis.hget(keys.worker(pid), "ret");
-        return ret == null ? null : Json.read(ret, Outcome.class);
+        return ret == null ? null : readOutcome(ret);
     }
 
     /**
@@ -208,115 +226,306 @@ public final class Fleet {
 
     /**
      * Places jobs, all or nothing per chunk of {@value #CHUNK}; every chunk goes in one pipeline.
+     * Safe to repeat: a job the fleet already holds is not placed twice. When the fleet's backlog
+     * is at its limit ({@link #backlogLimit()}), waits up to {@code backlogWait} for room.
      *
      * @param placements the jobs
      * @param candidates pids an open placement may choose from, or null for any live worker
-     * @return the pid each job went to, 0 for the fleet backlog
+     * @param backlogWait how long to wait for room in a full backlog
+     * @return where each job went
      * @throws ProcessError NO_SUCH_WORKER or UNKNOWN_JOB_TYPE, naming the pid and type; BAD_PAYLOAD
-     *     when a payload is larger than {@link #maxPayloadBytes()} (nothing placed)
+     *     when an entry is larger than {@link #maxPayloadBytes()}; QUEUE_FULL when the backlog
+     *     stayed full (each naming what was placed: nothing in the refused chunk)
      */
-    public List<Long> place(List<Placement> placements, Collection<Long> candidates) {
-        placements.forEach(p -> checkSize(p.jobId(), p.payload()));
+    public List<Placed> place(List<Placement> placements, Collection<Long> candidates, Duration backlogWait) {
         String allowed = candidates == null ? "*"
                 : candidates.stream().map(String::valueOf).collect(Collectors.joining(",", ",", ","));
         List<List<String>> chunks = new ArrayList<>();
         for (int from = 0; from < placements.size(); from += CHUNK) {
-            List<String> args = new ArrayList<>();
+            List<Placement> chunk = placements.subList(from, Math.min(placements.size(), from + CHUNK));
+            Map<String, String> fns = new LinkedHashMap<>();
+            List<String> jobs = new ArrayList<>(chunk.size() * 6);
+            for (Placement p : chunk) {
+                EntryCodec.Encoded e = encode(p.job());
+                if (e.lambda() != null) {
+                    fns.putIfAbsent(e.lambda().hash(), e.lambda().json());
+                }
+                jobs.addAll(List.of(p.jobId(), new String(e.bytes(), StandardCharsets.UTF_8), p.jobType(),
+                        p.job().key() == null ? "" : p.job().key(), p.target(), p.fallback()));
+            }
+            List<String> args = new ArrayList<>(3 + 2 * fns.size() + jobs.size());
             args.add(settings);
             args.add(allowed);
-            for (Placement p : placements.subList(from, Math.min(placements.size(), from + CHUNK))) {
-                args.addAll(List.of(p.jobId(), p.payload(), p.jobType(), p.managerId(), p.target(), p.fallback()));
-            }
+            args.add(Integer.toString(fns.size()));
+            fns.forEach((hash, json) -> {
+                args.add(hash);
+                args.add(json);
+            });
+            args.addAll(jobs);
             chunks.add(args);
         }
-        List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.eval(PLACE, List.of(keys.openWorkers()), args)));
-        List<Long> pids = new ArrayList<>(placements.size());
-        for (Object r : replies) {
-            List<?> reply = (List<?>) r;
-            ScriptCode code = ScriptCode.of(reply);
-            if (code == ScriptCode.NO_SUCH_WORKER) {
-                throw new ProcessError(Reason.NO_SUCH_WORKER,
-                        "worker " + reply.get(1) + " is not a live worker of fleet '" + keys.fleet()
-                                + "' (closed, dead or never registered); nothing was placed — pick a pid from workerPids()",
-                        Long.parseLong((String) reply.get(1)), null, null, null, null);
+        List<String> placeKeys = List.of(keys.jobs(), keys.records(), keys.lambdas(), keys.jobKeys(), keys.backlog(),
+                keys.settings());
+        long deadline = System.nanoTime() + backlogWait.toNanos();
+        long pauseMs = 10;
+        while (true) {
+            List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.eval(PLACE, placeKeys, args)));
+            List<Placed> placed = new ArrayList<>(placements.size());
+            List<?> full = null;
+            for (Object r : replies) {
+                List<?> reply = (List<?>) r;
+                ScriptCode code = ScriptCode.of(reply);
+                switch (code) {
+                    case NO_SUCH_WORKER -> throw new ProcessError(Reason.NO_SUCH_WORKER,
+                            "worker " + text(reply.get(1)) + " is not a live worker of fleet '" + keys.fleet()
+                                    + "' (closed, dead or never registered); nothing was placed — pick a pid from workerPids()",
+                            Long.parseLong(text(reply.get(1))), null, null, null, null);
+                    case UNKNOWN_TYPE -> throw new ProcessError(Reason.UNKNOWN_JOB_TYPE,
+                            "worker " + text(reply.get(1)) + " does not list job type '" + text(reply.get(2))
+                                    + "'; nothing was placed — register the type on that worker or place the job elsewhere",
+                            Long.parseLong(text(reply.get(1))), null, null, null, null);
+                    case QUEUE_FULL -> full = reply;
+                    default -> reply.subList(1, reply.size()).forEach(w -> placed.add(Placed.of(w)));
+                }
             }
-            if (code == ScriptCode.UNKNOWN_TYPE) {
-                throw new ProcessError(Reason.UNKNOWN_JOB_TYPE,
-                        "worker " + reply.get(1) + " does not list job type '" + reply.get(2)
-                                + "'; nothing was placed — register the type on that worker or place the job elsewhere",
-                        Long.parseLong((String) reply.get(1)), null, null, null, null);
+            if (full == null) {
+                return placed;
             }
-            for (Object pid : reply.subList(1, reply.size())) {
-                pids.add((Long) pid);
+            if (System.nanoTime() >= deadline) {
+                throw new ProcessError(Reason.QUEUE_FULL, "the backlog of fleet '" + keys.fleet() + "' holds "
+                        + full.get(2) + " jobs, at its limit of " + full.get(1) + ", and no room came within "
+                        + backlogWait.toMillis() + " ms (pp.backlog.wait); jobs of the refused chunk were not placed"
+                        + " — add workers, wait, or raise the limit with backlogLimit(n)");
             }
+            // Placing again is safe: jobs placed by this attempt are skipped (their reply is -1).
+            sleep(pauseMs);
+            pauseMs = Math.min(pauseMs * 2, 500);
         }
-        return pids;
     }
 
     /**
-     * @param pid a worker
-     * @return the entries in its in-flight list (normally at most one), exactly as Redis holds them
-     */
-    public List<QueueEntry> inFlight(long pid) {
-        return redis.lrangeBytes(keys.inFlight(pid)).stream().map(QueueEntry::of).toList();
-    }
-
-    /**
-     * Appends an entry to the dead-letter list, for a worker that could not finish an entry the
-     * normal way (its job hash is unusable).
+     * Where {@link #place} put a job.
      *
-     * @param deadEntry an entry made with {@link #deadLetterEntry}
+     * @param pid the worker, 0 for the fleet backlog (or already placed by an earlier attempt)
+     * @param joined for a keyed job that joined the queued or running job of its key: that job's id; else null
      */
-    public void deadLetter(String deadEntry) {
-        redis.rpush(keys.deadLetter(), deadEntry);
+    public record Placed(long pid, String joined) {
+
+        static Placed of(Object reply) {
+            if (reply instanceof Long pid) {
+                return new Placed(Math.max(0, pid), null);
+            }
+            return new Placed(0, text(reply));
+        }
     }
 
     /**
-     * @param pid a worker
-     * @return its state; empty when it has no hash (or a state no protocol version writes)
+     * @param job a job
+     * @return its signed entry
+     * @throws ProcessError BAD_PAYLOAD when it is larger than {@link #maxPayloadBytes()}
      */
-    public Optional<WorkerState> workerState(long pid) {
-        return WorkerState.parse(redis.hget(keys.worker(pid), "state"));
+    private EntryCodec.Encoded encode(JobPayload job) {
+        EntryCodec.Encoded e = entries.encode(job);
+        if (e.bytes().length > maxPayloadBytes) {
+            throw new ProcessError(Reason.BAD_PAYLOAD,
+                    "job " + job.id() + " is " + e.bytes().length + " bytes, over the limit of " + maxPayloadBytes
+                            + " (PP_MAX_PAYLOAD / pp.maxPayloadBytes); nothing was placed — pass a reference"
+                            + " (a key, a path, a URL) instead of the data, or raise the limit",
+                    null, job.id(), null, null, null);
+        }
+        return e;
     }
 
     /**
-     * Records a running job's progress in its job hash (field {@code progress}); nothing when the
-     * job hash is gone.
+     * Sets the fleet's backlog limit, read by every manager's placement.
      *
-     * @param jobId the job
-     * @param fraction between 0 and 1
+     * @param limit the most jobs the fleet backlog may hold; 0 or less for no limit
      */
-    public void progress(String jobId, double fraction) {
-        redis.eval(PROGRESS, List.of(keys.job(jobId)), List.of(settings, Double.toString(fraction)));
+    public void backlogLimit(long limit) {
+        if (limit > 0) {
+            redis.hset(keys.settings(), Map.of("backlogLimit", Long.toString(limit)));
+        } else {
+            redis.hdel(keys.settings(), "backlogLimit");
+        }
+    }
+
+    /** @return the fleet's backlog limit, 0 when there is none */
+    public long backlogLimit() {
+        String limit = redis.hget(keys.settings(), "backlogLimit");
+        try {
+            return limit == null ? 0 : Long.parseLong(limit);
+        } catch (NumberFormatException e) {
+            return 0;
+        }
     }
 
     /**
-     * Blocks for the next job queued on a worker, moving it from pending to in-flight (not started:
-     * see {@link #start}). A blocking move is served the moment a placement pushes, before any
-     * later command of the placing manager runs.
+     * Takes jobs for a worker (see {@code take.lua}): its own list first, else the fleet backlog,
+     * until it holds {@code batch}; each is checked and its delivery counted inside Redis.
      *
      * @param pid the worker
-     * @param timeout how long to block
-     * @return the entry, exactly as Redis holds it, or null on timeout
+     * @param batch how many jobs it holds at most
+     * @return every job in its in-flight list
      */
-    public QueueEntry fetch(long pid, Duration timeout) {
-        return QueueEntry.of(redis.blockingMoveBytes(keys.pending(pid), keys.inFlight(pid), timeout));
-    }
-
-    /**
-     * Lets an idle worker take its next job and start it (see {@code take-6.lua}): its own list
-     * first, else the fleet backlog. A worker calls it when woken and every few seconds while idle.
-     *
-     * @param pid the worker
-     * @return the job now in its in-flight list, or null when nothing waits (the worker is open)
-     */
-    public Taken take(long pid) {
-        List<?> reply = (List<?>) redis.evalBytes(TAKE,
-                List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(), keys.backlog(),
-                        keys.workers()),
-                List.of(settings, Long.toString(pid)));
-        ScriptCode.of(reply);
+    public Taken take(long pid, int batch) {
+        List<?> reply = (List<?>) redis.evalBytes(TAKE, workerKeys(pid),
+                List.of(settings, Long.toString(pid), Integer.toString(batch)));
+        if (ScriptCode.of(reply) == ScriptCode.GONE) {
+            return new Taken(true, false, List.of());
+        }
         return taken(reply, 1);
+    }
+
+    /**
+     * Stores the outcomes of jobs a worker ran and takes its next jobs, in one round trip.
+     *
+     * @param pid the worker
+     * @param done the outcomes (may be empty)
+     * @param batch how many jobs it holds at most; 0 to take none (it is stopping)
+     * @return a code per outcome and every job now in its in-flight list
+     */
+    public Finish finish(long pid, List<Outcome> done, int batch) {
+        List<Object> args = new ArrayList<>(3 + 4 * done.size());
+        args.add(settings);
+        args.add(Long.toString(pid));
+        args.add(Integer.toString(batch));
+        for (Outcome o : done) {
+            Outcome outcome = bounded(o, pid);
+            args.add(outcome.jobId());
+            args.add(outcome.ok() ? "done" : "failed");
+            args.add(outcome.reason() == null ? "" : outcome.reason());
+            args.add(outcomes.write(outcome));
+        }
+        List<String> finishKeys = new ArrayList<>(workerKeys(pid));
+        finishKeys.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));
+        List<?> reply = (List<?>) redis.evalBytes(FINISH, finishKeys, args);
+        ScriptCode.of(reply);
+        int n = ((Long) reply.get(1)).intValue();
+        List<ScriptCode> codes = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            ScriptCode code = ScriptCode.of(reply.get(2 + i));
+            String jobId = done.get(i).jobId();
+            switch (code) {
+                case REPEATED -> LOG.info("job {} on worker {}: its outcome was already stored (the call was repeated"
+                        + " after Redis went away)", jobId, pid);
+                case STALE -> LOG.warn("refused a late completion of job {} from worker {}: the job was re-homed after"
+                        + " the worker missed its lease, so another delivery owns it ({} refused in fleet '{}' so far)",
+                        jobId, pid, staleFinishes(), keys.fleet());
+                case RETRY -> LOG.info("job {} failed on worker {}; it will be retried (withRetries)", jobId, pid);
+                default -> { }
+            }
+            codes.add(code);
+        }
+        return new Finish(codes, taken(reply, 2 + n));
+    }
+
+    /** An outcome too large to store is replaced by a BAD_PAYLOAD failure that says so. */
+    private Outcome bounded(Outcome outcome, long pid) {
+        String json = Json.write(outcome);
+        if (json.length() <= maxPayloadBytes / 4 || utf8Length(json) <= maxPayloadBytes) {
+            return outcome;
+        }
+        return Outcome.failure(outcome.jobId(), pid, "BAD_PAYLOAD",
+                "the return of job " + outcome.jobId() + " is " + utf8Length(json)
+                        + " bytes of JSON, over the limit of " + maxPayloadBytes
+                        + " (PP_MAX_PAYLOAD / pp.maxPayloadBytes); return less, or store big results elsewhere and return a reference",
+                outcome.attempt());
+    }
+
+    /** The KEYS of take.lua, and the first nine of finish.lua. */
+    private List<String> workerKeys(long pid) {
+        return List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(), keys.backlog(),
+                keys.workers(), keys.jobs(), keys.records(), keys.deadLetter());
+    }
+
+    /** @return the jobs a take or finish reply carries from {@code at}: more, then (id, entry, deliveries)... */
+    private static Taken taken(List<?> reply, int at) {
+        boolean more = reply.size() > at && Long.valueOf(1).equals(reply.get(at));
+        List<TakenJob> jobs = new ArrayList<>();
+        for (int i = at + 1; i + 2 < reply.size(); i += 3) {
+            jobs.add(new TakenJob(text(reply.get(i)), (byte[]) reply.get(i + 1), (Long) reply.get(i + 2)));
+        }
+        return new Taken(false, more, jobs);
+    }
+
+    /**
+     * What a take (or the take part of a finish) found.
+     *
+     * @param gone true when the worker is not live any more (closed, closing or reaped)
+     * @param more true when the take stopped at its bound of dropped ids: take again at once
+     * @param jobs every job in the worker's in-flight list, oldest first
+     */
+    public record Taken(boolean gone, boolean more, List<TakenJob> jobs) {}
+
+    /**
+     * A job in a worker's in-flight list, its delivery counted.
+     *
+     * @param id the job id
+     * @param entry its entry, exactly as Redis holds it (empty when it vanished meanwhile)
+     * @param deliveries its delivery count, this one included
+     */
+    public record TakenJob(String id, byte[] entry, long deliveries) {}
+
+    /**
+     * What {@link #finish} did.
+     *
+     * @param codes per outcome: OK, RETRY (waits for a retry), STALE (refused: re-homed), REPEATED
+     * @param next every job now in the worker's in-flight list
+     */
+    public record Finish(List<ScriptCode> codes, Taken next) {}
+
+    /**
+     * Reads a taken job: checks its signature, version and id, and fills in its lambda record.
+     *
+     * @param job a taken job
+     * @return its payload
+     * @throws IllegalArgumentException naming what is wrong; the worker then fails the job and
+     *     dead-letters its entry ({@link #reject})
+     */
+    public JobPayload decode(TakenJob job) {
+        return entries.decode(job.id(), job.entry(), this::lambda);
+    }
+
+    private LambdaRecord lambda(String hash) {
+        LambdaRecord known = lambdas.get(hash);
+        if (known != null) {
+            return known;
+        }
+        String stored = redis.hget(keys.lambdas(), hash);
+        if (stored == null) {
+            throw new IllegalArgumentException("its lambda record " + LogText.safe(hash) + " is missing from the fleet");
+        }
+        LambdaRecord read = LambdaRecord.read(hash, stored.getBytes(StandardCharsets.UTF_8));
+        lambdas.put(hash, read);
+        return read;
+    }
+
+    /**
+     * Refuses a taken job the worker cannot read: its entry goes to the dead-letter list (at most
+     * {@link ProtocolSettings#DEAD_LETTER_COPY_BYTES} copied, with its size and SHA-256) and the
+     * job fails with BAD_PAYLOAD (an outcome this worker signs), so its manager hears why.
+     *
+     * @param pid the worker
+     * @param job the job
+     * @param reason why it cannot be read
+     * @param batch how many jobs the worker takes next
+     * @return the finish of its failure (the worker's next jobs)
+     */
+    public Finish reject(long pid, TakenJob job, String reason, int batch) {
+        redis.rpush(keys.deadLetter(), deadLetterEntry("job " + job.id() + " cannot be read by worker " + pid + ": " + reason,
+                job.id(), job.entry()));
+        return finish(pid, List.of(Outcome.failure(job.id(), pid, Reason.BAD_PAYLOAD.name(),
+                "job " + job.id() + " cannot be read by worker " + pid + ": " + reason
+                        + "; it went to the dead-letter list — place it again with a manager of this fleet (same"
+                        + " protocol version and PP_SECRET)", (int) job.deliveries())), batch);
+    }
+
+    /**
+     * @param pid a worker
+     * @return the ids in its in-flight list: jobs it took and has not finished
+     */
+    public List<String> inFlight(long pid) {
+        return redis.lrange(keys.inFlight(pid));
     }
 
     /**
@@ -332,145 +541,52 @@ public final class Fleet {
     }
 
     /**
-     * Marks a fetched job running.
+     * @param pid a worker
+     * @return its state; empty when it has no record (or a state no protocol version writes)
+     */
+    public Optional<WorkerState> workerState(long pid) {
+        return WorkerState.parse(redis.hget(keys.worker(pid), "state"));
+    }
+
+    /**
+     * Records a running job's progress in its record; nothing when it does not run.
      *
-     * @param pid the worker
-     * @param payload the in-flight entry
      * @param jobId the job
-     * @param deadEntryIfMissing the dead-letter entry to write when the job hash is missing
-     * @return whether to run it: {@link Start#runs()}, with the delivery count; otherwise the
-     *     entry stays in-flight: drop it with {@link #finish} without an outcome
+     * @param fraction between 0 and 1
      */
-    public Start start(long pid, QueueEntry payload, String jobId, String deadEntryIfMissing) {
-        List<?> reply = (List<?>) redis.evalBytes(START,
-                List.of(keys.job(jobId), keys.worker(pid), keys.inFlight(pid), keys.deadLetter()),
-                List.of(settings, Long.toString(pid), payload.bytes(), jobId, deadEntryIfMissing));
-        ScriptCode code = ScriptCode.of(reply);
-        if (code == ScriptCode.POISON) {
-            LOG.warn("job {} is poison: delivered {} times without an outcome; it is in the dead-letter list of fleet '{}'",
-                    jobId, reply.get(1), keys.fleet());
-        }
-        return new Start(code, reply.size() > 1 ? (Long) reply.get(1) : 0);
+    public void progress(String jobId, double fraction) {
+        redis.eval(PROGRESS, List.of(keys.records()), List.of(settings, jobId, Double.toString(fraction)));
     }
 
     /**
-     * Finishes an in-flight entry and takes the worker's next job from the backlog when its own
-     * list is empty.
+     * Takes a worker out of the fleet and hands its jobs on (to open workers or the backlog), in
+     * bounded calls of {@link ProtocolSettings#REHOME_CHUNK} queued jobs; pinned jobs fail with
+     * WORKER_LOST.
      *
      * @param pid the worker
-     * @param payload the exact in-flight entry
-     * @param outcome the job's outcome, or null when the entry is dropped without one
-     * @param managerId the manager to notify, or null
-     * @param deadEntry a dead-letter entry to write, or null
-     * @return the result; a late completion (the job was re-homed: this worker lost its lease) is
-     *     refused, counted in {@link FleetKeys#staleFinishes()} and logged
-     */
-    public Finish finish(long pid, QueueEntry payload, Outcome outcome, String managerId, String deadEntry) {
-        String jobId = outcome == null ? "-" : outcome.jobId();
-        String outcomeJson = outcome == null ? "" : Json.write(outcome);
-        if (outcomeJson.length() > maxPayloadBytes / 4 && utf8Length(outcomeJson) > maxPayloadBytes) {
-            outcome = Outcome.failure(outcome.jobId(), pid, "BAD_PAYLOAD",
-                    "the return of job " + outcome.jobId() + " is " + utf8Length(outcomeJson)
-                            + " bytes of JSON, over the limit of " + maxPayloadBytes
-                            + " (PP_MAX_PAYLOAD / pp.maxPayloadBytes); return less, or store big results elsewhere and return a reference",
-                    outcome.attempt());
-            outcomeJson = Json.write(outcome);
-        }
-        List<?> reply = (List<?>) redis.evalBytes(FINISH,
-                List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(),
-                        keys.backlog(), keys.deadLetter(), keys.job(jobId),
-                        keys.completions(managerId == null ? "-" : managerId)),
-                List.of(settings, payload.bytes(), Long.toString(pid),
-                        outcomeJson,
-                        outcome == null ? "" : (outcome.ok() ? "done" : "failed"),
-                        deadEntry == null ? "" : deadEntry,
-                        managerId == null || managerId.isEmpty() ? "" : "1"));
-        ScriptCode code = ScriptCode.of(reply);
-        if (code == ScriptCode.REPEATED) {
-            LOG.info("job {} on worker {}: its outcome was already stored (the call was repeated after Redis went away)", jobId, pid);
-            return new Finish(true, taken(reply, 1));
-        }
-        if (code == ScriptCode.STALE) {
-            long refused = redis.incrBy(keys.staleFinishes(), 1);
-            LOG.warn("refused a late completion of job {} from worker {}: the job was re-homed after the worker"
-                    + " missed its lease, so another delivery owns it ({} refused in fleet '{}' so far)",
-                    jobId, pid, refused, keys.fleet());
-        } else if (code == ScriptCode.RETRY) {
-            LOG.info("job {} failed on worker {}; it will be retried (withRetries)", jobId, pid);
-        }
-        return new Finish(code != ScriptCode.STALE, taken(reply, 1));
-    }
-
-    /**
-     * What {@link #start} found.
-     *
-     * @param code {@link ScriptCode#OK} to run it; {@link ScriptCode#NO_JOB} when the job hash was
-     *     missing (dead-lettered), {@link ScriptCode#NOT_RUNNABLE} when cancelled or already finished,
-     *     {@link ScriptCode#POISON} when over its delivery limit (dead-lettered, failed with POISON)
-     * @param deliveries the delivery count, this one included (OK and POISON)
-     */
-    public record Start(ScriptCode code, long deliveries) {
-
-        /** @return true when the worker runs the job */
-        public boolean runs() {
-            return code == ScriptCode.OK;
-        }
-    }
-
-    /**
-     * What {@link #finish} did.
-     *
-     * @param accepted false when the entry was no longer in-flight on this worker (re-homed): nothing written
-     * @param next the worker's next job, already in its in-flight list, or null
-     */
-    public record Finish(boolean accepted, Taken next) {}
-
-    /**
-     * A job a script moved into a worker's in-flight list and started in the same call.
-     *
-     * @param entry the in-flight entry
-     * @param start how {@link #start} went for it; null when the entry is not readable as a job
-     *     (the worker dead-letters it)
-     */
-    public record Taken(QueueEntry entry, Start start) {}
-
-    /** @return the job a take or finish reply carries from {@code at} (entry, start code, deliveries), or null */
-    private static Taken taken(List<?> reply, int at) {
-        if (reply.size() < at + 3) {
-            return null;
-        }
-        long started = (Long) reply.get(at + 1);
-        return new Taken(QueueEntry.of((byte[]) reply.get(at)), started == 0 ? null : new Start(ScriptCode.of(started), (Long) reply.get(at + 2)));
-    }
-
-    /**
-     * Takes a worker out of the fleet and hands its jobs on (to open workers or the backlog);
-     * pinned jobs fail with WORKER_LOST.
-     *
-     * @param pid the worker
-     * @param includeInFlight true to hand on its in-flight job too (the worker is dead)
+     * @param includeInFlight true to hand on its in-flight jobs too (the worker is dead or stopped)
      * @param newState "closing" (still finishing its running job), "closed" or "dead"; null to
      *     leave it (an orphan: a worker already out of the fleet whose queue is still being handed on)
      * @param why for messages, e.g. "closed by its manager"
-     * @return how many jobs moved, failed (pinned) and went to the dead-letter list
+     * @return how many jobs moved, failed and went to the dead-letter list
      */
     public Rehomed rehome(long pid, boolean includeInFlight, String newState, String why) {
         long moved = 0;
         long failed = 0;
         long deadLettered = 0;
         long remaining;
+        boolean withInFlight = includeInFlight;
         do {
-            // One bounded script call per chunk of queued jobs (ProtocolSettings.REHOME_CHUNK).
-            List<?> reply = (List<?>) redis.eval(REHOME,
+            List<?> reply = (List<?>) redis.eval(CLOSE,
                     List.of(keys.pending(pid), keys.inFlight(pid), keys.worker(pid), keys.workers(),
-                            keys.openWorkers(), keys.backlog(), keys.deadLetter(), keys.orphans()),
-                    List.of(settings, Long.toString(pid), includeInFlight ? "1" : "0", newState == null ? "" : newState,
-                            why));
+                            keys.openWorkers(), keys.orphans()),
+                    List.of(settings, Long.toString(pid), withInFlight ? "1" : "0", newState == null ? "" : newState, why));
             ScriptCode.of(reply);
             moved += (Long) reply.get(1);
-            failed += (Long) reply.get(2);
+            failed += (Long) reply.get(2) + (Long) reply.get(4);
             deadLettered += (Long) reply.get(3);
-            remaining = (Long) reply.get(4);
+            remaining = (Long) reply.get(5);
+            withInFlight = false;
         } while (remaining > 0);
         return new Rehomed(moved, failed, deadLettered);
     }
@@ -479,13 +595,13 @@ public final class Fleet {
      * What {@link #rehome} did.
      *
      * @param moved jobs handed to another worker or the backlog
-     * @param failed pinned jobs failed with WORKER_LOST
+     * @param failed pinned (WORKER_LOST), cancelled or poison jobs failed
      * @param deadLettered entries that were not jobs
      */
     public record Rehomed(long moved, long failed, long deadLettered) {}
 
     /**
-     * One reaper tick, timed by Redis's clock (see {@code reap-3.lua}): promotes due delayed jobs;
+     * One reaper tick, timed by Redis's clock (see {@code reap.lua}): promotes due delayed jobs;
      * then, unless another reaper of the fleet ran within {@code lockPeriod}, re-homes the jobs of
      * every worker whose heartbeat is older than {@code lease}. The first tick after Redis
      * restarted reaps nobody and gives every live worker one lease of grace instead.
@@ -497,7 +613,7 @@ public final class Fleet {
      */
     public Reaped reap(Duration lease, Duration lockPeriod, String owner) {
         List<?> reply = (List<?>) redis.eval(REAP,
-                List.of(keys.workers(), keys.reaperLock(), keys.redisRunId()),
+                List.of(keys.workers(), keys.reaperLock(), keys.redisRunId(), keys.orphans()),
                 List.of(settings, Long.toString(lease.toMillis()), owner,
                         Long.toString(Math.max(1, lockPeriod.toMillis()))));
         ScriptCode code = ScriptCode.of(reply);
@@ -547,43 +663,54 @@ public final class Fleet {
      * Places jobs to run later, via the delayed-jobs set (promoted by {@link #reap}).
      *
      * @param jobs the jobs and their delays
-     * @throws ProcessError BAD_PAYLOAD when a payload is larger than {@link #maxPayloadBytes()} (nothing placed)
+     * @throws ProcessError BAD_PAYLOAD when an entry is larger than {@link #maxPayloadBytes()} (nothing placed)
      */
     public void schedule(List<Scheduled> jobs) {
-        jobs.forEach(j -> checkSize(j.jobId(), j.payload()));
-        List<List<String>> chunks = new ArrayList<>();
+        List<List<Object>> chunks = new ArrayList<>();
+        List<String> fnArgs = new ArrayList<>();
         for (int from = 0; from < jobs.size(); from += CHUNK) {
-            List<String> args = new ArrayList<>();
+            List<Object> args = new ArrayList<>();
             args.add(settings);
             for (Scheduled j : jobs.subList(from, Math.min(jobs.size(), from + CHUNK))) {
-                args.addAll(List.of(j.jobId(), j.payload(), j.managerId() == null ? "" : j.managerId(),
-                        Long.toString(Math.max(0, j.delay().toMillis()))));
+                EntryCodec.Encoded e = encode(j.job());
+                if (e.lambda() != null) {
+                    fnArgs.add(e.lambda().hash());
+                    fnArgs.add(e.lambda().json());
+                }
+                args.addAll(List.of(j.job().id(), e.bytes(), Long.toString(Math.max(0, j.delay().toMillis()))));
             }
             chunks.add(args);
         }
-        redis.batch(b -> chunks.forEach(args -> b.eval(SCHEDULE, List.of(keys.delayed()), args)));
+        storeLambdas(fnArgs);
+        chunks.forEach(args -> redis.evalBytes(SCHEDULE, List.of(keys.jobs(), keys.records(), keys.delayed()), args));
+    }
+
+    /** Stores lambda records (hash, json pairs) a schedule names; a record, named by its content, is never rewritten. */
+    private void storeLambdas(List<String> hashAndJson) {
+        for (int i = 0; i < hashAndJson.size(); i += 2) {
+            redis.hsetnx(keys.lambdas(), hashAndJson.get(i), hashAndJson.get(i + 1));
+        }
     }
 
     /**
      * One job for {@link #schedule}.
      *
-     * @param jobId the job id
-     * @param payload the job JSON
-     * @param managerId the placing manager
+     * @param job the job (its id and manager included)
      * @param delay how long from now (Redis time) until it may run
      */
-    public record Scheduled(String jobId, String payload, String managerId, Duration delay) {}
+    public record Scheduled(JobPayload job, Duration delay) {}
 
     /**
-     * Cancels a job (see {@code cancel-1.lua}): a waiting job is removed and fails with CANCELLED;
-     * a running one is marked and its worker interrupts it. Acknowledged in the job hash.
+     * Cancels a job (see {@code cancel.lua}): a waiting job fails with CANCELLED at once (its id
+     * stays where it waits, a tombstone the next take drops); a running one is marked and its
+     * worker interrupts it.
      *
      * @param jobId the job
-     * @param who who asks, for the job hash
+     * @param who who asks, for the message
      * @return what happened
      */
     public Cancel cancel(String jobId, String who) {
-        List<?> reply = (List<?>) redis.eval(CANCEL, List.of(keys.job(jobId)),
+        List<?> reply = (List<?>) redis.eval(CANCEL, List.of(keys.jobs(), keys.records(), keys.delayed()),
                 List.of(settings, jobId, who == null ? "" : who));
         return switch (ScriptCode.of(reply)) {
             case REMOVED -> Cancel.REMOVED;
@@ -595,52 +722,53 @@ public final class Fleet {
 
     /** What {@link #cancel} did. */
     public enum Cancel {
-        /** The job was waiting: removed, failed with CANCELLED, its manager notified. */
+        /** The job was waiting: failed with CANCELLED, its manager notified. */
         REMOVED,
         /** The job runs: its worker will interrupt it; its outcome will be CANCELLED unless it returns first. */
         INTERRUPTING,
         /** The job already has an outcome. */
         ALREADY_FINISHED,
-        /** No such job (never placed, or its hash expired). */
+        /** No such job (never placed, or its record was trimmed). */
         UNKNOWN
     }
 
     /**
      * @param pid a worker
-     * @return the id of a running job a manager asked that worker to interrupt, or null; see {@link #cancel}
+     * @return the ids of running jobs a manager asked that worker to interrupt; see {@link #cancel}
      */
-    public String cancelRequest(long pid) {
-        return redis.hget(keys.worker(pid), "cancel");
+    public List<String> cancelRequests(long pid) {
+        String asked = redis.hget(keys.worker(pid), "cancel");
+        return asked == null ? List.of() : java.util.Arrays.stream(asked.split(",")).filter(s -> !s.isEmpty()).toList();
     }
 
     /**
-     * Clears a worker's cancel request once it acted on it.
+     * Clears a worker's cancel requests once it acted on them.
      *
      * @param pid the worker
      */
-    public void clearCancelRequest(long pid) {
+    public void clearCancelRequests(long pid) {
         redis.hdel(keys.worker(pid), "cancel");
     }
 
     /**
-     * Reads the stored outcomes of jobs in one round trip, for a manager catching up after an
-     * outage (an outcome popped from its completion list just before Redis died is lost to the
-     * list, never to the job hash).
+     * Reads the stored outcomes of jobs in one round trip per {@value #CHUNK}, for a manager
+     * catching up after an outage (an outcome popped from its completion list just before Redis
+     * died is lost to the list, never to the job's record).
      *
      * @param jobIds the jobs
      * @return the outcomes found, by job id (jobs without one, or unknown here, are left out)
      */
     public Map<String, Outcome> storedOutcomes(List<String> jobIds) {
-        Map<String, Outcome> found = new java.util.LinkedHashMap<>();
+        Map<String, Outcome> found = new LinkedHashMap<>();
         for (int from = 0; from < jobIds.size(); from += CHUNK) {
             List<String> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + CHUNK));
-            List<Object> replies = redis.batch(b -> chunk.forEach(id -> b.hget(keys.job(id), "outcome")));
+            List<String> records = redis.hmget(keys.records(), chunk);
             for (int i = 0; i < chunk.size(); i++) {
-                if (replies.get(i) instanceof String json) {
-                    try {
-                        found.put(chunk.get(i), Json.read(json, Outcome.class));
-                    } catch (IllegalArgumentException e) {
-                        LOG.warn("job {} has an unreadable outcome: {}", chunk.get(i), e.getMessage());
+                JobRecord r = JobRecord.parse(records.get(i));
+                if (r != null && r.ended()) {
+                    Outcome o = readOutcome(r.outcome());
+                    if (o != null) {
+                        found.put(chunk.get(i), o);
                     }
                 }
             }
@@ -649,17 +777,33 @@ public final class Fleet {
     }
 
     /**
+     * @param text an outcome as stored
+     * @return the outcome, or null when it is unreadable or its signature is wrong (logged: it is dropped)
+     */
+    public Outcome readOutcome(String text) {
+        try {
+            return outcomes.read(text);
+        } catch (IllegalArgumentException e) {
+            LOG.warn("fleet '{}': dropped an outcome: {}", keys.fleet(), LogText.safe(e.getMessage()));
+            return null;
+        }
+    }
+
+    /**
      * @param jobIds jobs
-     * @return those without a job hash in this fleet (never placed here, expired, or lost by a
-     *     Redis that restarted without its data)
+     * @return those the fleet holds neither an entry nor a record of (never placed here, trimmed,
+     *     or lost by a Redis that restarted without its data)
      */
     public List<String> missingJobs(List<String> jobIds) {
         List<String> missing = new ArrayList<>();
         for (int from = 0; from < jobIds.size(); from += CHUNK) {
             List<String> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + CHUNK));
-            List<Object> replies = redis.batch(b -> chunk.forEach(id -> b.exists(keys.job(id))));
+            List<Object> replies = redis.batch(b -> chunk.forEach(id -> {
+                b.hexists(keys.jobs(), id);
+                b.hexists(keys.records(), id);
+            }));
             for (int i = 0; i < chunk.size(); i++) {
-                if (Boolean.FALSE.equals(replies.get(i)) || Long.valueOf(0).equals(replies.get(i))) {
+                if (Boolean.FALSE.equals(replies.get(2 * i)) && Boolean.FALSE.equals(replies.get(2 * i + 1))) {
                     missing.add(chunk.get(i));
                 }
             }
@@ -667,21 +811,30 @@ public final class Fleet {
         return missing;
     }
 
-    /** @return the dead-letter list: JSON entries with {@code reason}, {@code entry} and, when known, {@code jobId} */
+    /** @return the dead-letter list: JSON records with {@code reason}, {@code jobId}, {@code size} and the entry (or its start) */
     public List<String> deadLetters() {
         return redis.lrange(keys.deadLetter());
     }
 
     /**
-     * Gives every dead-lettered job a fresh start (deliveries 0) on an open worker or the backlog;
-     * entries that are not jobs stay.
+     * Gives every dead-lettered job whose whole entry the record holds a fresh start (deliveries
+     * 0) on an open worker or the backlog; the entry goes back unchanged (never re-signed: workers
+     * check it again). Other records stay. Bounded calls of {@link ProtocolSettings#REHOME_CHUNK}.
      *
      * @return how many jobs were requeued
      */
     public int requeueDeadLetters() {
-        List<?> reply = (List<?>) redis.eval(REQUEUE, List.of(keys.deadLetter(), keys.backlog()), List.of(settings));
-        ScriptCode.of(reply);
-        return ((Long) reply.get(1)).intValue();
+        long toLook = redis.llen(keys.deadLetter());
+        int requeued = 0;
+        while (toLook > 0) {
+            long look = Math.min(toLook, ProtocolSettings.REHOME_CHUNK);
+            List<?> reply = (List<?>) redis.eval(REQUEUE, List.of(keys.deadLetter(), keys.jobs(), keys.records()),
+                    List.of(settings, Long.toString(look)));
+            ScriptCode.of(reply);
+            requeued += ((Long) reply.get(1)).intValue();
+            toLook -= look;
+        }
+        return requeued;
     }
 
     /** @return how many entries the dead-letter list held; it is now empty */
@@ -728,42 +881,30 @@ public final class Fleet {
         return warnings;
     }
 
-    private void checkSize(String jobId, String payload) {
-        if (payload.length() > maxPayloadBytes / 4 && utf8Length(payload) > maxPayloadBytes) {
-            throw new ProcessError(Reason.BAD_PAYLOAD,
-                    "job " + jobId + " is " + utf8Length(payload) + " bytes of JSON, over the limit of " + maxPayloadBytes
-                            + " (PP_MAX_PAYLOAD / pp.maxPayloadBytes); nothing was placed — pass a reference"
-                            + " (a key, a path, a URL) instead of the data, or raise the limit",
-                    null, jobId, null, null, null);
-        }
-    }
-
     private static int utf8Length(String s) {
-        return s.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        return s.getBytes(StandardCharsets.UTF_8).length;
     }
-
-    /** The most of an entry a dead-letter record copies; past it the record keeps its size and hash. */
-    public static final int DEAD_LETTER_COPY_BYTES = 64 * 1024;
 
     /**
-     * A dead-letter record: the reason, a copy of at most {@value #DEAD_LETTER_COPY_BYTES} bytes
-     * of the entry (as text; bytes that are not UTF-8 read as U+FFFD), its size in bytes and its
-     * SHA-256, and {@code truncated: true} when the copy is not the whole entry. A huge entry never
-     * makes a huge record.
+     * A dead-letter record a worker writes: the reason, the job id, a copy of at most
+     * {@link ProtocolSettings#DEAD_LETTER_COPY_BYTES} bytes of the entry (as text; bytes that are
+     * not UTF-8 read as U+FFFD), its size in bytes and its SHA-256, and {@code truncated: true}
+     * when the copy is not the whole entry. A huge entry never makes a huge record.
      *
      * @param reason why the entry cannot be run
-     * @param entry the raw entry, or null
+     * @param jobId the job id it was taken under
+     * @param entry the raw entry
      * @return the record, JSON
      */
-    public static String deadLetterEntry(String reason, QueueEntry entry) {
-        byte[] bytes = entry == null ? new byte[0] : entry.bytes();
-        int copied = Math.min(bytes.length, DEAD_LETTER_COPY_BYTES);
-        Map<String, Object> record = new java.util.LinkedHashMap<>();
+    public static String deadLetterEntry(String reason, String jobId, byte[] entry) {
+        int copied = Math.min(entry.length, ProtocolSettings.DEAD_LETTER_COPY_BYTES);
+        Map<String, Object> record = new LinkedHashMap<>();
         record.put("reason", reason);
-        record.put("entry", new String(bytes, 0, copied, java.nio.charset.StandardCharsets.UTF_8));
-        record.put("size", bytes.length);
-        record.put("sha256", sha256(bytes));
-        if (copied < bytes.length) {
+        record.put("jobId", jobId);
+        record.put("entry", new String(entry, 0, copied, StandardCharsets.UTF_8));
+        record.put("size", entry.length);
+        record.put("sha256", sha256(entry));
+        if (copied < entry.length) {
             record.put("truncated", true);
         }
         return Json.write(record);
@@ -774,6 +915,19 @@ public final class Fleet {
             return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+    }
+
+    private static String text(Object reply) {
+        return reply instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(reply);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms); // a backoff while the backlog is full, not a wait for a condition
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProcessError(Reason.QUEUE_FULL, "interrupted while waiting for room in the backlog");
         }
     }
 
@@ -901,40 +1055,48 @@ public final class Fleet {
      * @param jobId the job
      * @param managerId the re-attaching manager
      * @return the stored outcome when the job already has one, else empty (it will arrive on the completion list)
-     * @throws ProcessError ILLEGAL_STATE when the fleet does not know the job (never placed, or its record expired)
+     * @throws ProcessError ILLEGAL_STATE when the fleet does not know the job (never placed, or its record trimmed)
      */
     public Optional<Outcome> watch(String jobId, String managerId) {
-        List<?> reply = (List<?>) redis.eval(WATCH, List.of(keys.job(jobId)), List.of(settings, managerId));
+        List<?> reply = (List<?>) redis.eval(WATCH, List.of(keys.jobs(), keys.records(), keys.watchers()),
+                List.of(settings, jobId, managerId));
         ScriptCode code = ScriptCode.of(reply);
         if (code == ScriptCode.NO_JOB) {
             throw new ProcessError(Reason.ILLEGAL_STATE,
-                    "no job " + jobId + " in fleet '" + keys.fleet() + "'; it was never placed here or its record expired "
-                            + "(kept for the job TTL after its outcome, PP_JOB_TTL / pp.job.ttl)",
+                    "no job " + jobId + " in fleet '" + keys.fleet() + "'; it was never placed here or its record was trimmed "
+                            + "(kept for PP_JOB_TTL / pp.job.ttl after its outcome, at most PP_KEEP_FINISHED / pp.keep.finished records)",
                     null, jobId, null, null, null);
         }
-        return code == ScriptCode.FINISHED ? Optional.of(Json.read((String) reply.get(1), Outcome.class)) : Optional.empty();
+        return code == ScriptCode.FINISHED ? Optional.ofNullable(readOutcome((String) reply.get(1))) : Optional.empty();
     }
 
     /**
      * @param jobId a job
-     * @return its hash (payload, state, pid, manager, outcome, progress ...), empty when unknown or expired
+     * @return what the fleet knows of it: its record, {@link JobRecord#QUEUED} (an entry, no record
+     *     yet), or empty when unknown
      */
-    public Map<String, String> jobInfo(String jobId) {
-        return redis.hgetAll(keys.job(jobId));
+    public Optional<JobRecord> job(String jobId) {
+        return Optional.ofNullable(records(List.of(jobId)).get(0));
     }
 
     /**
-     * Reads one field of many job hashes in one round trip.
+     * Reads what the fleet knows of many jobs, one round trip per {@value #CHUNK}.
      *
      * @param jobIds the jobs
-     * @param field a job hash field (state, outcome ...)
-     * @return the field of each job, in order; null where the job or field is missing
+     * @return per job, in order: its record, {@link JobRecord#QUEUED}, or null when unknown
      */
-    public List<String> jobField(List<String> jobIds, String field) {
-        List<String> values = new ArrayList<>(jobIds.size());
+    public List<JobRecord> records(List<String> jobIds) {
+        List<JobRecord> values = new ArrayList<>(jobIds.size());
         for (int from = 0; from < jobIds.size(); from += CHUNK) {
             List<String> chunk = jobIds.subList(from, Math.min(jobIds.size(), from + CHUNK));
-            redis.batch(b -> chunk.forEach(id -> b.hget(keys.job(id), field))).forEach(v -> values.add((String) v));
+            List<Object> replies = redis.batch(b -> chunk.forEach(id -> {
+                b.hget(keys.records(), id);
+                b.hexists(keys.jobs(), id);
+            }));
+            for (int i = 0; i < chunk.size(); i++) {
+                JobRecord r = JobRecord.parse((String) replies.get(2 * i));
+                values.add(r != null ? r : Boolean.TRUE.equals(replies.get(2 * i + 1)) ? JobRecord.QUEUED : null);
+            }
         }
         return values;
     }
@@ -966,7 +1128,7 @@ public final class Fleet {
     }
 
     /**
-     * Reads one consistent snapshot of the fleet with {@code stats-1.lua} (one round trip).
+     * Reads one consistent snapshot of the fleet with {@code stats.lua} (one round trip).
      *
      * @param minutes how many minutes of per-minute counters, the current one included (1..60)
      * @return the script's reply, as its header describes it

@@ -47,12 +47,12 @@ public final class FleetKeys {
         return prefix + "open";
     }
 
-    /** @return list: payloads for whichever worker is free first */
+    /** @return list: ids of jobs for whichever worker is free first */
     public String backlog() {
         return prefix + "backlog";
     }
 
-    /** @return sorted set: payloads scored by the Redis time (ms) they become due */
+    /** @return sorted set: ids of jobs scored by the Redis time (ms) they become due */
     public String delayed() {
         return prefix + "delayed";
     }
@@ -92,7 +92,7 @@ public final class FleetKeys {
 
     /**
      * @param pid the worker
-     * @return list: the payloads queued on the worker
+     * @return list: the ids of the jobs queued on the worker
      */
     public String pending(long pid) {
         return prefix + "w:" + pid + ":pending";
@@ -100,7 +100,7 @@ public final class FleetKeys {
 
     /**
      * @param pid the worker
-     * @return list: the payload the worker is running
+     * @return list: the ids of the jobs the worker took and has not finished
      */
     public String inFlight(long pid) {
         return prefix + "w:" + pid + ":inflight";
@@ -139,13 +139,46 @@ public final class FleetKeys {
         return prefix + "w:" + pid + ":v:" + name;
     }
 
-    /**
-     * @param jobId the job
-     * @return hash: the job's payload, state, pid, deliveries, outcome and timestamps
-     */
-    public String job(String jobId) {
-        return prefix + "job:" + jobId;
+    /** @return string: the protocol version of the fleet, set by the first worker that registers */
+    public String protocolVersion() {
+        return prefix + "proto";
     }
+
+    /** @return hash: fleet settings read by every manager and script ({@code backlogLimit}) */
+    public String settings() {
+        return prefix + "settings";
+    }
+
+    /** @return hash: job id to the job's signed entry, the only copy of a job's bytes; removed at its outcome */
+    public String jobs() {
+        return prefix + "jobs";
+    }
+
+    /** @return hash: lambda records by the hash of their content ({@link LambdaRecord}) */
+    public String lambdas() {
+        return prefix + "fn";
+    }
+
+    /** @return hash: job id to its record ({@code state|pid|deliveries|attempts|ms|progress|outcome}) */
+    public String records() {
+        return prefix + "rec";
+    }
+
+    /** @return list: ids of finished jobs, oldest first: the order retention trims their records in */
+    public String finished() {
+        return prefix + "fin";
+    }
+
+    /** @return hash: a keyed job's key to its id while it is queued or running */
+    public String jobKeys() {
+        return prefix + "keys";
+    }
+
+    /** @return hash: job id to the managers re-attached to it ({@code ,m1,m2,}) */
+    public String watchers() {
+        return prefix + "watch";
+    }
+
 
     /**
      * @param managerId the manager

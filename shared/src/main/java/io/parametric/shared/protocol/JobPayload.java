@@ -30,6 +30,7 @@ import java.util.List;
  * @param capturing the class that created the lambda or method reference (form lambda); its
  *     {@code $deserializeLambda$} must list the implementing method, else the worker refuses the
  *     job. Absent in payloads of older managers: then the implementing class
+ * @param key the job's key ({@code withKey}): placing a key that is queued or running joins that job; null for none
  */
 public record JobPayload(
         int v,
@@ -49,10 +50,11 @@ public record JobPayload(
         int retries,
         int maxDeliveries,
         boolean pinned,
-        String capturing) {
+        String capturing,
+        String key) {
 
     /** The protocol version this code writes and reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** Form: a job type registered on the worker by name. */
     public static final String TYPE = "type";
@@ -92,7 +94,15 @@ public record JobPayload(
             String descriptor, Integer refKind, String fingerprint, List<JsonNode> captured, List<JsonNode> args,
             JsonNode value, Long timeoutMs, int retries, int maxDeliveries, boolean pinned) {
         this(v, id, manager, form, type, className, method, descriptor, refKind, fingerprint, captured, args, value,
-                timeoutMs, retries, maxDeliveries, pinned, null);
+                timeoutMs, retries, maxDeliveries, pinned, null, null);
+    }
+
+    /** A payload without a key (see the canonical constructor). */
+    public JobPayload(int v, String id, String manager, String form, String type, String className, String method,
+            String descriptor, Integer refKind, String fingerprint, List<JsonNode> captured, List<JsonNode> args,
+            JsonNode value, Long timeoutMs, int retries, int maxDeliveries, boolean pinned, String capturing) {
+        this(v, id, manager, form, type, className, method, descriptor, refKind, fingerprint, captured, args, value,
+                timeoutMs, retries, maxDeliveries, pinned, capturing, null);
     }
 
     /**
@@ -142,6 +152,15 @@ public record JobPayload(
             // "null" is valid JSON that reads as no object at all.
             throw new IllegalArgumentException("payload is JSON null, not a job");
         }
+        return p.checked();
+    }
+
+    /**
+     * @return this payload, checked as {@link #parse} checks one
+     * @throws IllegalArgumentException naming what is wrong
+     */
+    public JobPayload checked() {
+        JobPayload p = this;
         if (p.v != VERSION) {
             throw new IllegalArgumentException(
                     "protocol version " + p.v + " is not known to this worker (it speaks " + VERSION + ")");
@@ -157,6 +176,9 @@ public record JobPayload(
         }
         if (!TYPE.equals(p.form) && !RECORD.equals(p.form) && !LAMBDA.equals(p.form)) {
             throw new IllegalArgumentException("unknown job form '" + LogText.safe(p.form) + "'");
+        }
+        if (p.key != null && !isValidId(p.key)) {
+            throw new IllegalArgumentException("key is not 1 to " + MAX_ID_LENGTH + " printable ASCII characters");
         }
         for (String name : new String[] {p.type, p.className, p.method, p.descriptor, p.fingerprint, p.capturing}) {
             if (name != null && (name.length() > MAX_NAME_LENGTH || !LogText.isPrintable(name))) {
@@ -184,7 +206,7 @@ public record JobPayload(
      */
     public JobPayload placed(String newId, String managerId) {
         return new JobPayload(v, newId, managerId, form, type, className, method, descriptor, refKind,
-                fingerprint, captured, args, value, timeoutMs, retries, maxDeliveries, pinned, capturing);
+                fingerprint, captured, args, value, timeoutMs, retries, maxDeliveries, pinned, capturing, key);
     }
 
     /** @return a short description for messages: the type, record class or lambda method */

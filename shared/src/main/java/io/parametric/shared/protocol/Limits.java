@@ -55,6 +55,39 @@ public final class Limits {
         throw new IllegalArgumentException("PP_MAX_PAYLOAD / pp.maxPayloadBytes must be a positive number of bytes, not '" + text + "'");
     }
 
+    /** How long a placement waits for room in a full backlog by default. */
+    public static final Duration DEFAULT_BACKLOG_WAIT = Duration.ofSeconds(30);
+
+    /**
+     * @return how many finished job records a fleet keeps at most ({@code PP_KEEP_FINISHED} /
+     *     {@code pp.keep.finished}), default {@link ProtocolSettings#DEFAULT_KEEP_FINISHED}
+     * @throws IllegalArgumentException when the setting is not a number of at least 1
+     */
+    public static long keepFinished() {
+        String text = setting("pp.keep.finished", "PP_KEEP_FINISHED");
+        if (text == null) {
+            return ProtocolSettings.DEFAULT_KEEP_FINISHED;
+        }
+        try {
+            long n = Long.parseLong(text.trim());
+            if (n >= 1) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("PP_KEEP_FINISHED / pp.keep.finished must be a number of at least 1, not '" + text + "'");
+    }
+
+    /**
+     * @return how long a placement waits for room in a full backlog ({@code PP_BACKLOG_WAIT} /
+     *     {@code pp.backlog.wait}), default {@link #DEFAULT_BACKLOG_WAIT}
+     */
+    public static Duration backlogWait() {
+        String text = setting("pp.backlog.wait", "PP_BACKLOG_WAIT");
+        return text == null ? DEFAULT_BACKLOG_WAIT : Durations.parse(text);
+    }
+
     private static String setting(String property, String env) {
         String value = System.getProperty(property);
         if (value == null || value.isBlank()) {

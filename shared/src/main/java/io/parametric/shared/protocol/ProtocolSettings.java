@@ -8,9 +8,23 @@ import java.time.Duration;
  * constant of its own.
  *
  * @param prefix the fleet's key prefix ({@link FleetKeys#prefix()})
- * @param jobTtl how long a finished job's hash is kept
+ * @param jobTtl how long a finished job's record is kept at most, and an ended worker's record
+ * @param keepFinished how many finished records are kept at most (the newest)
+ * @param maxEntryBytes the largest entry a take hands to a worker (larger ones are dead-lettered unread)
  */
-public record ProtocolSettings(String prefix, Duration jobTtl) {
+public record ProtocolSettings(String prefix, Duration jobTtl, long keepFinished, long maxEntryBytes) {
+
+    /** How many finished job records a fleet keeps by default (besides the age limit). */
+    public static final long DEFAULT_KEEP_FINISHED = 100_000;
+
+    /** How many dead-letter records a fleet keeps (the newest). */
+    public static final int DEAD_LETTER_CAP = 10_000;
+
+    /** The most of an entry a dead-letter record copies; past it the record keeps its size and SHA-1. */
+    public static final int DEAD_LETTER_COPY_BYTES = 64 * 1024;
+
+    /** The shortest lease a reaper looks for: workers with a fresher heartbeat are not even read. */
+    public static final Duration MIN_LEASE = Duration.ofSeconds(1);
 
     /** How long a manager's completion list outlives its last refresh (a live manager refreshes it). */
     public static final Duration COMPLETION_TTL = Duration.ofMinutes(10);
@@ -30,10 +44,7 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
     /** Orphans (workers out of the fleet with queued jobs left) a reaper tick reports for finishing. */
     public static final int ORPHANS_PER_TICK = 16;
 
-    /** Lists a cancel may scan to remove a queued job; past this length the job is left as a tombstone. */
-    public static final int CANCEL_SCAN_MAX = 1_000;
-
-    /** Entries a finish may drop (cancelled, poison, no job hash) while looking for the next job to start. */
+    /** Ids a take may drop (tombstones, bad or poison entries) before it returns and is called again. */
     public static final int SKIP_PER_FINISH = 16;
 
     /** The first retry's delay; each further retry waits twice as long. */
@@ -46,6 +57,11 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
     public String argv() {
         return "prefix=" + prefix
                 + ";version=" + JobPayload.VERSION
+                + ";keepCount=" + Math.max(0, keepFinished)
+                + ";maxEntry=" + maxEntryBytes
+                + ";deadCap=" + DEAD_LETTER_CAP
+                + ";deadCopy=" + DEAD_LETTER_COPY_BYTES
+                + ";minLeaseMs=" + MIN_LEASE.toMillis()
                 + ";jobTtl=" + Math.max(1, jobTtl.toSeconds())
                 + ";doneTtl=" + COMPLETION_TTL.toSeconds()
                 + ";maxDeliveries=" + JobPayload.DEFAULT_MAX_DELIVERIES
@@ -57,7 +73,6 @@ public record ProtocolSettings(String prefix, Duration jobTtl) {
                 + ";skipMax=" + SKIP_PER_FINISH
                 + ";chunk=" + REHOME_CHUNK
                 + ";orphansPerTick=" + ORPHANS_PER_TICK
-                + ";scanMax=" + CANCEL_SCAN_MAX
                 + ";maxId=" + JobPayload.MAX_ID_LENGTH;
     }
 }

@@ -22,20 +22,22 @@ public enum ScriptCode {
     SKIPPED(7),
     /** reap: Redis restarted; live workers were given a lease of grace. */
     GRACE(8),
-    /** finish: the entry is no longer in the worker's in-flight list (re-homed); nothing written. */
+    /** finish: the job is no longer in the worker's in-flight list (re-homed); nothing written. */
     STALE(-1),
     /** place: no such live worker. */
     NO_SUCH_WORKER(-2),
     /** place: the worker does not list the job type. */
     UNKNOWN_TYPE(-3),
-    /** start, cancel, watch, progress: the fleet holds no record of the job. */
+    /** cancel, watch, progress: the fleet holds no entry and no record of the job. */
     NO_JOB(-4),
-    /** start: the job was cancelled or already has an outcome. */
-    NOT_RUNNABLE(-5),
-    /** start: the job is over its delivery limit (dead-lettered, failed POISON). */
-    POISON(-6),
+    /** take: the worker is not live (closed, closing or reaped). */
+    GONE(-5),
+    /** register: the fleet holds workers or entries of another protocol version. */
+    VERSION(-6),
     /** finish: this worker's outcome is already stored (a repeated call). */
-    REPEATED(-7);
+    REPEATED(-7),
+    /** place: the fleet backlog is at its limit; nothing placed. */
+    QUEUE_FULL(-8);
 
     private final int code;
 

@@ -278,6 +278,16 @@ public final class Redis implements AutoCloseable {
         return call(() -> client().hget(key, field));
     }
 
+    /** @param key a hash @param fields fields @return their values in order, null where absent */
+    public List<String> hmget(String key, List<String> fields) {
+        return call(() -> client.hmget(key, fields.toArray(String[]::new)));
+    }
+
+    /** @param key a hash @param field a field @param value its value, set only when the field is absent */
+    public void hsetnx(String key, String field, String value) {
+        call(() -> client.hsetnx(key, field, value));
+    }
+
     /** @param key a hash @param fields fields to delete @return how many existed */
     public long hdel(String key, String... fields) {
         return call(() -> client().hdel(key, fields));
@@ -440,6 +450,13 @@ public final class Redis implements AutoCloseable {
             keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.hget(key, field));
+            }
+        }
+
+        /** @param key a hash @param field a field */
+        public void hexists(String key, String field) {
+            if (pipe != null) {
+                responses.add(pipe.hexists(key, field));
             }
         }
 

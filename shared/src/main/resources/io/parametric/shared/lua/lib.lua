@@ -1,16 +1,23 @@
 --[[
-  Shared functions, prepended to every script of this folder when it is loaded.
+  Shared functions of protocol 2, prepended to every script of this folder when it is loaded.
 
   ARGV[1] of every script is the settings line Fleet passes from ProtocolSettings (one Java place
-  for every TTL, interval and limit a script uses): 'prefix=pp:{f}:;jobTtl=86400;...'. No script
-  has its own constant.
+  for every TTL, interval and limit a script uses): 'prefix=pp:{f}:;version=2;jobTtl=86400;...'.
+  No script has a constant of its own.
 
   Keys: every key name is built here, by the k_* functions, which mirror FleetKeys (a test fails
-  when they disagree). Scripts that reach keys of workers, jobs or managers they discover while
-  running (placement, re-homing, outcomes) build them with these functions from the fleet prefix:
-  every key of a fleet carries the same {fleet} hash tag, so this stays within one Cluster slot.
+  when they disagree). Scripts that reach keys of workers or managers they discover while running
+  (placement, re-homing, outcomes) build them with these functions from the fleet prefix: every
+  key of a fleet carries the same {fleet} hash tag, so this stays within one Cluster slot.
 
-  Return codes: CODE below mirrors the Java enum ScriptCode (a test fails when they disagree).
+  Return codes: CODE mirrors the Java enum ScriptCode (a test fails when they disagree).
+
+  Lua cannot sign: entries and worker outcomes are signed by Java (HMAC-SHA-256 of the body with
+  the fleet secret) and checked by Java; scripts only route them. Outcomes a script makes carry
+  the signature '-' and never a value (see script_outcome).
+
+  Entries (field of k_jobs(), the only copy of a job's bytes): '<version> <signature> <body>'.
+  Records (field of k_rec()): 'state|pid|deliveries|attempts|ms|progress|outcome'.
 ]]
 local S = {}
 for k, v in string.gmatch(ARGV[1] or '', '([^=;]+)=([^;]*)') do
@@ -19,14 +26,22 @@ end
 local P = S.prefix or ''
 
 local CODE = {OK = 1, RETRY = 2, INTERRUPTING = 3, REMOVED = 4, FINISHED = 5, WATCHING = 6, SKIPPED = 7,
-  GRACE = 8, STALE = -1, NO_SUCH_WORKER = -2, UNKNOWN_TYPE = -3, NO_JOB = -4, NOT_RUNNABLE = -5,
-  POISON = -6, REPEATED = -7}
+  GRACE = 8, STALE = -1, NO_SUCH_WORKER = -2, UNKNOWN_TYPE = -3, NO_JOB = -4, GONE = -5,
+  VERSION = -6, REPEATED = -7, QUEUE_FULL = -8}
 
+local function k_proto() return P .. 'proto' end
+local function k_settings() return P .. 'settings' end
 local function k_pids() return P .. 'pids' end
 local function k_workers() return P .. 'workers' end
 local function k_open() return P .. 'open' end
 local function k_backlog() return P .. 'backlog' end
 local function k_delayed() return P .. 'delayed' end
+local function k_jobs() return P .. 'jobs' end
+local function k_fn() return P .. 'fn' end
+local function k_rec() return P .. 'rec' end
+local function k_fin() return P .. 'fin' end
+local function k_keys() return P .. 'keys' end
+local function k_watch() return P .. 'watch' end
 local function k_dead() return P .. 'dead' end
 local function k_reaper() return P .. 'reaper' end
 local function k_runid() return P .. 'runid' end
@@ -35,11 +50,10 @@ local function k_orphans() return P .. 'orphans' end
 local function k_worker(pid) return P .. 'w:' .. pid end
 local function k_pending(pid) return P .. 'w:' .. pid .. ':pending' end
 local function k_inflight(pid) return P .. 'w:' .. pid .. ':inflight' end
-local function k_signals(pid) return P .. 'w:' .. pid .. ':signals' end
 local function k_value(name) return P .. 'v:' .. name end
 local function k_worker_value(pid, name) return P .. 'w:' .. pid .. ':v:' .. name end
-local function k_job(id) return P .. 'job:' .. id end
 local function k_done(manager) return P .. 'done:' .. manager end
+local function k_signals(pid) return P .. 'w:' .. pid .. ':signals' end
 local function k_minute(n) return P .. 'minute:' .. n end
 local function k_events() return P .. 'events' end
 local function k_listening() return P .. 'listening' end
@@ -52,38 +66,171 @@ end
 
 -- Counts an outcome ('done' or 'failed') in the fleet's per-minute counters (hash
 -- 'minute:<epoch minute>', kept one hour: at most 61 such keys exist).
-local function count_outcome(field)
-  local key = k_minute(math.floor(now_ms() / 60000))
+local function count_outcome(field, now)
+  local key = k_minute(math.floor(now / 60000))
   redis.call('HINCRBY', key, field, 1)
   redis.call('EXPIRE', key, S.minuteTtl)
 end
 
 -- Appends a job event to the fleet's capped stream 'events', only while some listener of the
 -- fleet has 'listening' set (a fleet nobody watches pays one EXISTS). Fields: kind, job, pid,
--- type (the registered type, else the payload's className) and, for STARTED the ms it waited,
--- for COMPLETED and FAILED the ms it ran ('ms').
-local function emit_event(kind, jobid, pid)
-  if redis.call('EXISTS', k_listening()) == 0 then return end
-  local jkey = k_job(jobid)
-  local h = redis.call('HMGET', jkey, 'type', 'created', 'started', 'payload')
-  local jobtype = h[1]
-  if (not jobtype or jobtype == '') and h[4] then
-    jobtype = string.match(h[4], '"className"%s*:%s*"([^"]*)"')
-  end
-  local since = nil
-  if kind == 'STARTED' then since = h[2] elseif kind == 'COMPLETED' or kind == 'FAILED' then since = h[3] end
-  local ms = ''
-  if since and tonumber(since) then ms = tostring(math.max(0, now_ms() - tonumber(since))) end
-  redis.call('XADD', k_events(), 'MAXLEN', '~', S.eventsCap, '*', 'kind', kind, 'job', jobid,
-    'pid', tostring(pid or ''), 'type', jobtype or '', 'ms', ms)
+-- type (the registered type, else the record class or lambda record) and 'ms': for COMPLETED and
+-- FAILED how long it ran, '' when not known.
+local LISTENING = nil
+local function emit_event(kind, id, pid, jobtype, ms)
+  if LISTENING == nil then LISTENING = redis.call('EXISTS', k_listening()) == 1 end
+  if not LISTENING then return end
+  redis.call('XADD', k_events(), 'MAXLEN', '~', S.eventsCap, '*', 'kind', kind, 'job', id,
+    'pid', tostring(pid or ''), 'type', jobtype or '', 'ms', ms and tostring(ms) or '')
 end
+
+-- Records ---------------------------------------------------------------------------------------
+
+local function read_rec(id)
+  local text = redis.call('HGET', k_rec(), id)
+  if not text then return nil end
+  local state, pid, deliveries, attempts, ms, progress, outcome =
+    string.match(text, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
+  if not state then return nil end
+  return {state = state, pid = pid, deliveries = tonumber(deliveries) or 0, attempts = tonumber(attempts) or 0,
+    ms = tonumber(ms) or 0, progress = progress, outcome = outcome}
+end
+
+local function write_rec(id, r)
+  redis.call('HSET', k_rec(), id, r.state .. '|' .. (r.pid or '') .. '|' .. (r.deliveries or 0) .. '|'
+    .. (r.attempts or 0) .. '|' .. (r.ms or now_ms()) .. '|' .. (r.progress or '') .. '|' .. (r.outcome or ''))
+end
+
+local function ended(state)
+  return state == 'done' or state == 'failed' or state == 'cancelled'
+end
+
+-- Entries ---------------------------------------------------------------------------------------
+
+-- The body of an entry as a table, or nil with why. Lua cannot check the signature (the worker
+-- does); scripts only read routing fields (manager, type, key, pinned, limits) from it.
+local function read_entry(entry)
+  local version, body = string.match(entry, '^(%d+) %S+ (.*)$')
+  if not version then return nil, 'not a protocol-' .. S.version .. ' entry (protocol 1 or foreign data)' end
+  if tonumber(version) ~= S.version then return nil, 'a protocol-' .. version .. ' entry' end
+  local ok, job = pcall(cjson.decode, body)
+  if not ok or type(job) ~= 'table' then return nil, 'the body is not a JSON object' end
+  return job
+end
+
+local function job_type(job)
+  if job and job.form == 'type' and type(job.type) == 'string' then return job.type end
+  return ''
+end
+
+-- What events call a job's type: the registered type, else the record class, else the lambda
+-- record's hash (the worker and the dashboard resolve it to class and method).
+local function job_label(job)
+  if not job then return '' end
+  local label = job.type or job.cls or job.fn
+  if type(label) ~= 'string' then return '' end
+  return label
+end
+
+local function delivery_limit(job)
+  local limit = job and tonumber(job.md)
+  if limit == nil or limit < 1 then return S.maxDeliveries end
+  return limit
+end
+
+-- The manager a job id names: ids are '<manager id>.<n>' (JobIds), so a job whose entry is
+-- unreadable or too large to read is still failed to the manager that waits for it.
+local function manager_of_id(id)
+  return string.match(id, '^([%w_-]+)%.') or ''
+end
+
+-- Outcomes --------------------------------------------------------------------------------------
+
+-- An outcome made by a script: unsigned ('-'), never a value, only a reason and a fixed message.
+local function script_outcome(id, pid, reason, message, attempt)
+  return S.version .. ' - ' .. cjson.encode({jobId = id, pid = tonumber(pid) or 0, ok = false, reason = reason,
+    message = message, attempt = attempt or 0})
+end
+
+-- Drops the oldest finished records past the retention count or age, at most max of them.
+local function trim_finished(max, now)
+  local fin = k_fin()
+  local n = redis.call('LLEN', fin)
+  for _ = 1, max do
+    local head = redis.call('LINDEX', fin, 0)
+    if not head then return end
+    local r = read_rec(head)
+    local old = r == nil or not ended(r.state) or now - r.ms > S.jobTtl * 1000
+    if n <= S.keepCount and not old then return end
+    redis.call('LPOP', fin)
+    if r == nil or ended(r.state) then redis.call('HDEL', k_rec(), head) end
+    n = n - 1
+  end
+end
+
+-- Stores a job's outcome: its record, the manager's and watchers' completion lists, the key freed,
+-- the entry removed (its bytes are not needed any more), the per-minute counters and the event,
+-- the retention list trimmed a little. started: the Redis time (ms) the job started, or nil.
+local function store_outcome(id, job, state, outcome, pid, deliveries, attempts, started)
+  local now = now_ms()
+  write_rec(id, {state = state, pid = pid, deliveries = deliveries, attempts = attempts, ms = now, outcome = outcome})
+  redis.call('HDEL', k_jobs(), id)
+  local key = job and job.key
+  if type(key) == 'string' and key ~= '' and redis.call('HGET', k_keys(), key) == id then
+    redis.call('HDEL', k_keys(), key)
+  end
+  local targets = {}
+  local manager = job and job.m
+  if type(manager) ~= 'string' or manager == '' then manager = manager_of_id(id) end
+  if manager ~= '' then targets[#targets + 1] = manager end
+  local watchers = redis.call('HGET', k_watch(), id)
+  if watchers then
+    for m in string.gmatch(watchers, '[^,]+') do targets[#targets + 1] = m end
+    redis.call('HDEL', k_watch(), id)
+  end
+  for _, m in ipairs(targets) do
+    local done = k_done(m)
+    redis.call('RPUSH', done, outcome)
+    if redis.call('TTL', done) < 0 then redis.call('EXPIRE', done, S.doneTtl) end
+  end
+  redis.call('RPUSH', k_fin(), id)
+  trim_finished(2, now)
+  count_outcome(state == 'done' and 'done' or 'failed', now)
+  emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job_label(job), started and math.max(0, now - started) or nil)
+end
+
+-- Fails a job no worker will run, with a script-made outcome.
+local function fail_job(id, job, state, reason, message, pid, deliveries)
+  local r = read_rec(id) or {}
+  store_outcome(id, job, state or 'failed', script_outcome(id, pid, reason, message, deliveries), pid or '',
+    deliveries or r.deliveries or 0, r.attempts or 0, nil)
+end
+
+-- Dead letters ----------------------------------------------------------------------------------
+
+-- Appends a dead-letter record: the entry itself when small, else its first 64 KiB with its
+-- size and SHA-1 (made here: an oversized entry never leaves Redis). The list is capped.
+local function dead_letter(id, reason, entry, size)
+  local record = {reason = reason, jobId = id, size = entry and #entry or size or 0}
+  if entry then
+    if #entry > S.deadCopy then
+      record.entry = string.sub(entry, 1, S.deadCopy)
+      record.sha1 = redis.sha1hex(entry)
+      record.truncated = true
+    else
+      record.entry = entry
+    end
+  end
+  redis.call('RPUSH', k_dead(), cjson.encode(record))
+  if redis.call('LLEN', k_dead()) > S.deadCap then redis.call('LPOP', k_dead()) end
+end
+
+-- Workers ---------------------------------------------------------------------------------------
 
 -- A worker can take new jobs: registered, live, not closing or closed.
 local function worker_usable(pid)
   local state = redis.call('HGET', k_worker(pid), 'state')
-  if not state or state == 'closing' or state == 'closed' or state == 'dead' then
-    return false
-  end
+  if state ~= 'idle' and state ~= 'busy' then return false end
   return redis.call('ZSCORE', k_workers(), pid) ~= false
 end
 
@@ -94,19 +241,19 @@ local function worker_has_type(pid, jobtype)
   return string.find(types, ',' .. jobtype .. ',', 1, true) ~= nil
 end
 
--- Queue a payload on a worker's pending list; the worker is no longer open. An idle worker blocks
--- on that list; a busy one takes the job when it finishes its own.
-local function push_to_worker(pid, jobid, payload)
-  redis.call('RPUSH', k_pending(pid), payload)
-  redis.call('LREM', k_open(), 0, pid)
-  redis.call('HSET', k_worker(pid), 'state', 'busy')
-  if jobid and jobid ~= '' then
-    redis.call('HSET', k_job(jobid), 'state', 'queued', 'pid', pid)
+-- Queue an id on a worker; the worker is no longer open and is woken when it was idle.
+local function push_to_worker(pid, id)
+  redis.call('RPUSH', k_pending(pid), id)
+  if redis.call('HGET', k_worker(pid), 'state') == 'idle' then
+    redis.call('LREM', k_open(), 0, pid)
+    redis.call('HSET', k_worker(pid), 'state', 'busy')
+    redis.call('PUBLISH', k_signals(pid), 'j')
   end
 end
 
--- Pop open workers until one can take the job (candidates: ',1,2,' or '*'); returns its pid or false.
--- Workers popped that cannot take it are put back, except dead and closed ones.
+-- Pop open workers until one can take the job (candidates: ',1,2,' or '*'); returns its pid or
+-- false. Workers popped that cannot take it are put back, except dead and closed ones. The open
+-- list holds each worker at most once, so this is bounded by the fleet's size.
 local function take_open_worker(jobtype, candidates)
   local open = k_open()
   local skipped = {}
@@ -117,8 +264,7 @@ local function take_open_worker(jobtype, candidates)
     if not pid then break end
     if worker_usable(pid) then
       local wanted = candidates == '*' or string.find(candidates, ',' .. pid .. ',', 1, true) ~= nil
-      if wanted and worker_has_type(pid, jobtype)
-          and redis.call('LLEN', k_pending(pid)) == 0 then
+      if wanted and worker_has_type(pid, jobtype) and redis.call('LLEN', k_pending(pid)) == 0 then
         found = pid
         break
       end
@@ -132,251 +278,215 @@ local function take_open_worker(jobtype, candidates)
 end
 
 -- Place on the first open worker, else on the fleet backlog. Returns the pid, or 0 for the backlog.
-local function place_open_or_backlog(jobid, payload, jobtype, candidates)
+local function place_open_or_backlog(id, jobtype, candidates)
   local pid = take_open_worker(jobtype, candidates)
   if pid then
-    push_to_worker(pid, jobid, payload)
+    redis.call('RPUSH', k_pending(pid), id)
+    redis.call('HSET', k_worker(pid), 'state', 'busy')
+    redis.call('PUBLISH', k_signals(pid), 'j')
     return tonumber(pid)
   end
-  redis.call('RPUSH', k_backlog(), payload)
-  if jobid and jobid ~= '' then
-    redis.call('HSET', k_job(jobid), 'state', 'queued', 'pid', '')
-  end
+  redis.call('RPUSH', k_backlog(), id)
   return 0
 end
 
--- Push an outcome to the completion list of every manager that re-attached to the job with
--- job(id) (field 'watchers' of the job hash, ",m1,m2,"; see watch-1.lua). Their completion-list
--- keys are built from the fleet like wkey().
-local function notify_watchers(jkey, outcome)
-  local watchers = redis.call('HGET', jkey, 'watchers')
-  if not watchers then return end
-  for manager in string.gmatch(watchers, '[^,]+') do
-    local done = k_done(manager)
-    redis.call('RPUSH', done, outcome)
-    if redis.call('TTL', done) < 0 then redis.call('EXPIRE', done, S.doneTtl) end
+-- Taking ----------------------------------------------------------------------------------------
+
+-- Checks an id just moved into a worker's in-flight list and counts its delivery. Returns true
+-- when the worker is to run it; otherwise the id left the in-flight list and, when it was bad,
+-- went to the dead-letter list (the job failed where a manager could be named).
+local function admit(pid, id)
+  local inflight = k_inflight(pid)
+  if #id > S.maxId or not string.match(id, '^[%w._:!-]+$') then
+    redis.call('LREM', inflight, 1, id)
+    dead_letter(nil, 'not a job id (found on a list of worker ' .. pid .. ')', id)
+    return false
   end
-end
-
--- Record a failure outcome for a job no worker will run, and tell its manager and watchers.
-local function fail_job(jobid, manager, outcome)
-  local jkey = k_job(jobid)
-  redis.call('HSET', jkey, 'state', 'failed', 'outcome', outcome, 'finished', now_ms())
-  redis.call('EXPIRE', jkey, S.jobTtl)
-  count_outcome('failed')
-  emit_event('FAILED', jobid, '')
-  if manager and manager ~= '' then
-    local done = k_done(manager)
-    redis.call('RPUSH', done, outcome)
-    if redis.call('TTL', done) < 0 then redis.call('EXPIRE', done, S.doneTtl) end
+  local size = redis.call('HSTRLEN', k_jobs(), id)
+  if size == 0 then
+    redis.call('LREM', inflight, 1, id)
+    if not read_rec(id) then
+      local why = 'job ' .. id .. ' has no entry and no record (never placed, or its record was trimmed)'
+      dead_letter(id, why, nil)
+      fail_job(id, {m = manager_of_id(id)}, 'failed', 'BAD_PAYLOAD', why, pid, 0)
+    end
+    -- Else a tombstone: the job was cancelled while queued, or already ended.
+    return false
   end
-  notify_watchers(jkey, outcome)
+  if size > S.maxEntry then
+    -- Never read: deleted where it lies, so an oversized entry neither travels nor is copied.
+    redis.call('LREM', inflight, 1, id)
+    redis.call('HDEL', k_jobs(), id)
+    local why = 'its entry is ' .. size .. ' bytes, over the limit of ' .. S.maxEntry
+      .. ' (PP_MAX_PAYLOAD / pp.maxPayloadBytes)'
+    dead_letter(id, why .. '; the entry was deleted unread', nil, size)
+    fail_job(id, {m = manager_of_id(id)}, 'failed', 'BAD_PAYLOAD', 'job ' .. id .. ' was not run: ' .. why, pid, 0)
+    return false
+  end
+  local entry = redis.call('HGET', k_jobs(), id)
+  local job, why = read_entry(entry)
+  if not job or job.id ~= id then
+    why = why or 'the entry names another job id'
+    redis.call('LREM', inflight, 1, id)
+    dead_letter(id, 'job ' .. id .. ' cannot be read: ' .. why, entry)
+    fail_job(id, {m = manager_of_id(id)}, 'failed', 'BAD_PAYLOAD',
+      'job ' .. id .. ' cannot be read: ' .. why .. '; place it again with a protocol-' .. S.version .. ' manager', pid, 0)
+    return false
+  end
+  local r = read_rec(id)
+  if r and (ended(r.state) or r.state == 'running' or r.state == 'cancelling') then
+    -- Ended, or already in another worker's hands (an id placed twice by a foreign writer).
+    redis.call('LREM', inflight, 1, id)
+    return false
+  end
+  local deliveries = (r and r.state ~= 'delayed' and r.deliveries or 0) + 1
+  local attempts = r and r.attempts or 0
+  if deliveries > delivery_limit(job) then
+    redis.call('LREM', inflight, 1, id)
+    local why2 = 'delivered ' .. (deliveries - 1) .. ' times without an outcome, its limit (each delivery ended'
+      .. ' without one: the job kills or hangs its worker)'
+    dead_letter(id, 'POISON: ' .. why2, entry)
+    emit_event('DEAD', id, pid, job_label(job), nil)
+    fail_job(id, job, 'failed', 'POISON', 'job ' .. id .. ' was ' .. why2 .. '; it is in the dead-letter list:'
+      .. ' fix the job, then requeueDeadLetters() or purgeDeadLetters()', pid, deliveries - 1)
+    return false
+  end
+  write_rec(id, {state = 'running', pid = pid, deliveries = deliveries, attempts = attempts})
+  emit_event('STARTED', id, pid, job_label(job), nil)
+  return true
 end
 
--- The delivery limit a payload carries (maxDeliveries, the first delivery included); S.maxDeliveries when absent.
-local function delivery_limit(job)
-  local limit = tonumber(job.maxDeliveries)
-  if limit == nil or limit < 1 then return S.maxDeliveries end
-  return limit
+-- Moves ids from the worker's pending list, else the backlog, into its in-flight list until it
+-- holds batch of them (skipping at most S.skipMax tombstones and bad ids per call), then appends
+-- 'more' (1 when it stopped at that bound: call again at once) and every id in flight with its
+-- entry and delivery count: the worker runs those it does not hold.
+local function take_jobs(pid, batch, reply)
+  local inflight = k_inflight(pid)
+  local room = batch - redis.call('LLEN', inflight)
+  local skipped = 0
+  while room > 0 and skipped <= S.skipMax do
+    local id = redis.call('LMOVE', k_pending(pid), inflight, 'LEFT', 'RIGHT')
+      or redis.call('LMOVE', k_backlog(), inflight, 'LEFT', 'RIGHT')
+    if not id then break end
+    if admit(pid, id) then room = room - 1 else skipped = skipped + 1 end
+  end
+  local more = skipped > S.skipMax
+  reply[#reply + 1] = more and 1 or 0
+  local ids = redis.call('LRANGE', inflight, 0, -1)
+  for _, id in ipairs(ids) do
+    local r = read_rec(id)
+    reply[#reply + 1] = id
+    reply[#reply + 1] = redis.call('HGET', k_jobs(), id) or ''
+    reply[#reply + 1] = r and r.deliveries or 0
+  end
+  if #ids > 0 then
+    redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', ids[1])
+  else
+    redis.call('HDEL', k_worker(pid), 'job')
+    if not more and redis.call('HGET', k_worker(pid), 'state') ~= 'idle' then
+      redis.call('HSET', k_worker(pid), 'state', 'idle')
+      redis.call('LREM', k_open(), 0, pid)
+      redis.call('RPUSH', k_open(), pid)
+    end
+  end
+  return reply
 end
 
--- Fails a job delivered more times than its limit: a dead-letter entry with the reason, a POISON
--- outcome on the job hash and its manager's completion list, so no waiter hangs.
-local function poison_job(job, payload, deliveries, pid)
-  local limit = delivery_limit(job)
-  local why = 'delivered ' .. deliveries .. ' times, over its limit of ' .. limit
-      .. ' (each delivery ended without an outcome: the job kills or hangs its worker)'
-  redis.call('RPUSH', k_dead(), cjson.encode({reason = 'POISON: ' .. why, jobId = job.id, entry = payload}))
-  emit_event('DEAD', job.id, pid)
-  local outcome = cjson.encode({v = S.version, jobId = job.id, pid = tonumber(pid) or 0, ok = false, reason = 'POISON',
-    message = 'job ' .. job.id .. ' was ' .. why .. '; it is in the dead-letter list: fix the job, then'
-      .. ' requeueDeadLetters() or purgeDeadLetters()',
-    attempt = deliveries})
-  fail_job(job.id, job.manager, outcome)
+-- Re-homing -------------------------------------------------------------------------------------
+
+-- Hands one id of a worker that is going on: returns 'moved', 'failed', 'poison', 'dead' or 'skipped'.
+local function hand_on(pid, id, running, head, why)
+  local entry = redis.call('HGET', k_jobs(), id)
+  local r = read_rec(id)
+  if not entry then
+    -- A tombstone (cancelled while queued) or an id without a job: nothing to hand on.
+    return 'skipped'
+  end
+  local job = read_entry(entry)
+  if not job then
+    dead_letter(id, 'unreadable entry (re-homed from worker ' .. pid .. ')', entry)
+    redis.call('HDEL', k_jobs(), id)
+    return 'dead'
+  end
+  if r and r.state == 'cancelling' then
+    fail_job(id, job, 'cancelled', 'CANCELLED', 'job ' .. id .. ' was cancelled', pid, r.deliveries)
+    return 'failed'
+  end
+  if job.pin == true then
+    fail_job(id, job, 'failed', 'WORKER_LOST', 'pinned job lost its worker ' .. pid .. ' (' .. why
+      .. '); pinned jobs never move to another worker', pid, r and r.deliveries or 0)
+    return 'failed'
+  end
+  if running and r then
+    if head and r.deliveries >= delivery_limit(job) then
+      local why2 = 'delivered ' .. r.deliveries .. ' times without an outcome, its limit (each delivery'
+        .. ' ended without one: the job kills or hangs its worker)'
+      dead_letter(id, 'POISON: ' .. why2, entry)
+      fail_job(id, job, 'failed', 'POISON', 'job ' .. id .. ' was ' .. why2 .. '; it is in the dead-letter'
+        .. ' list: fix the job, then requeueDeadLetters() or purgeDeadLetters()', pid, r.deliveries)
+      return 'poison'
+    end
+    r.state = 'queued'
+    r.pid = ''
+    if not head then r.deliveries = math.max(0, r.deliveries - 1) end
+    write_rec(id, r)
+  end
+  place_open_or_backlog(id, job_type(job), '*')
+  return 'moved'
 end
 
--- Fails a job that was cancelled while its worker went away.
-local function cancelled_job(job, pid)
-  local outcome = cjson.encode({v = S.version, jobId = job.id, pid = tonumber(pid) or 0, ok = false, reason = 'CANCELLED',
-    message = 'job ' .. job.id .. ' was cancelled', attempt = 0})
-  fail_job(job.id, job.manager, outcome)
-  redis.call('HSET', k_job(job.id), 'state', 'cancelled')
-end
-
--- Takes a worker out of the fleet (publishing '-<pid>' on the members channel when it leaves the
--- live workers) and hands its jobs on: each queued (and, when include_inflight,
--- in-flight) job goes to an open worker or the fleet backlog; pinned jobs fail with WORKER_LOST;
--- an in-flight job that has used up its deliveries is poison; entries that are not jobs go to
--- the dead-letter list. Hands on at most S.chunk queued jobs per call; new_state '' hands on the
--- next chunk of a worker already out of the fleet (an orphan) and changes nothing else. Returns
--- moved, failed, dead-lettered, poisoned, and how many queued jobs remain (call again).
+-- Takes a worker out of the fleet and hands its jobs on in one bounded step (see close.lua).
+-- Returns moved, failed, dead-lettered, poisoned, remaining queued ids.
 local function rehome_worker(pid, include_inflight, new_state, why)
   local whash, pending, inflight = k_worker(pid), k_pending(pid), k_inflight(pid)
-  if new_state ~= '' and redis.call('EXISTS', whash) == 1 then
-    if redis.call('HGET', whash, 'state') ~= new_state then
-      redis.call('PUBLISH', k_signals(pid), 'x')
-    end
+  if new_state ~= '' and redis.call('EXISTS', whash) == 1 and redis.call('HGET', whash, 'state') ~= new_state then
     redis.call('HSET', whash, 'state', new_state)
-    if new_state ~= 'closing' then
-      -- An ended worker's hash stays readable (workers(), a late heartbeat learns its state) for
-      -- the job TTL, then goes: no key of a closed or dead worker is kept for ever.
-      redis.call('EXPIRE', whash, S.jobTtl)
-    end
+    redis.call('PUBLISH', k_signals(pid), 'x')
   end
-  if new_state ~= '' then
-    redis.call('LREM', k_open(), 0, pid)
-  end
-  if new_state ~= 'closing' and new_state ~= '' then
+  redis.call('LREM', k_open(), 0, pid)
+  if new_state ~= 'closing' then
     if redis.call('ZREM', k_workers(), pid) == 1 then redis.call('PUBLISH', k_members(), '-' .. pid) end
+    -- An ended worker's record and values are kept for diagnosis as long as a finished job's.
+    if redis.call('EXISTS', whash) == 1 then redis.call('EXPIRE', whash, S.jobTtl) end
   end
-
-  -- In-flight holds at most the running job; queued jobs are handed on S.chunk per call, so no
-  -- call walks a list of unbounded length. A worker with more left stays in 'orphans' until a
-  -- further call (its closer's, or the reaper's) empties its list.
-  local entries, running = {}, {}
+  local counts = {moved = 0, failed = 0, dead = 0, poison = 0, skipped = 0}
   if include_inflight then
-    for _, e in ipairs(redis.call('LRANGE', inflight, 0, -1)) do
-      entries[#entries + 1] = e
-      running[#entries] = true
+    for i, id in ipairs(redis.call('LRANGE', inflight, 0, -1)) do
+      local what = hand_on(pid, id, true, i == 1, why)
+      counts[what] = counts[what] + 1
     end
     redis.call('DEL', inflight)
   end
   for _ = 1, S.chunk do
-    local e = redis.call('LPOP', pending)
-    if not e then break end
-    entries[#entries + 1] = e
+    local id = redis.call('LPOP', pending)
+    if not id then break end
+    local what = hand_on(pid, id, false, false, why)
+    counts[what] = counts[what] + 1
   end
   local remaining = redis.call('LLEN', pending)
-  if remaining > 0 and new_state ~= 'closing' then
-    -- Out of the fleet with jobs left: a reaper finishes the hand-on if this caller does not.
+  if remaining > 0 then
     redis.call('SADD', k_orphans(), pid)
   else
     redis.call('SREM', k_orphans(), pid)
   end
-
-  local moved, failed, dead, poisoned = 0, 0, 0, 0
-  for i, payload in ipairs(entries) do
-    local ok, job = pcall(cjson.decode, payload)
-    if not ok or type(job) ~= 'table' or type(job.id) ~= 'string' then
-      redis.call('RPUSH', k_dead(),
-        cjson.encode({reason = 'not a job (re-homed from worker ' .. pid .. ')', entry = payload}))
-      dead = dead + 1
-    else
-      local jkey = k_job(job.id)
-      local state = redis.call('HGET', jkey, 'state')
-      local deliveries = tonumber(redis.call('HGET', jkey, 'deliveries') or '0') or 0
-      if state == 'done' or state == 'failed' or state == 'cancelled' then
-        -- Already has its outcome (e.g. cancelled while queued): nothing to hand on.
-      elseif state == 'cancelling' then
-        cancelled_job(job, pid)
-        failed = failed + 1
-      elseif job.pinned == true then
-        local outcome = cjson.encode({v = S.version, jobId = job.id, pid = tonumber(pid), ok = false, reason = 'WORKER_LOST',
-          message = 'pinned job lost its worker ' .. pid .. ' (' .. why .. '); pinned jobs never move to another worker',
-          attempt = deliveries})
-        fail_job(job.id, job.manager, outcome)
-        failed = failed + 1
-      elseif running[i] and deliveries >= delivery_limit(job) then
-        poison_job(job, payload, deliveries, pid)
-        poisoned = poisoned + 1
-      else
-        local jobtype = ''
-        if job.form == 'type' and type(job.type) == 'string' then jobtype = job.type end
-        place_open_or_backlog(job.id, payload, jobtype, '*')
-        if redis.call('EXISTS', jkey) == 1 then
-          redis.call('HINCRBY', jkey, 'rehomed', 1)
-        end
-        moved = moved + 1
-      end
-    end
-  end
-  return moved, failed, dead, poisoned, remaining
+  return counts.moved, counts.failed, counts.dead, counts.poison, remaining
 end
 
 -- Moves up to max delayed jobs that are due (score <= now) to an open worker or the backlog.
 -- Returns how many moved.
 local function promote_due(now, max)
-  local delayed = k_delayed()
-  local due = redis.call('ZRANGEBYSCORE', delayed, '-inf', now, 'LIMIT', 0, max)
-  for _, payload in ipairs(due) do
-    redis.call('ZREM', delayed, payload)
-    local ok, job = pcall(cjson.decode, payload)
-    if not ok or type(job) ~= 'table' or type(job.id) ~= 'string' then
-      redis.call('RPUSH', k_dead(), cjson.encode({reason = 'not a job (in the delayed set)', entry = payload}))
-    else
-      local jobtype = ''
-      if job.form == 'type' and type(job.type) == 'string' then jobtype = job.type end
-      place_open_or_backlog(job.id, payload, jobtype, '*')
+  local due = redis.call('ZRANGEBYSCORE', k_delayed(), '-inf', now, 'LIMIT', 0, max)
+  for _, id in ipairs(due) do
+    redis.call('ZREM', k_delayed(), id)
+    local entry = redis.call('HGET', k_jobs(), id)
+    if entry then
+      local r = read_rec(id)
+      if r and r.state == 'delayed' then
+        r.state = 'queued'
+        write_rec(id, r)
+      end
+      place_open_or_backlog(id, job_type(read_entry(entry)), '*')
     end
   end
   return #due
-end
-
--- Starts an entry that is in a worker's in-flight list: counts the delivery and marks the job
--- running, unless the job has no hash (dead-letter entry written; the job fails BAD_PAYLOAD where
--- the entry names its manager), was cancelled or already ended, or is over its delivery limit
--- (poison). Returns the code (OK, NO_JOB, NOT_RUNNABLE or POISON) and the delivery count.
-local function start_entry(pid, payload, jobid, dead_entry)
-  local jkey = k_job(jobid)
-  if redis.call('EXISTS', jkey) == 0 then
-    redis.call('RPUSH', k_dead(), dead_entry)
-    -- The entry still names its manager: fail the job there, so its waiter raises instead of hanging.
-    local ok, job = pcall(cjson.decode, payload)
-    if ok and type(job) == 'table' and type(job.id) == 'string' and type(job.manager) == 'string' and job.manager ~= '' then
-      fail_job(job.id, job.manager, cjson.encode({v = S.version, jobId = job.id, pid = tonumber(pid) or 0, ok = false,
-        reason = 'BAD_PAYLOAD', message = 'job ' .. job.id .. ' has no job hash on worker ' .. pid
-          .. ' (it expired, was deleted, or the entry was never placed by a manager); it went to the dead-letter list',
-        attempt = 0}))
-    end
-    return CODE.NO_JOB, 0
-  end
-  local state = redis.call('HGET', jkey, 'state')
-  if state == 'cancelled' or state == 'cancelling' or state == 'done' or state == 'failed' then
-    return CODE.NOT_RUNNABLE, 0
-  end
-  local deliveries = redis.call('HINCRBY', jkey, 'deliveries', 1)
-  local ok, job = pcall(cjson.decode, payload)
-  if ok and type(job) == 'table' and type(job.id) == 'string' and deliveries > delivery_limit(job) then
-    poison_job(job, payload, deliveries, pid)
-    return CODE.POISON, deliveries
-  end
-  redis.call('HSET', jkey, 'state', 'running', 'pid', pid, 'started', now_ms())
-  redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', jobid)
-  emit_event('STARTED', jobid, pid)
-  return CODE.OK, deliveries
-end
-
--- An id as JobPayload admits it: 1 to S.maxId printable ASCII characters, no space.
-local function valid_id(id)
-  return type(id) == 'string' and #id >= 1 and #id <= S.maxId and string.match(id, '^[!-~]+$') ~= nil
-end
-
--- Takes a worker's next job into its in-flight list — its own pending list first, else the fleet
--- backlog — and starts it (start_entry). Entries that are not to run (cancelled, no job hash,
--- poison) are dropped from in-flight and the next is taken, at most S.skipMax of them. An entry
--- that cannot be read as a job, or whose job hash cannot be updated, is returned unstarted: the
--- worker dead-letters or fails it. Returns the
--- entry, its start code (0 when unstarted) and deliveries; nil when there is nothing to take.
-local function take_and_start(pid)
-  local inflight = k_inflight(pid)
-  for _ = 0, S.skipMax do
-    local entry = redis.call('LMOVE', k_pending(pid), inflight, 'LEFT', 'RIGHT')
-      or redis.call('LMOVE', k_backlog(), inflight, 'LEFT', 'RIGHT')
-    if not entry then return nil end
-    local ok, job = pcall(cjson.decode, entry)
-    if not ok or type(job) ~= 'table' or not valid_id(job.id) or job.v ~= S.version
-        or (job.manager ~= nil and not valid_id(job.manager))
-        or (job.form ~= 'type' and job.form ~= 'record' and job.form ~= 'lambda') then
-      return entry, 0, 0
-    end
-    local started, code, deliveries = pcall(start_entry, pid, entry, job.id, cjson.encode({
-      reason = 'job ' .. job.id .. ' has no job hash (never placed, or expired)', entry = entry}))
-    -- A job hash Redis refuses to update (a field that is not a number, a key of another type):
-    -- handed over unstarted, the worker's start-4.lua call fails the same way and it fails the job.
-    if not started then return entry, 0, 0 end
-    if code == CODE.OK then return entry, code, deliveries end
-    redis.call('LREM', inflight, 1, entry)
-    redis.call('HDEL', k_worker(pid), 'job')
-  end
-  return nil
 end

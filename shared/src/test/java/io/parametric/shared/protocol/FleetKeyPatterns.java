@@ -40,11 +40,18 @@ final class FleetKeyPatterns {
         patterns.put("signals", keys.signals(PID));
         patterns.put("value", keys.value("<name>"));
         patterns.put("workerValue", keys.workerValue(PID, "<name>"));
-        patterns.put("job", keys.job("<id>"));
         patterns.put("completions", keys.completions("<manager>"));
         patterns.put("minute", keys.minute(MINUTE));
         patterns.put("events", keys.events());
         patterns.put("listening", keys.listening());
+        patterns.put("protocolVersion", keys.protocolVersion());
+        patterns.put("settings", keys.settings());
+        patterns.put("jobs", keys.jobs());
+        patterns.put("lambdas", keys.lambdas());
+        patterns.put("records", keys.records());
+        patterns.put("finished", keys.finished());
+        patterns.put("jobKeys", keys.jobKeys());
+        patterns.put("watchers", keys.watchers());
         patterns.put("members", keys.members());
         patterns.replaceAll((method, key) -> key.substring(keys.prefix().length()).replace(Long.toString(PID), "<pid>")
                 .replace(Long.toString(MINUTE), "<n>"));

@@ -21,7 +21,7 @@ class LibMirrorIT {
     private List<?> mirror() {
         try (Redis redis = new Redis(TestRedis.url(), 1)) {
             return (List<?>) redis.eval(LuaScript.load("mirror-test.lua"), List.of(),
-                    List.of(new ProtocolSettings(KEYS.prefix(), Duration.ofHours(1)).argv()));
+                    List.of(new ProtocolSettings(KEYS.prefix(), Duration.ofHours(1), 10, 1000).argv()));
         }
     }
 

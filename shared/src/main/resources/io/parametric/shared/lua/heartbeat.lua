@@ -1,5 +1,5 @@
 --[[
-  Refreshes the heartbeats of a process's worker slots, timed by Redis's clock.
+  Refreshes the heartbeats of a process's worker slots (one call per process), timed by Redis's clock.
   Repeat-safe: it only sets scores to the current time.
   Input:
     KEYS[1] live workers (sorted set)

@@ -1,7 +1,7 @@
 --[[
   Reads one consistent snapshot of a fleet for monitoring; writes nothing. Reaches the keys of
-  the live workers it finds and of their running jobs through lib.lua's k_* functions. Replies
-  with a plain list (no return code): it cannot fail.
+  the live workers it finds and the records of their running jobs through lib.lua's k_*
+  functions. Replies with a plain list (no return code): it cannot fail.
   Repeat-safe: it only reads.
   Input:
     KEYS[1] workers (sorted set of live pids by heartbeat)
@@ -11,9 +11,8 @@
     {now_ms, backlog, delayed, dead, minutes, workers}
       minutes: {epoch_minute, done, failed} per minute, newest first
       workers: per live worker, ascending pid, {pid, heartbeat_ms, pending, inflight,
-               name, kind, host, state, job, done, failed, job_started_ms, missing_class}
-               (missing hash fields are ''; missing_class is the latest class a job needed that
-               the worker could not load)
+               name, kind, host, state, job, done, failed, job_started_ms, missingClass}
+               (missing fields are '')
 ]]
 local now = now_ms()
 local reply = {now, redis.call('LLEN', k_backlog()), redis.call('ZCARD', k_delayed()),
@@ -32,11 +31,11 @@ local workers = {}
 local live = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 for i = 1, #live, 2 do
   local pid = live[i]
-  local h = redis.call('HMGET', k_worker(pid), 'name', 'kind', 'host', 'state', 'job', 'done', 'failed',
-    'missingClass')
+  local h = redis.call('HMGET', k_worker(pid), 'name', 'kind', 'host', 'state', 'job', 'done', 'failed', 'missingClass')
   local started = ''
   if h[5] then
-    started = tonumber(redis.call('HGET', k_job(h[5]), 'started')) or ''
+    local r = read_rec(h[5])
+    if r and r.state == 'running' then started = r.ms end
   end
   workers[#workers + 1] = {tonumber(pid), tonumber(live[i + 1]),
     redis.call('LLEN', k_pending(pid)), redis.call('LLEN', k_inflight(pid)),

@@ -1,0 +1,137 @@
+package io.parametric.shared.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A job's bytes in Redis (protocol 2): {@code "2" SP signature SP body}, the body a compact JSON
+ * object, the signature an HMAC of the body with the fleet secret ({@link SignedForm}). A lambda's
+ * class, method, descriptor and fingerprint are not in the body: they live once per fleet in a
+ * {@link LambdaRecord} the body names by hash. See {@code docs/protocol.md}, "Entries".
+ */
+public final class EntryCodec {
+
+    private final FleetSecret secret;
+
+    /** @param secret signs and checks entries */
+    public EntryCodec(FleetSecret secret) {
+        this.secret = secret;
+    }
+
+    /**
+     * An entry ready to place.
+     *
+     * @param bytes the entry
+     * @param lambda the lambda record it names, or null
+     */
+    public record Encoded(byte[] bytes, LambdaRecord lambda) {}
+
+    /**
+     * @param p a checked payload
+     * @return its entry, signed
+     */
+    public Encoded encode(JobPayload p) {
+        ObjectNode body = Json.MAPPER.createObjectNode();
+        body.put("id", p.id());
+        if (p.manager() != null) {
+            body.put("m", p.manager());
+        }
+        body.put("form", p.form());
+        LambdaRecord lambda = null;
+        switch (p.form()) {
+            case JobPayload.TYPE -> body.put("type", p.type());
+            case JobPayload.RECORD -> body.put("cls", p.className());
+            default -> {
+                lambda = LambdaRecord.of(p);
+                body.put("fn", lambda.hash());
+            }
+        }
+        if (p.captured() != null && !p.captured().isEmpty()) {
+            body.set("cap", array(p.captured()));
+        }
+        if (p.args() != null && !p.args().isEmpty()) {
+            body.set("args", array(p.args()));
+        }
+        if (p.value() != null) {
+            body.set("value", p.value());
+        }
+        if (p.timeoutMs() != null) {
+            body.put("to", p.timeoutMs());
+        }
+        if (p.retries() > 0) {
+            body.put("re", p.retries());
+        }
+        if (p.maxDeliveries() > 0) {
+            body.put("md", p.maxDeliveries());
+        }
+        if (p.pinned()) {
+            body.put("pin", true);
+        }
+        if (p.key() != null) {
+            body.put("key", p.key());
+        }
+        return new Encoded(SignedForm.seal(secret, Json.write(body).getBytes(StandardCharsets.UTF_8)), lambda);
+    }
+
+    /**
+     * Reads an entry a worker took: checks its version and signature before anything in its
+     * body, then its id and fields.
+     *
+     * @param id the id it was taken under
+     * @param entry the entry's bytes
+     * @param lambdas finds (and checks) the lambda record a body names
+     * @return the payload
+     * @throws IllegalArgumentException naming what is wrong (the worker dead-letters the entry with it)
+     */
+    public JobPayload decode(String id, byte[] entry, Function<String, LambdaRecord> lambdas) {
+        if (!(SignedForm.open(secret, entry) instanceof SignedForm.Parts parts)) {
+            throw new IllegalArgumentException(((SignedForm.Malformed) SignedForm.open(secret, entry)).reason());
+        }
+        JsonNode n;
+        try {
+            n = Json.MAPPER.readTree(entry, parts.bodyOffset(), entry.length - parts.bodyOffset());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("its body is not JSON");
+        }
+        if (n == null || !n.isObject()) {
+            throw new IllegalArgumentException("its body is not a JSON object");
+        }
+        if (!id.equals(text(n, "id"))) {
+            throw new IllegalArgumentException("its body names another job id (an entry copied under another id)");
+        }
+        JobPayload p = new JobPayload(JobPayload.VERSION, id, text(n, "m"), text(n, "form"), text(n, "type"),
+                text(n, "cls"), null, null, null, null, list(n, "cap"), list(n, "args"),
+                n.has("value") ? n.get("value") : null,
+                n.path("to").canConvertToLong() ? n.path("to").longValue() : null,
+                n.path("re").asInt(0), n.path("md").asInt(0), n.path("pin").asBoolean(false), null, text(n, "key"));
+        if (JobPayload.LAMBDA.equals(p.form())) {
+            String fn = text(n, "fn");
+            if (fn == null) {
+                throw new IllegalArgumentException("its lambda names no lambda record");
+            }
+            p = lambdas.apply(fn).into(p);
+        }
+        return p.checked();
+    }
+
+    private static ArrayNode array(List<JsonNode> values) {
+        ArrayNode a = Json.MAPPER.createArrayNode();
+        values.forEach(a::add);
+        return a;
+    }
+
+    private static List<JsonNode> list(JsonNode n, String field) {
+        List<JsonNode> values = new ArrayList<>();
+        n.path(field).forEach(values::add);
+        return values;
+    }
+
+    private static String text(JsonNode n, String field) {
+        return n.path(field).isTextual() ? n.path(field).textValue() : null;
+    }
+}

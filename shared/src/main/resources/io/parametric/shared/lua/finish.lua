@@ -1,0 +1,78 @@
+--[[
+  Finish-and-take-next: stores the outcomes of the jobs a worker ran, then takes its next jobs as
+  take.lua does, in one round trip.
+  Per outcome: the id leaves the in-flight list (fencing: when it is not there the job was
+  re-homed and the completion is refused, counted in 'stale' — unless this worker's outcome is
+  already stored, a call repeated after a lost reply); a JOB_FAILED outcome of a job with retries
+  left goes to the delayed-jobs set (record 'delayed', attempts counted) instead; a failure of a
+  job being cancelled is stored as CANCELLED (unsigned, no value); else the outcome is stored
+  (lib.lua's store_outcome: record, completion lists of the manager and watchers, key freed,
+  entry removed, retention trimmed).
+  Repeat-safe: an outcome this worker already stored is REPEATED, nothing is written twice.
+  Input:
+    KEYS[1] the worker's in-flight list
+    KEYS[2] the worker's pending list
+    KEYS[3] worker record
+    KEYS[4] open-worker list
+    KEYS[5] backlog list
+    KEYS[6] live workers (sorted set)
+    KEYS[7] entries (hash)
+    KEYS[8] records (hash)
+    KEYS[9] dead-letter list
+    KEYS[10] finished ids (list)
+    KEYS[11] delayed jobs (sorted set)
+    KEYS[12] late completions refused (string)
+    ARGV[1] settings (see lib.lua)
+    ARGV[2] pid
+    ARGV[3] batch: how many jobs the worker holds at most (0: take none, it is stopping)
+    ARGV[4..] per outcome, 4 entries: job id, state ('done' or 'failed'), reason ('' or a
+              ProcessError reason), the signed outcome
+  Reaches the completion lists of managers and watchers through lib.lua.
+  Output:
+    {OK, n, code1 .. coden, more, id, entry, deliveries, ...}  a code per outcome (OK, RETRY,
+        STALE, REPEATED), then 'more' and every id in flight as take.lua returns them (more 0 and
+        none when the worker is closing, closed or no longer live)
+]]
+local pid = ARGV[2]
+local n = (#ARGV - 3) / 4
+local reply = {CODE.OK, n}
+for i = 1, n do
+  local b = 3 + (i - 1) * 4
+  local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+  local r = read_rec(id)
+  if redis.call('LREM', KEYS[1], 1, id) == 0 then
+    if r and r.pid == pid and (ended(r.state) or r.state == 'delayed') then
+      reply[#reply + 1] = CODE.REPEATED
+    else
+      redis.call('INCRBY', KEYS[12], 1)
+      reply[#reply + 1] = CODE.STALE
+    end
+  else
+    local job = read_entry(redis.call('HGET', KEYS[7], id) or '') or {}
+    r = r or {deliveries = 0, attempts = 0}
+    local code = CODE.OK
+    if state == 'failed' and r.state == 'cancelling' then
+      state = 'cancelled'
+      outcome = script_outcome(id, pid, 'CANCELLED', 'job ' .. id .. ' was cancelled while running', r.deliveries)
+    elseif state == 'failed' and reason == 'JOB_FAILED' and r.attempts < (tonumber(job.re) or 0) then
+      local due = now_ms() + math.min(S.retryBaseMs * math.pow(2, r.attempts), S.retryMaxMs)
+      redis.call('ZADD', KEYS[11], due, id)
+      write_rec(id, {state = 'delayed', pid = pid, deliveries = 0, attempts = r.attempts + 1, ms = due, outcome = outcome})
+      emit_event('RETRIED', id, pid, job_label(job), nil)
+      code = CODE.RETRY
+    end
+    if code == CODE.OK then
+      store_outcome(id, job, state, outcome, pid, r.deliveries, r.attempts, r.ms)
+      redis.call('HSET', KEYS[3], 'ret', outcome)
+      redis.call('HINCRBY', KEYS[3], state == 'done' and 'done' or 'failed', 1)
+    end
+    reply[#reply + 1] = code
+  end
+end
+local wstate = redis.call('HGET', KEYS[3], 'state')
+if tonumber(ARGV[3]) == 0 or (wstate ~= 'idle' and wstate ~= 'busy')
+    or redis.call('ZSCORE', KEYS[6], pid) == false then
+  reply[#reply + 1] = 0
+  return reply
+end
+return take_jobs(pid, tonumber(ARGV[3]), reply)

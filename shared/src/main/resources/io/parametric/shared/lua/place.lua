@@ -1,0 +1,88 @@
+--[[
+  Places a chunk of jobs, all or nothing: every target is checked before anything is written.
+  Safe to repeat: a job whose id the fleet already holds (an entry or a record) is not placed
+  again. A keyed job whose key names a job that is queued or running joins that job. A chunk that
+  would take the backlog past the fleet's limit ('settings' field backlogLimit) places nothing.
+  Repeat-safe: see above.
+  Input:
+    KEYS[1] entries (hash)
+    KEYS[2] records (hash)
+    KEYS[3] lambda records (hash)
+    KEYS[4] keys of keyed jobs (hash)
+    KEYS[5] backlog list
+    KEYS[6] fleet settings (hash)
+    ARGV[1] settings (see lib.lua)
+    ARGV[2] candidate pids for open placement: ',1,2,' or '*'
+    ARGV[3] how many lambda records follow (f)
+    ARGV[4 .. 3+2f] per lambda record: its hash, its JSON (HSETNX: content-named, never rewritten)
+    then per job, 6 entries: job id, entry, job type ('' if not a registered type), key ('' if
+              none), target, fallback
+              target:   a pid -> that worker's pending list; 'open' -> the first open worker, else the fallback
+              fallback: a pid, or 'backlog'
+  Reaches worker keys (pending lists, records, channels) through lib.lua.
+  Output:
+    {OK, where1, where2, ...}    per job: a pid, 0 for the backlog, -1 already placed (a repeat),
+                                 or the id of the keyed job it joined (a string)
+    {NO_SUCH_WORKER, pid}        no such live worker: nothing placed
+    {UNKNOWN_TYPE, pid, type}    the worker does not list the job type: nothing placed
+    {QUEUE_FULL, limit, length}  the backlog is at its limit: nothing placed
+]]
+local candidates = ARGV[2]
+local nfn = tonumber(ARGV[3])
+local first = 4 + 2 * nfn
+local n = (#ARGV - first + 1) / 6
+
+local function job_at(i)
+  local b = first + (i - 1) * 6
+  return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
+end
+
+local to_backlog = 0
+for i = 1, n do
+  local _, _, jobtype, _, target, fallback = job_at(i)
+  for _, pid in ipairs({target, fallback}) do
+    if pid ~= 'open' and pid ~= 'backlog' then
+      if not worker_usable(pid) then return {CODE.NO_SUCH_WORKER, pid} end
+      if not worker_has_type(pid, jobtype) then return {CODE.UNKNOWN_TYPE, pid, jobtype} end
+    end
+  end
+  if fallback == 'backlog' then to_backlog = to_backlog + 1 end
+end
+local limit = tonumber(redis.call('HGET', KEYS[6], 'backlogLimit') or '')
+if limit and to_backlog > 0 then
+  local length = redis.call('LLEN', KEYS[5])
+  if length + to_backlog > limit then return {CODE.QUEUE_FULL, limit, length} end
+end
+
+for i = 1, nfn do
+  redis.call('HSETNX', KEYS[3], ARGV[2 + 2 * i], ARGV[3 + 2 * i])
+end
+local placed = {CODE.OK}
+local joined = {}
+for i = 1, n do
+  local id, entry, jobtype, key, target, fallback = job_at(i)
+  local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
+  if existing and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
+    placed[#placed + 1] = existing
+  elseif redis.call('HEXISTS', KEYS[1], id) == 1 or redis.call('HEXISTS', KEYS[2], id) == 1 then
+    placed[#placed + 1] = -1
+  else
+    redis.call('HSET', KEYS[1], id, entry)
+    if key ~= '' then
+      redis.call('HSET', KEYS[4], key, id)
+      joined[key] = id
+    end
+    local pid = target
+    if target == 'open' then
+      pid = take_open_worker(jobtype, candidates) or fallback
+    end
+    if pid == 'backlog' then
+      placed[#placed + 1] = place_open_or_backlog(id, jobtype, candidates)
+    else
+      push_to_worker(pid, id)
+      placed[#placed + 1] = tonumber(pid)
+    end
+    emit_event('PLACED', id, placed[#placed], jobtype, nil)
+  end
+end
+return placed
