@@ -5,11 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.OutcomeCodec;
 import io.parametric.shared.redis.Redis;
-import io.parametric.shared.testing.TestRedis;
 import io.parametric.shared.testing.TestSecret;
+import io.parametric.shared.testing.TestRedis;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +31,16 @@ class CompletionListenerIT {
         try (Redis redis = new Redis(TestRedis.url(), 4)) {
             Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("completions")), TestSecret.secret(),
                     Fleet.DEFAULT_JOB_TTL);
+            OutcomeCodec signed = new OutcomeCodec(TestSecret.secret());
             List<String> entries = new ArrayList<>();
             for (int i = 0; i < OUTCOMES; i++) {
-                entries.add(Json.write(Outcome.success("j" + i, 1, Json.tree(i), 1)));
+                entries.add(signed.write(Outcome.success("j" + i, 1, Json.tree(i), 1)));
                 if (i == OUTCOMES / 2) {
                     entries.add("not an outcome");
+                    // Forged by a Redis writer without the secret: a return unsigned, and one with another secret.
+                    entries.add("2 - " + Json.write(Outcome.success("forged-unsigned", 1, Json.tree(0), 1)));
+                    entries.add(new OutcomeCodec(FleetSecret.of("another-secret-of-16-chars"))
+                            .write(Outcome.success("forged-signed", 1, Json.tree(0), 1)));
                 }
             }
             redis.rpush(fleet.keys().completions("m1"), entries.toArray(String[]::new));
@@ -47,6 +54,7 @@ class CompletionListenerIT {
                 // listeners on this Redis may add one each).
                 assertThat(pops).isBetween(3L, 20L);
             }
+            assertThat(delivered).doesNotContain("forged-unsigned", "forged-signed");
             assertThat(redis.llen(fleet.keys().completions("m1"))).isZero();
         }
     }

@@ -34,7 +34,7 @@ if r and (r.state == 'running' or r.state == 'cancelling') then
   if not string.find(asked, ',' .. id .. ',', 1, true) then
     redis.call('HSET', wkey, 'cancel', asked .. id .. ',')
   end
-  redis.call('PUBLISH', k_channel(r.pid), 'c ' .. id)
+  redis.call('PUBLISH', k_signals(r.pid), 'c ' .. id)
   return {CODE.INTERRUPTING, tonumber(r.pid) or 0}
 end
 local entry = redis.call('HGET', KEYS[1], id)

@@ -380,6 +380,8 @@ local function take_jobs(pid, batch, reply)
     reply[#reply + 1] = r and r.deliveries or 0
   end
   if #ids > 0 then
+    -- A worker that took from the backlog while idle is no longer open: placement must not pick it.
+    if redis.call('HGET', k_worker(pid), 'state') == 'idle' then redis.call('LREM', k_open(), 0, pid) end
     redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', ids[1])
   else
     redis.call('HDEL', k_worker(pid), 'job')

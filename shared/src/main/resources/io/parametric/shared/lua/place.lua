@@ -62,7 +62,8 @@ local joined = {}
 for i = 1, n do
   local id, entry, jobtype, key, target, fallback = job_at(i)
   local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
-  if existing and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
+  -- A repeat of this very placement finds its own id under the key: already placed, not joined.
+  if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
     placed[#placed + 1] = existing
   elseif redis.call('HEXISTS', KEYS[1], id) == 1 or redis.call('HEXISTS', KEYS[2], id) == 1 then
     placed[#placed + 1] = -1

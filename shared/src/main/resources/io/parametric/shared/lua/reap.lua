@@ -6,6 +6,8 @@
   with queued ids left are in 'orphans' and returned, for the caller to finish with close.lua.
   After a Redis restart (its run_id changed) it reaps nobody: every live worker is re-scored to
   now, one lease of grace, so an outage does not make the whole fleet look dead.
+  Repeat-safe: a repeat finds the lock held (SKIPPED), or promotes only jobs due by then and reaps
+  only workers still past their lease: nothing is handed on twice.
   Input:
     KEYS[1] live workers (sorted set, scored by heartbeat, Redis time ms)
     KEYS[2] reaper lock (string, SET NX PX)
