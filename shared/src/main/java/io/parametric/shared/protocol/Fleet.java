@@ -265,7 +265,7 @@ public final class Fleet {
             chunks.add(args);
         }
         List<String> placeKeys = List.of(keys.jobs(), keys.records(), keys.lambdas(), keys.jobKeys(), keys.backlog(),
-                keys.settings());
+                keys.settings(), keys.protocolVersion());
         long deadline = System.nanoTime() + backlogWait.toNanos();
         long pauseMs = 10;
         while (true) {
@@ -285,6 +285,10 @@ public final class Fleet {
                                     + "'; nothing was placed — register the type on that worker or place the job elsewhere",
                             Long.parseLong(text(reply.get(1))), null, null, null, null);
                     case QUEUE_FULL -> full = reply;
+                    case VERSION -> throw new ProcessError(Reason.ILLEGAL_STATE, "fleet '" + keys.fleet()
+                            + "' runs workers of protocol " + text(reply.get(1)) + " and this manager speaks protocol "
+                            + JobPayload.VERSION + "; nothing was placed — upgrade them to protocol " + JobPayload.VERSION
+                            + " (drain the fleet, stop them, start new ones), or use another fleet name");
                     default -> reply.subList(1, reply.size()).forEach(w -> placed.add(Placed.of(w)));
                 }
             }

@@ -11,6 +11,7 @@
     KEYS[4] keys of keyed jobs (hash)
     KEYS[5] backlog list
     KEYS[6] fleet settings (hash)
+    KEYS[7] the fleet's protocol version (string)
     ARGV[1] settings (see lib.lua)
     ARGV[2] candidate pids for open placement: ',1,2,' or '*'
     ARGV[3] how many lambda records follow (f)
@@ -26,7 +27,10 @@
     {NO_SUCH_WORKER, pid}        no such live worker: nothing placed
     {UNKNOWN_TYPE, pid, type}    the worker does not list the job type: nothing placed
     {QUEUE_FULL, limit, length}  the backlog is at its limit: nothing placed
+    {VERSION, found}             the fleet's workers speak protocol 'found': nothing placed
 ]]
+local proto = redis.call('GET', KEYS[7])
+if proto and proto ~= tostring(S.version) then return {CODE.VERSION, proto} end
 local candidates = ARGV[2]
 local nfn = tonumber(ARGV[3])
 local first = 4 + 2 * nfn
@@ -38,12 +42,14 @@ local function job_at(i)
 end
 
 local to_backlog = 0
+local checked = {}
 for i = 1, n do
   local _, _, jobtype, _, target, fallback = job_at(i)
   for _, pid in ipairs({target, fallback}) do
-    if pid ~= 'open' and pid ~= 'backlog' then
+    if pid ~= 'open' and pid ~= 'backlog' and not checked[pid .. '|' .. jobtype] then
       if not worker_usable(pid) then return {CODE.NO_SUCH_WORKER, pid} end
       if not worker_has_type(pid, jobtype) then return {CODE.UNKNOWN_TYPE, pid, jobtype} end
+      checked[pid .. '|' .. jobtype] = true
     end
   end
   if fallback == 'backlog' then to_backlog = to_backlog + 1 end
