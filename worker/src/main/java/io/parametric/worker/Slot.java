@@ -8,6 +8,7 @@ import io.parametric.shared.protocol.ScriptCode;
 import io.parametric.shared.protocol.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +43,12 @@ final class Slot implements Runnable {
      */
     static final Duration IDLE_TAKE_INTERVAL = Duration.ofSeconds(5);
 
+    /** How many jobs a slot holds at most while its jobs are short; one while they are not. */
+    static final int SHORT_JOB_BATCH = 16;
+
+    /** A job shorter than this is short: its outcome waits for the next ones, stored in one round trip. */
+    static final Duration SHORT_JOB = Duration.ofMillis(2);
+
     private final Fleet fleet;
     private final JobRunner runner;
     private final Recovery recovery;
@@ -64,6 +71,12 @@ final class Slot implements Runnable {
     private final Semaphore wakeups = new Semaphore(0);
     /** The jobs of the slot's in-flight list as the last take or finish returned them (slot thread only). */
     private Fleet.Taken held;
+    /** How many of {@link #held} the slot has run since (slot thread only). */
+    private int ran;
+    /** Outcomes of jobs run and not yet stored: stored together, with the next take (slot thread only). */
+    private final List<Outcome> unstored = new ArrayList<>();
+    /** True when the last job ran shorter than {@link #SHORT_JOB}: the slot then takes several at once. */
+    private boolean shortJobs;
     /** True while the slot holds a job a take or finish started, until it has run it. */
     private volatile boolean holding;
     /** The id of the last job that broke the slot's own code (slot thread only). */
@@ -174,7 +187,7 @@ final class Slot implements Runnable {
     public void run() {
         try {
             register(recovery.call(fleet::newPid, () -> stopRequested));
-            held = take();
+            hold(take());
         } catch (Recovery.GaveUp e) {
             return;
         }
@@ -184,18 +197,18 @@ final class Slot implements Runnable {
                 if (resyncRequested || recovery.outages() != seenOutages) {
                     resyncRequested = false;
                     seenOutages = recovery.outages();
-                    held = resync();
+                    hold(resync());
                     if (stopRequested && heldJob() == null) {
                         break;
                     }
                 }
                 Fleet.TakenJob job = heldJob();
                 if (job == null) {
-                    held = idleTake();
+                    hold(idleTake());
                     continue;
                 }
                 // A job in hand was started (its delivery counted): it runs to its end, even when stopping.
-                held = process(job);
+                process(job);
             } catch (Recovery.GaveUp e) {
                 break;
             } catch (Throwable t) {
@@ -204,8 +217,7 @@ final class Slot implements Runnable {
                 }
                 // Nothing else ends a slot: log, breathe, and go on with the next job.
                 log.error("worker {} ({}): unexpected error, going on: {}", pid, name, t.toString(), t);
-                held = giveUpOnRepeatedError(heldJob(), t);
-                resyncRequested = held == null;
+                giveUpOnRepeatedError(heldJob(), t);
                 pauseAfterError();
             } finally {
                 holding = heldJob() != null;
@@ -217,14 +229,50 @@ final class Slot implements Runnable {
         jobThread.shutdown();
     }
 
-    /** @return the first job the slot holds, or null */
+    /** @return the next job the slot holds and has not run, or null */
     private Fleet.TakenJob heldJob() {
-        return held == null || held.jobs().isEmpty() ? null : held.jobs().get(0);
+        return held == null || ran >= held.jobs().size() ? null : held.jobs().get(ran);
     }
 
-    /** @return how many jobs the slot takes next: none once it is stopping */
+    /** Holds what a take or finish returned: every job in the slot's in-flight list, none run yet. */
+    private void hold(Fleet.Taken taken) {
+        held = taken;
+        ran = 0;
+    }
+
+    /** @return how many jobs the slot holds at most after its next take: none once it is stopping */
     private int batch() {
-        return stopRequested ? 0 : 1;
+        return stopRequested ? 0 : shortJobs ? SHORT_JOB_BATCH : 1;
+    }
+
+    /**
+     * Stores the outcomes not stored yet and takes the next jobs, in one round trip; the jobs the
+     * slot held and did not run come back with the new ones.
+     */
+    private void flush() {
+        List<Outcome> outcomes = List.copyOf(unstored);
+        Fleet.Finish f = recovery.call(() -> fleet.finish(pid, outcomes, batch()));
+        unstored.clear();
+        for (int i = 0; i < outcomes.size(); i++) {
+            if (f.codes().get(i) == ScriptCode.STALE) {
+                log.warn("job {} finished on worker {} but was no longer in its in-flight list (handed to another worker);"
+                        + " its outcome here is dropped", outcomes.get(i).jobId(), pid);
+            }
+        }
+        hold(f.next());
+    }
+
+    /**
+     * Counts a job as run: its outcome waits to be stored with the next ones while the slot holds
+     * more and the job was short; otherwise everything is stored now and the next jobs taken.
+     */
+    private void ran(Outcome outcome, boolean wasShort) {
+        unstored.add(outcome);
+        ran++;
+        shortJobs = wasShort;
+        if (!wasShort || stopRequested || heldJob() == null) {
+            flush();
+        }
     }
 
     /** Takes the slot's next job (or finds the one it holds). */
@@ -260,22 +308,19 @@ final class Slot implements Runnable {
      * in-flight list); the second time it is rejected (dead-lettered, failed BAD_PAYLOAD), so one
      * bad entry can never loop a slot forever.
      *
-     * @return what to hold next, or null to resync
      */
-    private Fleet.Taken giveUpOnRepeatedError(Fleet.TakenJob job, Throwable error) {
-        if (job == null) {
-            return null;
-        }
-        if (!job.id().equals(brokenJobId)) {
-            brokenJobId = job.id();
-            return null;
+    private void giveUpOnRepeatedError(Fleet.TakenJob job, Throwable error) {
+        if (job == null || !job.id().equals(brokenJobId)) {
+            brokenJobId = job == null ? null : job.id();
+            resyncRequested = true;
+            return;
         }
         brokenJobId = null;
         try {
-            return reject(job, "the worker failed twice on this entry: " + error);
+            reject(job, "the worker failed twice on this entry: " + error);
         } catch (RuntimeException e) {
             log.error("worker {} ({}): cannot reject a broken entry: {}", pid, name, e.toString());
-            return null;
+            resyncRequested = true;
         }
     }
 
@@ -342,29 +387,28 @@ final class Slot implements Runnable {
                 return take();
             }
             default -> {
-                Fleet.Taken now = take();
-                if (!now.jobs().isEmpty()) {
-                    log.info("worker {} ({}) resumes {} job(s) found in its in-flight list", pid, name, now.jobs().size());
+                // Outcomes not stored yet are stored now; the jobs still in flight come back.
+                flush();
+                if (!held.jobs().isEmpty()) {
+                    log.info("worker {} ({}) resumes {} job(s) found in its in-flight list", pid, name, held.jobs().size());
                 }
-                return now;
+                return held;
             }
         }
     }
 
-    /**
-     * Runs one taken job to its end and stores its outcome.
-     *
-     * @return what the slot holds next (the finish took it)
-     */
-    private Fleet.Taken process(Fleet.TakenJob job) {
+    /** Runs one held job to its end; its outcome is stored with the next take ({@link #ran}). */
+    private void process(Fleet.TakenJob job) {
         if (job.entry().length == 0) {
-            return reject(job, "its entry vanished from the fleet while it was in flight (deleted in Redis)");
+            reject(job, "its entry vanished from the fleet while it was in flight (deleted in Redis)");
+            return;
         }
         JobPayload payload;
         try {
             payload = recovery.call(() -> fleet.decode(job));
         } catch (IllegalArgumentException e) {
-            return reject(job, e.getMessage());
+            reject(job, e.getMessage());
+            return;
         }
         long t0 = System.nanoTime();
         runningJobId = job.id();
@@ -379,27 +423,22 @@ final class Slot implements Runnable {
             // The runner caught it, but the heap is what the next job would run in: end the process.
             FatalExit.outOfMemory(outcome.message(), "job " + payload.id() + " on worker " + pid);
         }
-        long ms = (System.nanoTime() - t0) / 1_000_000;
-        observer.ended(payload, outcome, java.time.Duration.ofMillis(ms));
+        Duration took = Duration.ofNanos(System.nanoTime() - t0);
+        observer.ended(payload, outcome, took);
         if (outcome.ok()) {
-            log.debug("job {} done on worker {} in {} ms ({})", payload.id(), pid, ms, payload.describe());
+            log.info("job {} done on worker {} in {} ms ({})", payload.id(), pid, took.toMillis(), payload.describe());
         } else {
-            log.info("job {} failed on worker {} in {} ms: {} {}", payload.id(), pid, ms, outcome.reason(),
+            log.info("job {} failed on worker {} in {} ms: {} {}", payload.id(), pid, took.toMillis(), outcome.reason(),
                     LogText.safe(outcome.errorClass() != null ? outcome.errorClass() + ": " + outcome.message() : outcome.message()));
         }
-        Fleet.Finish f = recovery.call(() -> fleet.finish(pid, List.of(outcome), batch()));
-        if (f.codes().get(0) == ScriptCode.STALE) {
-            log.warn("job {} finished on worker {} but was no longer in its in-flight list (handed to another worker);"
-                    + " its outcome here is dropped", outcome.jobId(), pid);
-        }
-        return f.next();
+        ran(outcome, took.compareTo(SHORT_JOB) < 0);
     }
 
-    /** Sends a job the worker cannot read to the dead-letter list and fails it; returns what the slot holds next. */
-    private Fleet.Taken reject(Fleet.TakenJob job, String reason) {
+    /** Sends a job the worker cannot read to the dead-letter list and fails it (stored with the next take). */
+    private void reject(Fleet.TakenJob job, String reason) {
         log.warn("worker {} sent job {} ({} bytes) to the dead-letter list and failed it: {}", pid, LogText.safe(job.id()),
                 job.entry().length, LogText.safe(reason));
-        return recovery.call(() -> fleet.reject(pid, job, reason, batch())).next();
+        ran(recovery.call(() -> fleet.reject(pid, job, reason)), true);
     }
 
     private Outcome execute(JobPayload payload, int attempt) {

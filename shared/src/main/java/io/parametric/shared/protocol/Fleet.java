@@ -506,22 +506,21 @@ public final class Fleet {
 
     /**
      * Refuses a taken job the worker cannot read: its entry goes to the dead-letter list (at most
-     * {@link ProtocolSettings#DEAD_LETTER_COPY_BYTES} copied, with its size and SHA-256) and the
-     * job fails with BAD_PAYLOAD (an outcome this worker signs), so its manager hears why.
+     * {@link ProtocolSettings#DEAD_LETTER_COPY_BYTES} copied, with its size and SHA-256).
      *
      * @param pid the worker
      * @param job the job
      * @param reason why it cannot be read
-     * @param batch how many jobs the worker takes next
-     * @return the finish of its failure (the worker's next jobs)
+     * @return the job's BAD_PAYLOAD failure, for the worker's next {@link #finish} (it signs it, so
+     *     the manager hears why)
      */
-    public Finish reject(long pid, TakenJob job, String reason, int batch) {
+    public Outcome reject(long pid, TakenJob job, String reason) {
         redis.rpush(keys.deadLetter(), deadLetterEntry("job " + job.id() + " cannot be read by worker " + pid + ": " + reason,
                 job.id(), job.entry()));
-        return finish(pid, List.of(Outcome.failure(job.id(), pid, Reason.BAD_PAYLOAD.name(),
+        return Outcome.failure(job.id(), pid, Reason.BAD_PAYLOAD.name(),
                 "job " + job.id() + " cannot be read by worker " + pid + ": " + reason
                         + "; it went to the dead-letter list — place it again with a manager of this fleet (same"
-                        + " protocol version and PP_SECRET)", (int) job.deliveries())), batch);
+                        + " protocol version and PP_SECRET)", (int) job.deliveries());
     }
 
     /**

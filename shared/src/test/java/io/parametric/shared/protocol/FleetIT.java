@@ -259,7 +259,8 @@ class FleetIT {
 
         IllegalArgumentException refused = catchThrowableOfType(IllegalArgumentException.class, () -> fleet.decode(taken));
         assertThat(refused).hasMessageContaining("signature");
-        Fleet.Finish finish = fleet.reject(pid, taken, refused.getMessage(), 1);
+        Outcome failure = fleet.reject(pid, taken, refused.getMessage());
+        Fleet.Finish finish = fleet.finish(pid, List.of(failure), 1);
 
         assertThat(finish.codes()).containsExactly(ScriptCode.OK);
         assertThat(fleet.deadLetters()).singleElement().asString().contains("\"jobId\":\"" + id + "\"")
