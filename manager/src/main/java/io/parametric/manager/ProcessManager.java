@@ -618,6 +618,20 @@ public final class ProcessManager implements AutoCloseable {
         return backends.fleet().map(Fleet::purgeDeadLetters).orElse(0);
     }
 
+    /**
+     * Sets the fleet's backlog limit, a fleet setting kept in Redis and read by every manager: a
+     * placement that would take the fleet backlog (jobs for whichever worker is free first; not
+     * workers' own queues) past it waits up to {@code pp.backlog.wait} / {@code PP_BACKLOG_WAIT}
+     * (default 30 s) for room, then fails with {@link ProcessError.Reason#QUEUE_FULL} naming the
+     * limit and the backlog's length. Workers started with {@code PP_BACKLOG_LIMIT} set it too.
+     *
+     * @param limit the most jobs the backlog may hold; 0 for no limit (the default)
+     * @throws ProcessError ILLEGAL_STATE for a manager without Redis
+     */
+    public void backlogLimit(long limit) {
+        fleetOrThrow("backlogLimit(n)").backlogLimit(limit);
+    }
+
     // ---------------------------------------------------------------- seeing the fleet
 
     /**
