@@ -87,6 +87,11 @@ final class Binding implements ProcessBackend.Context, FleetAccess {
     }
 
     @Override
+    public void joined(String placedJobId, String joinedJobId) {
+        manager.joined(placedJobId, joinedJobId);
+    }
+
+    @Override
     public String redisUrl() {
         return backends.connection().map(c -> c.workerUrl()).orElseThrow(this::noFleet);
     }

@@ -26,6 +26,8 @@ final class Placer {
 
     /** Gives each placement its short id. */
     private final JobIds ids;
+    /** Keyed placements that joined the job of their key, by the id they were given; see {@link #joined}. */
+    private final Map<String, String> joins = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static final Logger LOG = Logs.get(Placer.class);
 
@@ -212,12 +214,28 @@ final class Placer {
     /** Records where the placed jobs went. */
     private void settle(List<JobFuture<?>> futures, Long[] pids) {
         for (int i = 0; i < futures.size(); i++) {
-            if (pids[i] != null) {
+            String joined = pids[i] == null ? null : joins.remove(futures.get(i).jobId());
+            if (joined != null) {
+                // Its future is the joined job's: the one it was given never existed in the fleet.
+                tracker.disarm(futures.get(i));
+                futures.set(i, handles.job(joined));
+            } else if (pids[i] != null) {
                 futures.get(i).placed();
                 if (pids[i] > 0) {
                     tracker.placed(pids[i], futures.get(i));
                 }
             }
         }
+    }
+
+    /**
+     * Records that a keyed placement joined the queued or running job of its key; {@link #send}
+     * then returns that job's future in its place.
+     *
+     * @param placedJobId the id the placement was given
+     * @param joinedJobId the job it joined
+     */
+    void joined(String placedJobId, String joinedJobId) {
+        joins.put(placedJobId, joinedJobId);
     }
 }

@@ -80,6 +80,30 @@ public final class ProcessJob {
     }
 
     /**
+     * Idempotent placement: while a job of this key is queued or running anywhere in the fleet,
+     * placing the key again joins that job instead of placing a second one — the returned future
+     * is that job's (same {@code jobId()}, same outcome). A key is free again once its job has an
+     * outcome. {@code distribute(k, k, k)} of one keyed job places it once. Keys belong to the
+     * fleet (Redis-backed workers); other workers ignore them.
+     *
+     * @param key 1 to 128 printable ASCII characters, no space
+     * @return a copy with that key
+     * @throws IllegalArgumentException when the key is not such a string
+     */
+    public ProcessJob withKey(String key) {
+        if (!JobPayload.isValidId(key)) {
+            throw new IllegalArgumentException("a job key is 1 to " + JobPayload.MAX_ID_LENGTH
+                    + " printable ASCII characters without spaces, was " + (key == null ? "null" : "'" + key + "'"));
+        }
+        return new ProcessJob(payload.withKey(key), delay);
+    }
+
+    /** @return the job's key ({@link #withKey}), if set */
+    public Optional<String> key() {
+        return Optional.ofNullable(payload.key());
+    }
+
+    /**
      * @return a copy that must run on the worker it is placed on: it is never moved to another
      *     worker and fails with WORKER_LOST if that worker goes
      */
@@ -131,6 +155,6 @@ public final class ProcessJob {
         JobPayload p = payload;
         return new JobPayload(p.v(), p.id(), p.manager(), p.form(), p.type(), p.className(), p.method(),
                 p.descriptor(), p.refKind(), p.fingerprint(), p.captured(), p.args(), p.value(), timeoutMs, retries,
-                p.maxDeliveries(), pinned, p.capturing());
+                p.maxDeliveries(), pinned, p.capturing(), p.key());
     }
 }

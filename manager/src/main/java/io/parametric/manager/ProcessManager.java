@@ -359,7 +359,7 @@ public final class ProcessManager implements AutoCloseable {
      *     when this manager has no worker
      */
     public JobFuture<Object> submit(ProcessJob job) {
-        return submits.submit(checked(List.of(job)).get(0), Object.class);
+        return submit(job, Object.class);
     }
 
     /**
@@ -404,8 +404,15 @@ public final class ProcessManager implements AutoCloseable {
         return submitAll(list, Collections.nCopies(list.size(), Object.class));
     }
 
-    /** Submits one job whose future converts its return to a type (coalesced as {@link #submit(ProcessJob)}). */
+    /**
+     * Submits one job whose future converts its return to a type (coalesced as
+     * {@link #submit(ProcessJob)}); a keyed job is placed at once, since its future is the job of
+     * its key when it joins one ({@link ProcessJob#withKey}).
+     */
     <R> JobFuture<R> submit(ProcessJob job, Type returnType) {
+        if (job.key().isPresent()) {
+            return this.<R>submitAll(List.of(job), List.of(returnType)).get(0);
+        }
         return submits.submit(checked(List.of(job)).get(0), returnType);
     }
 
@@ -701,6 +708,11 @@ public final class ProcessManager implements AutoCloseable {
     /** @return how Redis was found, or null when the manager has none yet */
     String redisOrigin() {
         return backends.connection().map(c -> c.origin()).orElse(null);
+    }
+
+    /** A keyed placement joined another job: see {@link Placer#joined}. */
+    void joined(String placedJobId, String joinedJobId) {
+        placer.joined(placedJobId, joinedJobId);
     }
 
     Optional<Fleet> fleetIfConnected() {

@@ -79,6 +79,8 @@ final class Slot implements Runnable {
     private boolean shortJobs;
     /** True while the slot holds a job a take or finish started, until it has run it. */
     private volatile boolean holding;
+    /** True while a take or finish is under way: its reply may bring the slot a started job. */
+    private volatile boolean taking;
     /** The id of the last job that broke the slot's own code (slot thread only). */
     private String brokenJobId;
     private volatile String runningJobId;
@@ -127,7 +129,7 @@ final class Slot implements Runnable {
 
     /** @return true while a job runs on this slot, or the slot holds one already started in Redis */
     boolean isRunningJob() {
-        return running != null || holding;
+        return running != null || holding || taking;
     }
 
     /** Stops taking jobs; the running job finishes. */
@@ -238,6 +240,7 @@ final class Slot implements Runnable {
     private void hold(Fleet.Taken taken) {
         held = taken;
         ran = 0;
+        holding = heldJob() != null;
     }
 
     /** @return how many jobs the slot holds at most after its next take: none once it is stopping */
@@ -251,7 +254,14 @@ final class Slot implements Runnable {
      */
     private void flush() {
         List<Outcome> outcomes = List.copyOf(unstored);
-        Fleet.Finish f = recovery.call(() -> fleet.finish(pid, outcomes, batch()));
+        Fleet.Finish f;
+        taking = true;
+        try {
+            f = recovery.call(() -> fleet.finish(pid, outcomes, batch()));
+            holding = !f.next().jobs().isEmpty();
+        } finally {
+            taking = false;
+        }
         unstored.clear();
         for (int i = 0; i < outcomes.size(); i++) {
             if (f.codes().get(i) == ScriptCode.STALE) {
@@ -277,7 +287,14 @@ final class Slot implements Runnable {
 
     /** Takes the slot's next job (or finds the one it holds). */
     private Fleet.Taken take() {
-        Fleet.Taken t = recovery.call(() -> fleet.take(pid, Math.max(1, batch())), () -> stopRequested);
+        Fleet.Taken t;
+        taking = true;
+        try {
+            t = recovery.call(() -> fleet.take(pid, Math.max(1, batch())), () -> stopRequested);
+            holding = !t.jobs().isEmpty();
+        } finally {
+            taking = false;
+        }
         if (t.gone()) {
             resyncRequested = true;
         }

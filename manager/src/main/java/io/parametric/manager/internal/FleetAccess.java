@@ -20,4 +20,13 @@ public interface FleetAccess {
      *     it lives only as long as the manager, so its durability settings do not matter
      */
     boolean privateRedis();
+
+    /**
+     * Tells the manager that a keyed placement joined the queued or running job of its key
+     * instead of placing a job of its own.
+     *
+     * @param placedJobId the id the placement was given
+     * @param joinedJobId the id of the job it joined
+     */
+    void joined(String placedJobId, String joinedJobId);
 }

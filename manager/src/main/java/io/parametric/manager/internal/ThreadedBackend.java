@@ -189,7 +189,11 @@ public final class ThreadedBackend implements ProcessBackend {
         }
         List<Long> pids = new ArrayList<>(assignments.size());
         for (Assignment a : assignments) {
-            pids.add(a.delayed() ? 0L : placed.next().pid());
+            Fleet.Placed p = a.delayed() ? null : placed.next();
+            if (p != null && p.joined() != null) {
+                access.joined(a.payload().id(), p.joined());
+            }
+            pids.add(p == null ? 0L : p.pid());
         }
         return pids;
     }

@@ -209,6 +209,15 @@ public record JobPayload(
                 fingerprint, captured, args, value, timeoutMs, retries, maxDeliveries, pinned, capturing, key);
     }
 
+    /**
+     * @param newKey the job's key ({@code withKey}), or null for none
+     * @return this job with that key
+     */
+    public JobPayload withKey(String newKey) {
+        return new JobPayload(v, id, manager, form, type, className, method, descriptor, refKind,
+                fingerprint, captured, args, value, timeoutMs, retries, maxDeliveries, pinned, capturing, newKey);
+    }
+
     /** @return a short description for messages: the type, record class or lambda method */
     public String describe() {
         return switch (form) {

@@ -377,7 +377,8 @@ local function take_jobs(pid, batch, reply)
     local r = read_rec(id)
     reply[#reply + 1] = id
     reply[#reply + 1] = redis.call('HGET', k_jobs(), id) or ''
-    reply[#reply + 1] = r and r.deliveries or 0
+    -- The attempt the worker reports: deliveries of this attempt plus the retries used before it.
+    reply[#reply + 1] = r and (r.deliveries + r.attempts) or 0
   end
   if #ids > 0 then
     -- A worker that took from the backlog while idle is no longer open: placement must not pick it.
