@@ -517,6 +517,7 @@ public final class Fleet {
     public Outcome reject(long pid, TakenJob job, String reason) {
         redis.rpush(keys.deadLetter(), deadLetterEntry("job " + job.id() + " cannot be read by worker " + pid + ": " + reason,
                 job.id(), job.entry()));
+        redis.trimToNewest(keys.deadLetter(), ProtocolSettings.DEAD_LETTER_CAP);
         return Outcome.failure(job.id(), pid, Reason.BAD_PAYLOAD.name(),
                 "job " + job.id() + " cannot be read by worker " + pid + ": " + reason
                         + "; it went to the dead-letter list — place it again with a manager of this fleet (same"

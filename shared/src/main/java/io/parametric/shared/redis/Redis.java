@@ -36,10 +36,11 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
  * <p>After a lost connection (a pooled socket left over from before a Redis restart fails once)
  * a command is sent once more, on a fresh connection, only when repeating it is harmless: reads,
  * {@code SET}, {@code DEL}, {@code EXPIRE}, {@code HSET}, {@code HDEL}, {@code ZADD}, and the
- * scripts whose header says {@code Repeat-safe} ({@link LuaScript#repeatSafe()}). Everything
- * else — {@code INCRBY}, {@code RPUSH}, the blocking moves and pops, and the scripts that place,
- * start, register or take a job — fails with REDIS_UNAVAILABLE at once, so a job is never placed
- * twice and an {@code increment} never applied twice by the client; the caller decides.
+ * scripts whose header says {@code Repeat-safe} ({@link LuaScript#repeatSafe()}: placing, taking
+ * and finishing are, since a script skips what it already did). Everything else — {@code INCRBY},
+ * {@code RPUSH}, the blocking pops and the scripts without that header — fails with
+ * REDIS_UNAVAILABLE at once, so an {@code increment} is never applied twice by the client; the
+ * caller decides.
  *
  * <p>With {@link Durability#REPLICATED} every script is followed, on its connection, by
  * {@code WAIT 1} (see {@link ReplicaWait}).
@@ -331,6 +332,11 @@ public final class Redis implements AutoCloseable {
     /** @param key a list @param values entries to append */
     public void rpush(String key, String... values) {
         callOnce(() -> client().rpush(key, values));
+    }
+
+    /** @param key a list @param keepNewest how many entries to keep, the newest (the tail) */
+    public void trimToNewest(String key, int keepNewest) {
+        call(() -> client.ltrim(key, -keepNewest, -1));
     }
 
     /** @param key a sorted set @return its members, lowest score first */
