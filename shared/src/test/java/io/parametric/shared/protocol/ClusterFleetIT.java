@@ -44,22 +44,28 @@ class ClusterFleetIT {
         return new Fleet(redis, new FleetKeys(name), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
     }
 
-    private static String payload(String id) {
-        return Json.write(new JobPayload(JobPayload.VERSION, id, "m1", JobPayload.TYPE, "echo", null, null, null,
-                null, null, null, List.of(), null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false));
+    private static JobPayload payload(String id) {
+        return new JobPayload(JobPayload.VERSION, id, "m1", JobPayload.TYPE, "echo", null, null, null,
+                null, null, null, List.of(), null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false);
+    }
+
+    private static String state(Fleet fleet, String jobId) {
+        return fleet.job(jobId).map(JobRecord::state).orElse(null);
     }
 
     /** Registers a worker, places a job on it, takes, finishes it and pops the manager's notification. */
     private static void runOneJob(Fleet fleet, String jobId) {
         long pid = fleet.newPid();
         fleet.register(pid, Map.of("name", "w-" + pid, "types", ",echo,"));
-        assertThat(fleet.place(List.of(Placement.onWorker(jobId, payload(jobId), "echo", "m1", pid)), null)).containsExactly(pid);
-        Fleet.Taken taken = fleet.take(pid);
-        assertThat(taken.start().runs()).isTrue();
-        assertThat(fleet.finish(pid, taken.entry(), Outcome.success(jobId, pid, Json.tree(55), 1), "m1", null).accepted()).isTrue();
-        assertThat(Json.read(fleet.nextCompletions("m1", Duration.ofSeconds(5), 1).get(0), Outcome.class).jobId())
+        assertThat(fleet.place(List.of(Placement.onWorker(payload(jobId), "echo", pid)), null, Duration.ZERO))
+                .extracting(Fleet.Placed::pid).containsExactly(pid);
+        Fleet.Taken taken = fleet.take(pid, 1);
+        assertThat(taken.jobs()).extracting(Fleet.TakenJob::id).containsExactly(jobId);
+        assertThat(fleet.finish(pid, List.of(Outcome.success(jobId, pid, Json.tree(55), 1)), 1).codes())
+                .containsExactly(ScriptCode.OK);
+        assertThat(fleet.readOutcome(fleet.nextCompletions("m1", Duration.ofSeconds(5), 1).get(0)).jobId())
                 .isEqualTo(jobId);
-        assertThat(fleet.jobField(List.of(jobId), "state")).containsExactly("done");
+        assertThat(state(fleet, jobId)).isEqualTo("done");
     }
 
     @Test
@@ -72,14 +78,14 @@ class ClusterFleetIT {
         RedisProcess masterA = cluster.node(cluster.masterOf(cluster.slotOf(a)));
         RedisProcess masterB = cluster.node(cluster.masterOf(cluster.slotOf(b)));
         assertThat(masterA.port()).isNotEqualTo(masterB.port());
-        assertThat(masterA.cli("exists", new FleetKeys(a).job("ja")).trim()).isEqualTo("1");
-        assertThat(masterB.cli("exists", new FleetKeys(b).job("jb")).trim()).isEqualTo("1");
+        assertThat(masterA.cli("hexists", new FleetKeys(a).records(), "ja").trim()).isEqualTo("1");
+        assertThat(masterB.cli("hexists", new FleetKeys(b).records(), "jb").trim()).isEqualTo("1");
         assertThat(fleet(a).statsSnapshot(1)).isNotEmpty();
     }
 
     @Test
     void aScriptWithoutKeysIsRefusedBecauseItCannotBeRouted() {
-        LuaScript place = LuaScript.load("place-0.lua");
+        LuaScript place = LuaScript.load("place.lua");
         assertThatThrownBy(() -> redis.eval(place, List.of(), List.of("x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cannot be routed on a Redis Cluster");
@@ -96,9 +102,9 @@ class ClusterFleetIT {
 
         cluster.moveSlot(slot, to);
         // The client's slot map still names the old master: MOVED, then the new layout.
-        assertThat(fleet.jobField(List.of("before"), "state")).containsExactly("done");
+        assertThat(state(fleet, "before")).isEqualTo("done");
         runOneJob(fleet, "after-move");
-        assertThat(cluster.node(to).cli("exists", fleet.keys().job("after-move")).trim()).isEqualTo("1");
+        assertThat(cluster.node(to).cli("hexists", fleet.keys().records(), "after-move").trim()).isEqualTo("1");
 
         // A replica of the new master takes over (CLUSTER FAILOVER): the old master answers MOVED.
         RedisProcess replica = cluster.nodes().stream()
@@ -108,7 +114,8 @@ class ClusterFleetIT {
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.masterOf(slot) == replica.port());
         cluster.awaitOk();
         runOneJob(fleet, "after-failover");
-        assertThat(fleet.jobField(List.of("before", "after-move", "after-failover"), "state")).containsExactly("done", "done", "done");
+        assertThat(fleet.records(List.of("before", "after-move", "after-failover"))).extracting(JobRecord::state)
+                .containsExactly("done", "done", "done");
     }
 
     @Test
