@@ -135,7 +135,7 @@ final class Fleetside implements AutoCloseable {
     }
 
     /**
-     * Waits for every future; when some never complete, fails naming them with their job hashes.
+     * Waits for every future; when some never complete, fails naming them with their job records.
      *
      * @param futures the jobs
      * @param timeout how long to wait for all

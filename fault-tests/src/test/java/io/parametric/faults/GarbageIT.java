@@ -16,7 +16,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** Scenario (e): garbage pushed straight into worker lists and job hashes. */
+/** Scenario (e): garbage pushed straight into worker lists, entries and job records. */
 class GarbageIT {
 
     private static final List<String> GARBAGE = List.of(

@@ -15,14 +15,14 @@ import org.slf4j.Logger;
  * state: workers push every outcome here. It refreshes the
  * list's TTL so the list outlives quiet periods but expires once its manager is gone. After a
  * Redis outage it catches up once: an outcome the blocking pop took just before Redis died never
- * reached the manager, but it is in its job hash, so every job still waited for is looked up there.
- * A job that was waited for before the outage and has no job hash after it was lost with Redis's
+ * reached the manager, but it is in its job record, so every job still waited for is looked up there.
+ * A job that was waited for before the outage and has neither entry nor record after it was lost with Redis's
  * data (a Redis restarted without persistence): its waiters get REDIS_UNAVAILABLE instead of
  * waiting forever.
  *
- * <p>Once per lease it also sweeps for vanished jobs: a job still waited for whose job hash is
+ * <p>Once per lease it also sweeps for vanished jobs: a job still waited for whose entry and record are
  * gone (deleted by someone with write access to Redis, or lost with Redis's data) can never get
- * an outcome — a worker dead-letters an entry without its hash — so its waiters fail with
+ * an outcome — a take dead-letters an id without an entry — so its waiters fail with
  * ILLEGAL_STATE within a lease (plus one blocking pop) instead of waiting forever.
  */
 public final class CompletionListener implements AutoCloseable {
@@ -55,7 +55,7 @@ public final class CompletionListener implements AutoCloseable {
      * @param fleet the fleet
      * @param managerId the manager whose completion list to pop
      * @param sink receives each outcome, on the listener thread
-     * @param waitedFor the ids of placed jobs still waited for, looked up in their job hashes after
+     * @param waitedFor the ids of placed jobs still waited for, looked up in their job records after
      *     an outage and swept for vanished ones
      * @param sweepEvery how often to sweep for vanished jobs (the fleet's lease)
      */

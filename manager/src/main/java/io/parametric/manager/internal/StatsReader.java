@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a {@link FleetStats} snapshot with {@code stats-1.lua}: one script, one round trip, so
+ * Reads a {@link FleetStats} snapshot with {@code stats.lua}: one script, one round trip, so
  * queues, workers and counters are of one instant.
  */
 public final class StatsReader {
@@ -23,14 +23,14 @@ public final class StatsReader {
      * @param fleet the fleet
      * @return its snapshot
      * @throws io.parametric.shared.ProcessError REDIS_UNAVAILABLE when Redis does not answer
-     * @throws IllegalStateException when the script's reply is not what {@code stats-1.lua} returns
+     * @throws IllegalStateException when the script's reply is not what {@code stats.lua} returns
      */
     public static FleetStats read(Fleet fleet) {
         List<?> reply = fleet.statsSnapshot(MINUTES);
         try {
             return parse(fleet.keys().fleet(), reply);
         } catch (RuntimeException e) {
-            throw new IllegalStateException("unexpected reply of stats-1.lua for fleet '" + fleet.keys().fleet()
+            throw new IllegalStateException("unexpected reply of stats.lua for fleet '" + fleet.keys().fleet()
                     + "' (" + e + "); the script and this client disagree: use one version of the library", e);
         }
     }

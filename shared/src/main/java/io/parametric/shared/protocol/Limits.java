@@ -20,7 +20,7 @@ public final class Limits {
     private Limits() {}
 
     /**
-     * @return the configured job hash TTL after an outcome, default {@link Fleet#DEFAULT_JOB_TTL}
+     * @return how long a finished job record is kept at most (PP_JOB_TTL / pp.job.ttl), default {@link Fleet#DEFAULT_JOB_TTL}
      * @throws IllegalArgumentException when the setting is not a duration of at least one second
      */
     public static Duration jobTtl() {

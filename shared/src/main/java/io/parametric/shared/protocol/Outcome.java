@@ -3,7 +3,7 @@ package io.parametric.shared.protocol;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * What a job came to: stored in the job hash and the worker hash, and pushed to the placing
+ * What a job came to: stored (signed) in the job record and the worker record, and pushed to the placing
  * manager's completion list.
  *
  * @param v protocol version

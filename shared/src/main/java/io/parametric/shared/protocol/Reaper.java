@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Finds workers that stopped heartbeating and hands their jobs on, timed by Redis's clock. Any
  * live worker or manager may run it; the fleet reaps at most once per half lease (a lock key in
- * Redis), and the reaping itself is one Lua script ({@code reap-3.lua}), so two reapers never
+ * Redis), and the reaping itself is one Lua script ({@code reap.lua}), so two reapers never
  * hand on the same job twice. Each tick also promotes due delayed jobs (retries, {@code withDelay}).
  *
  * <pre>{@code

@@ -28,7 +28,7 @@ public final class LuaScript {
     }
 
     /**
-     * @param file the script's file name in the resources, e.g. {@code finish-8.lua}
+     * @param file the script's file name in the resources, e.g. {@code finish.lua}
      * @return the script with {@code lib.lua} prepended
      * @throws IllegalStateException when the resource is missing
      */
