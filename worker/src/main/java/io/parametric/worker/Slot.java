@@ -432,7 +432,7 @@ final class Slot implements Runnable {
         observer.started(payload);
         Outcome outcome;
         try {
-            outcome = execute(payload, (int) job.deliveries());
+            outcome = execute(payload, (int) job.attempt());
         } finally {
             runningJobId = null;
         }

@@ -466,9 +466,10 @@ public final class Fleet {
      *
      * @param id the job id
      * @param entry its entry, exactly as Redis holds it (empty when it vanished meanwhile)
-     * @param deliveries its delivery count, this one included
+     * @param attempt which run this is: the retries used before it plus its deliveries in this
+     *     attempt, this one included (1 for a first delivery)
      */
-    public record TakenJob(String id, byte[] entry, long deliveries) {}
+    public record TakenJob(String id, byte[] entry, long attempt) {}
 
     /**
      * What {@link #finish} did.
@@ -521,7 +522,7 @@ public final class Fleet {
         return Outcome.failure(job.id(), pid, Reason.BAD_PAYLOAD.name(),
                 "job " + job.id() + " cannot be read by worker " + pid + ": " + reason
                         + "; it went to the dead-letter list — place it again with a manager of this fleet (same"
-                        + " protocol version and PP_SECRET)", (int) job.deliveries());
+                        + " protocol version and PP_SECRET)", (int) job.attempt());
     }
 
     /**

@@ -54,7 +54,7 @@ class FleetIT {
 
         Fleet.TakenJob taken = t.takeOne(pid, id);
 
-        assertThat(taken.deliveries()).isEqualTo(1);
+        assertThat(taken.attempt()).isEqualTo(1);
         assertThat(fleet.decode(taken)).isEqualTo(job.checked());
         assertThat(t.record(id)).extracting(JobRecord::state, JobRecord::pid, JobRecord::deliveries)
                 .containsExactly("running", pid, 1L);
@@ -88,7 +88,7 @@ class FleetIT {
 
         assertThat(finish.codes()).containsExactly(ScriptCode.OK);
         assertThat(finish.next().jobs()).as("one round trip: finished and took the next")
-                .extracting(Fleet.TakenJob::id, Fleet.TakenJob::deliveries).containsExactly(
+                .extracting(Fleet.TakenJob::id, Fleet.TakenJob::attempt).containsExactly(
                         tuple(b.id(), 1L));
         assertThat(t.redis.lrange(t.keys.inFlight(pid))).containsExactly(b.id());
         assertThat(t.redis.llen(t.keys.backlog())).isZero();

@@ -77,7 +77,7 @@ class ReaperIT {
     void jobsADeadWorkerTookInABatchAndNeverStartedGetTheirDeliveryBack() {
         long dead = t.register();
         List<String> ids = t.placeOn(dead, t.job(), t.job(), t.job());
-        assertThat(fleet.take(dead, 3).jobs()).extracting(Fleet.TakenJob::deliveries).containsExactly(1L, 1L, 1L);
+        assertThat(fleet.take(dead, 3).jobs()).extracting(Fleet.TakenJob::attempt).containsExactly(1L, 1L, 1L);
 
         Fleet.Reaped r = reapUntilGone(dead);
 
@@ -113,7 +113,7 @@ class ReaperIT {
         t.takeOne(first, x.id());
         reapUntilGone(first);
         long second = t.register();
-        assertThat(t.takeOne(second, x.id()).deliveries()).isEqualTo(2);
+        assertThat(t.takeOne(second, x.id()).attempt()).isEqualTo(2);
 
         Fleet.Reaped r = reapUntilGone(second);
 
@@ -156,7 +156,7 @@ class ReaperIT {
         assertThat(t.redis.lrange(keys.pending(pid))).containsExactly(id);
         assertThat(fleet.job(id)).contains(JobRecord.QUEUED);
         assertThat(fleet.deadLetters()).containsExactly("not json at all");
-        assertThat(t.takeOne(pid, id).deliveries()).as("a fresh start").isEqualTo(1);
+        assertThat(t.takeOne(pid, id).attempt()).as("a fresh start").isEqualTo(1);
         assertThat(fleet.purgeDeadLetters()).isEqualTo(1);
         assertThat(fleet.deadLetters()).isEmpty();
     }
@@ -252,7 +252,7 @@ class ReaperIT {
         assertThat(r.promoted()).isEqualTo(1);
         assertThat(t.redis.lrange(keys.pending(pid))).containsExactly(now.id());
         assertThat(t.redis.zcard(keys.delayed())).isEqualTo(1);
-        assertThat(t.takeOne(pid, now.id()).deliveries()).isEqualTo(1);
+        assertThat(t.takeOne(pid, now.id()).attempt()).isEqualTo(1);
     }
 
     @Test
@@ -274,7 +274,7 @@ class ReaperIT {
         // Due after 1 s by Redis's clock; the last attempt's failure is stored and reported.
         Reaper reaper = new Reaper(fleet, Duration.ofHours(1), "test");
         await().atMost(Duration.ofSeconds(10)).until(() -> reaper.tick().promoted() == 1);
-        assertThat(t.takeOne(pid, id).deliveries()).isEqualTo(1);
+        assertThat(t.takeOne(pid, id).attempt()).as("its second run").isEqualTo(2);
         Fleet.Finish last = fleet.finish(pid, List.of(Outcome.thrown(id, pid, new IllegalStateException("boom"), 2)), 1);
         assertThat(last.codes()).containsExactly(ScriptCode.OK);
         assertThat(t.completions()).singleElement().extracting(Outcome::reason, Outcome::attempt)
@@ -365,7 +365,7 @@ class ReaperIT {
 
         Fleet.TakenJob taken = t.takeOne(idle, b.id());
 
-        assertThat(taken.deliveries()).isEqualTo(1);
+        assertThat(taken.attempt()).isEqualTo(1);
         assertThat(t.redis.lrange(keys.inFlight(idle))).containsExactly(b.id());
         assertThat(t.redis.lrange(keys.openWorkers())).isEmpty();
         assertThat(fleet.take(idle, 1).jobs()).as("the same job, still in flight: nothing new")
