@@ -36,8 +36,7 @@ if not fleet_version then
   local head = redis.call('LINDEX', KEYS[6], 0)
   if head and string.sub(head, 1, 1) == '{' then return {CODE.VERSION, 'backlog', '1'} end
   -- Protocol 1 kept a hash per job: one of them means protocol-1 jobs may still be queued.
-  if redis.call('EXISTS', KEYS[7]) == 0 and redis.call('HLEN', KEYS[1]) == 0
-      and #redis.call('SCAN', 0, 'MATCH', P .. 'job:*', 'COUNT', 100)[2] > 0 then
+  if redis.call('EXISTS', KEYS[7]) == 0 and #redis.call('SCAN', 0, 'MATCH', P .. 'job:*', 'COUNT', 100)[2] > 0 then
     return {CODE.VERSION, 'jobs', '1'}
   end
   redis.call('SET', KEYS[5], version)
