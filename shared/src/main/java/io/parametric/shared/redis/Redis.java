@@ -461,6 +461,7 @@ public final class Redis implements AutoCloseable {
 
         /** @param key a hash @param field a field */
         public void hexists(String key, String field) {
+            keys.add(key);
             if (pipe != null) {
                 responses.add(pipe.hexists(key, field));
             }
