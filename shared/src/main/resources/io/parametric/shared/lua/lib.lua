@@ -173,7 +173,9 @@ end
 -- the retention list trimmed a little. started: the Redis time (ms) the job started, or nil.
 local function store_outcome(id, job, state, outcome, pid, deliveries, attempts, started)
   local now = now_ms()
-  write_rec(id, {state = state, pid = pid, deliveries = deliveries, attempts = attempts, ms = now, outcome = outcome})
+  local before = read_rec(id)
+  write_rec(id, {state = state, pid = pid, deliveries = deliveries, attempts = attempts, ms = now,
+    progress = before and before.progress or '', outcome = outcome})
   redis.call('HDEL', k_jobs(), id)
   local key = job and job.key
   if type(key) == 'string' and key ~= '' and redis.call('HGET', k_keys(), key) == id then
