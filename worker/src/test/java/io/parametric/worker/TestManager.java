@@ -30,6 +30,9 @@ final class TestManager implements AutoCloseable {
         this.redis = new Redis(redisUrl, 4);
         this.fleet = new Fleet(redis, new FleetKeys(fleetName), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
         this.managerId = managerId;
+        // A manager reconnecting under the same id must not give out the ids it gave before (a
+        // placement under a known id is a repeat, and is skipped): continue from the clock.
+        this.ids.set(System.currentTimeMillis());
     }
 
     FleetKeys keys() {
