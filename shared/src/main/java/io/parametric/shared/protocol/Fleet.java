@@ -50,7 +50,6 @@ public final class Fleet {
 
     private final Redis redis;
     private final FleetKeys keys;
-    private final FleetSecret secret;
     private final Duration jobTtl;
     private final int maxPayloadBytes;
     private final FleetSecret secret;
@@ -86,7 +85,6 @@ public final class Fleet {
         this.secret = secret;
         this.jobTtl = jobTtl;
         this.maxPayloadBytes = maxPayloadBytes;
-        this.secret = secret;
         this.entries = new EntryCodec(secret);
         this.outcomes = new OutcomeCodec(secret);
         this.settings = new ProtocolSettings(keys.prefix(), jobTtl, Limits.keepFinished(), maxPayloadBytes).argv();
