@@ -1,8 +1,8 @@
 package io.parametric.worker;
 
+import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
-import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Reaper;
 import io.parametric.shared.redis.Redis;
@@ -58,6 +58,7 @@ final class Launcher {
         if (!config.privateRedis()) {
             warnAboutDurability();
         }
+        applyBacklogLimit();
         watchdog = new JobWatchdog(JobWatchdog.DEFAULT_GRACE, this::jobStuck);
         ClassLoader loader = jobLoader(config.jobs());
         JobRegistry.discover(loader);
@@ -95,6 +96,21 @@ final class Launcher {
         listener.start();
         slotThreads.forEach(Thread::start);
         hb.start();
+    }
+
+    /** Sets the fleet's backlog limit when this worker was given one (PP_BACKLOG_LIMIT). */
+    private void applyBacklogLimit() {
+        if (config.backlogLimit() == null) {
+            return;
+        }
+        try {
+            fleet.backlogLimit(config.backlogLimit());
+            log.info("fleet '{}': backlog limit {}", config.fleet(),
+                    config.backlogLimit() == 0 ? "removed (no limit)" : "set to " + config.backlogLimit() + " jobs");
+        } catch (ProcessError e) {
+            log.warn("fleet '{}': the backlog limit (PP_BACKLOG_LIMIT={}) was not set: {}; set it with ProcessManager.backlogLimit(n), or"
+                    + " restart this worker once Redis answers", config.fleet(), config.backlogLimit(), e.getMessage());
+        }
     }
 
     /**

@@ -25,6 +25,8 @@ import java.util.Objects;
  * @param announce print {@code PP_READY <pid> <name>} on stdout when each slot is registered
  * @param privateRedis the Redis is the private redis-server of the manager that spawned this
  *        worker (it lives only as long as that manager): no warning about its durability settings
+ * @param backlogLimit the fleet's backlog limit to set at start ({@code PP_BACKLOG_LIMIT}; 0 for no
+ *     limit), or null to leave the fleet's setting as it is
  */
 public record WorkerConfig(
         String redisUrl,
@@ -40,7 +42,8 @@ public record WorkerConfig(
         Duration lease,
         Long parentPid,
         boolean announce,
-        boolean privateRedis) {
+        boolean privateRedis,
+        Long backlogLimit) {
 
     /**
      * Checks the settings.
@@ -61,6 +64,10 @@ public record WorkerConfig(
         positive(shutdownTimeout, "shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT)");
         positive(heartbeat, "heartbeat (--heartbeat / PP_HEARTBEAT)");
         positive(lease, "lease (--lease / PP_LEASE)");
+        if (backlogLimit != null && backlogLimit < 0) {
+            throw new IllegalArgumentException("backlog limit (--backlog-limit / PP_BACKLOG_LIMIT) must be 0 (no limit) or more, got "
+                    + backlogLimit);
+        }
         allow = List.copyOf(allow);
         jobs = List.copyOf(jobs);
     }

@@ -90,6 +90,11 @@ public final class WorkerMain implements Callable<Integer> {
             description = "exit, handing queued jobs back as on SIGTERM, when this OS process is gone")
     Long parentPid;
 
+    @Option(names = "--backlog-limit", paramLabel = "N", defaultValue = "${env:PP_BACKLOG_LIMIT}",
+            description = "set the fleet's backlog limit at start: placements past it wait, then fail QUEUE_FULL; 0 for no limit"
+                    + " [PP_BACKLOG_LIMIT] (default: leave the fleet's setting)")
+    Long backlogLimit;
+
     @Option(names = "--announce",
             description = "print 'PP_READY <pid> <name>' on stdout when each slot is registered")
     boolean announce;
@@ -167,7 +172,8 @@ public final class WorkerMain implements Callable<Integer> {
                 Durations.parse(lease),
                 parentPid,
                 announce,
-                privateRedis);
+                privateRedis,
+                backlogLimit);
     }
 
     /**

@@ -74,8 +74,15 @@ class WorkerConfigTest {
                 .hasMessageContaining("--exact-name");
         assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--fleet", "a b")).hasMessageContaining("fleet");
         assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", TestSecret.secret(), 1, "p", null, List.of(), List.of(),
-                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false))
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false, null))
                 .hasMessageContaining("shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT) must be positive");
+    }
+
+    @Test
+    void aNegativeBacklogLimitIsRefusedNamingPpBacklogLimit() {
+        assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", TestSecret.secret(), 1, "p", null, List.of(), List.of(),
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false, -1L))
+                .hasMessageContaining("PP_BACKLOG_LIMIT");
     }
 
     @Test
