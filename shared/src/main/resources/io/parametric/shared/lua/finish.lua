@@ -58,7 +58,7 @@ for i = 1, n do
       local due = now_ms() + math.min(S.retryBaseMs * math.pow(2, r.attempts), S.retryMaxMs)
       redis.call('ZADD', KEYS[11], due, id)
       write_rec(id, {state = 'delayed', pid = pid, deliveries = 0, attempts = r.attempts + 1, ms = due, outcome = outcome})
-      emit_event('RETRIED', id, pid, job_label(job), nil)
+      emit_event('RETRIED', id, pid, job, nil)
       code = CODE.RETRY
     end
     if code == CODE.OK then

@@ -72,16 +72,38 @@ local function count_outcome(field, now)
   redis.call('EXPIRE', key, S.minuteTtl)
 end
 
+-- The class a lambda record names, read once per script run (only while events are written).
+local FN_CLASS = {}
+local function fn_class(hash)
+  if FN_CLASS[hash] == nil then
+    local ok, rec = pcall(cjson.decode, redis.call('HGET', P .. 'fn', hash) or '')
+    FN_CLASS[hash] = ok and type(rec) == 'table' and type(rec.cls) == 'string' and rec.cls or hash
+  end
+  return FN_CLASS[hash]
+end
+
 -- Appends a job event to the fleet's capped stream 'events', only while some listener of the
--- fleet has 'listening' set (a fleet nobody watches pays one EXISTS). Fields: kind, job, pid,
--- type (the registered type, else the record class or lambda record) and 'ms': for COMPLETED and
--- FAILED how long it ran, '' when not known.
+-- fleet has 'listening' set (a fleet nobody watches pays one EXISTS per script run). Fields:
+-- kind, job, pid, type (the registered type, else the record or lambda class) and 'ms': for
+-- COMPLETED and FAILED how long it ran, '' when not known. 'job' is the decoded entry (a table),
+-- an entry's text, or a type name; it is read only when the event is written.
 local LISTENING = nil
-local function emit_event(kind, id, pid, jobtype, ms)
+local function emit_event(kind, id, pid, job, ms)
   if LISTENING == nil then LISTENING = redis.call('EXISTS', k_listening()) == 1 end
   if not LISTENING then return end
+  if type(job) == 'string' and string.match(job, '^%d+ %S+ {') then
+    local ok, decoded = pcall(cjson.decode, string.match(job, '^%d+ %S+ (.*)$'))
+    job = ok and decoded or nil
+  end
+  local label = ''
+  if type(job) == 'table' then
+    label = job.type or job.cls or (type(job.fn) == 'string' and fn_class(job.fn)) or ''
+  elseif type(job) == 'string' then
+    label = job
+  end
+  if type(label) ~= 'string' then label = '' end
   redis.call('XADD', k_events(), 'MAXLEN', '~', S.eventsCap, '*', 'kind', kind, 'job', id,
-    'pid', tostring(pid or ''), 'type', jobtype or '', 'ms', ms and tostring(ms) or '')
+    'pid', tostring(pid or ''), 'type', label, 'ms', ms and tostring(ms) or '')
 end
 
 -- Records ---------------------------------------------------------------------------------------
@@ -121,15 +143,6 @@ end
 local function job_type(job)
   if job and job.form == 'type' and type(job.type) == 'string' then return job.type end
   return ''
-end
-
--- What events call a job's type: the registered type, else the record class, else the lambda
--- record's hash (the worker and the dashboard resolve it to class and method).
-local function job_label(job)
-  if not job then return '' end
-  local label = job.type or job.cls or job.fn
-  if type(label) ~= 'string' then return '' end
-  return label
 end
 
 local function delivery_limit(job)
@@ -198,7 +211,7 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   redis.call('RPUSH', k_fin(), id)
   trim_finished(2, now)
   count_outcome(state == 'done' and 'done' or 'failed', now)
-  emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job_label(job), started and math.max(0, now - started) or nil)
+  emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job, started and math.max(0, now - started) or nil)
 end
 
 -- Fails a job no worker will run, with a script-made outcome.
@@ -348,13 +361,13 @@ local function admit(pid, id)
     local why2 = 'delivered ' .. (deliveries - 1) .. ' times without an outcome, its limit (each delivery ended'
       .. ' without one: the job kills or hangs its worker)'
     dead_letter(id, 'POISON: ' .. why2, entry)
-    emit_event('DEAD', id, pid, job_label(job), nil)
+    emit_event('DEAD', id, pid, job, nil)
     fail_job(id, job, 'failed', 'POISON', 'job ' .. id .. ' was ' .. why2 .. '; it is in the dead-letter list:'
       .. ' fix the job, then requeueDeadLetters() or purgeDeadLetters()', pid, deliveries - 1)
     return false
   end
   write_rec(id, {state = 'running', pid = pid, deliveries = deliveries, attempts = attempts})
-  emit_event('STARTED', id, pid, job_label(job), nil)
+  emit_event('STARTED', id, pid, job, nil)
   return true
 end
 

@@ -89,7 +89,7 @@ for i = 1, n do
       push_to_worker(pid, id)
       placed[#placed + 1] = tonumber(pid)
     end
-    emit_event('PLACED', id, placed[#placed], jobtype, nil)
+    emit_event('PLACED', id, placed[#placed], entry, nil)
   end
 end
 return placed

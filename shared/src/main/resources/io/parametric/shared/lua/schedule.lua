@@ -22,7 +22,7 @@ for i = 1, n do
     redis.call('HSET', KEYS[1], id, entry)
     write_rec(id, {state = 'delayed', pid = '', deliveries = 0, attempts = 0, ms = now + delay})
     redis.call('ZADD', KEYS[3], now + delay, id)
-    emit_event('PLACED', id, '', '', nil)
+    emit_event('PLACED', id, '', entry, nil)
     placed = placed + 1
   end
 end
