@@ -85,10 +85,21 @@ public final class EventStream implements AutoCloseable {
         }
     }
 
+    /** How many placement times are remembered to tell a STARTED event how long its job waited. */
+    private static final int PLACED_REMEMBERED = 100_000;
+
+    /** When jobs seen PLACED were placed (Redis time), until they start; the oldest are forgotten first. */
+    private final Map<String, Instant> placedAt = new java.util.LinkedHashMap<>(1024, 0.75f, false) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Instant> eldest) {
+            return size() > PLACED_REMEMBERED;
+        }
+    };
+
     private void deliver(Redis.StreamEntry e) {
         JobEvent event;
         try {
-            event = parse(e);
+            event = withWait(parse(e));
         } catch (RuntimeException bad) {
             // The message quotes the entry's fields: text from Redis, escaped so it cannot forge log lines.
             LOG.warn("skipped an unreadable event {} in fleet '{}': {}", LogText.safe(e.id()), fleet.keys().fleet(),
@@ -101,6 +112,23 @@ public final class EventStream implements AutoCloseable {
             LOG.warn("an event listener of fleet '{}' threw on {}: {}", fleet.keys().fleet(), LogText.safe(String.valueOf(event)),
                     LogText.safe(thrown.toString()));
         }
+    }
+
+    /**
+     * Gives a STARTED event how long its job waited, from its PLACED event (both in Redis time);
+     * a job placed before this listener started has no wait. Called on the stream's one thread.
+     */
+    private JobEvent withWait(JobEvent event) {
+        if (event.kind() == JobEvent.Kind.PLACED) {
+            placedAt.put(event.jobId(), event.at());
+        } else if (event.kind() == JobEvent.Kind.STARTED && event.elapsed() == null) {
+            Instant placed = placedAt.remove(event.jobId());
+            if (placed != null) {
+                return new JobEvent(event.kind(), event.jobId(), event.pid(), event.type(), event.at(),
+                        Duration.between(placed, event.at()));
+            }
+        }
+        return event;
     }
 
     /**
