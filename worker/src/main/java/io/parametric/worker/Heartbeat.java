@@ -106,10 +106,12 @@ final class Heartbeat implements Runnable {
             }
         }
         // After this process's own heartbeats, so it never reaps itself for its own slowness;
-        // at most once per reaper lock period, since the fleet reaps no more often than that.
+        // once per lease (twice the reaper lock period): managers tick more often, so a fleet with
+        // a manager reaps within 1.5 leases, one of workers alone within 2, and an idle worker
+        // costs under one command per second.
         if (System.nanoTime() - nextReap >= 0) {
             reaper.tick();
-            nextReap = System.nanoTime() + reaper.lockPeriod().toNanos();
+            nextReap = System.nanoTime() + reaper.lockPeriod().multipliedBy(2).toNanos();
         }
         return true;
     }

@@ -41,7 +41,7 @@ final class Slot implements Runnable {
      * How long an idle slot waits for a wake-up before it takes anyway (a backlog job nobody
      * offered it, a lost message) and notices a stop or resync.
      */
-    static final Duration IDLE_TAKE_INTERVAL = Duration.ofSeconds(5);
+    static final Duration IDLE_TAKE_INTERVAL = Duration.ofSeconds(10);
 
     /** How many jobs a slot holds at most while its jobs are short; one while they are not. */
     static final int SHORT_JOB_BATCH = 16;
@@ -135,11 +135,13 @@ final class Slot implements Runnable {
     /** Stops taking jobs; the running job finishes. */
     void requestStop() {
         stopRequested = true;
+        wake();
     }
 
     /** Asks the slot to check its registration at its next safe point (between jobs). */
     void requestResync() {
         resyncRequested = true;
+        wake();
     }
 
     /** @return true when the fleet (its manager) closed this slot rather than the process shutting down */

@@ -24,6 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class FleetConnection implements AutoCloseable {
 
+    /**
+     * How often the manager's reaper ticks: delayed jobs are promoted and dead workers reaped at
+     * this resolution (the fleet reaps at most once per half lease, whoever ticks).
+     */
+    static final Duration REAPER_TICK = Duration.ofSeconds(2);
+
     private static final Logger LOG = LoggerFactory.getLogger(FleetConnection.class);
 
     private final RedisLocator.Found found;
@@ -52,7 +58,7 @@ public final class FleetConnection implements AutoCloseable {
         secret.warning().ifPresent(LOG::warn);
         this.lease = lease();
         this.listener = new CompletionListener(fleet, managerId, sink, waitedFor, lease);
-        this.reaper = new Reaper(fleet, lease, "manager-" + managerId).startDaemon(Duration.ofSeconds(1));
+        this.reaper = new Reaper(fleet, lease, "manager-" + managerId).startDaemon(REAPER_TICK);
     }
 
     /** @return the fleet */
