@@ -208,7 +208,9 @@ final class Slot implements Runnable {
                 }
                 Fleet.TakenJob job = heldJob();
                 if (job == null) {
-                    hold(idleTake());
+                    // A take that stopped at its bound of dropped ids (tombstones, bad entries) said
+                    // 'more': take again at once rather than wait.
+                    hold(held != null && held.more() && !stopRequested ? take() : idleTake());
                     continue;
                 }
                 // A job in hand was started (its delivery counted): it runs to its end, even when stopping.

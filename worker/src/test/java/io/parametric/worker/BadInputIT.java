@@ -118,7 +118,7 @@ class BadInputIT {
     /** Writes an entry behind the fleet's back: exact bytes into the jobs hash, its id on the worker's list. */
     private void writeRaw(String id, byte[] entry) throws Exception {
         hsetRaw(manager.keys().jobs(), id, entry);
-        manager.redis.rpush(manager.keys().pending(pid), id);
+        manager.pushRaw(pid, id);
     }
 
     @Test
@@ -169,7 +169,7 @@ class BadInputIT {
     @Test
     void jobIdWithANewlineIsDeadLetteredAndNeverForgesALogLine() {
         long before = manager.redis.llen(manager.keys().deadLetter());
-        manager.redis.rpush(manager.keys().pending(pid), "x\nFORGED worker 1 registered");
+        manager.pushRaw(pid, "x\nFORGED worker 1 registered");
         await().atMost(Duration.ofSeconds(10)).until(() -> manager.redis.llen(manager.keys().deadLetter()) > before);
         assertThat((String) lastDeadLetter().get("reason")).contains("not a job id");
         assertThat(worker.log().lines()).noneMatch(l -> l.startsWith("FORGED"));
@@ -257,7 +257,7 @@ class BadInputIT {
     @Test
     void idWithoutEntryIsDeadLetteredAndFailsAtItsManager() {
         String id = manager.newId();
-        manager.redis.rpush(manager.keys().pending(pid), id);
+        manager.pushRaw(pid, id);
         Outcome o = manager.outcomeOf(id);
         assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
         assertThat(o.message()).contains("no entry");

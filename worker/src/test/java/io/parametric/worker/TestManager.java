@@ -115,6 +115,15 @@ final class TestManager implements AutoCloseable {
         return all;
     }
 
+    /**
+     * Queues an id on a worker behind the scripts' back, then wakes the worker as placement does
+     * (a {@code j} on its signals channel), so it takes the id at once.
+     */
+    void pushRaw(long pid, String id) {
+        redis.rpush(keys().pending(pid), id);
+        redis.publish(keys().signals(pid), "j");
+    }
+
     /** @return the job's state as the fleet knows it ({@code queued} without a record), or null when unknown */
     String state(String jobId) {
         return fleet.job(jobId).map(JobRecord::state).orElse(null);

@@ -339,6 +339,11 @@ public final class Redis implements AutoCloseable {
         call(() -> client.ltrim(key, -keepNewest, -1));
     }
 
+    /** @param channel a channel @param message what to publish */
+    public void publish(String channel, String message) {
+        call(() -> client.publish(channel, message));
+    }
+
     /** @param key a sorted set @return its members, lowest score first */
     public List<String> zrange(String key) {
         return call(() -> client().zrange(key, 0, -1));
