@@ -30,7 +30,7 @@ public final class CompletionListener implements AutoCloseable {
     private static final Logger LOG = Logs.get(CompletionListener.class);
     /** Pushed by {@link #close} to wake the blocking pop at once. */
     private static final String STOP = "{\"stop\":true}";
-    private static final Duration BLOCK = Duration.ofSeconds(5);
+    private static final Duration BLOCK = Duration.ofSeconds(10);
     /** The shortest blocking pop (0 would block for ever). */
     private static final Duration MIN_BLOCK = Duration.ofMillis(50);
     /** The most outcomes one blocking pop takes (one round trip for a busy fleet's burst). */
