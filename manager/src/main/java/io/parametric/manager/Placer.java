@@ -144,8 +144,9 @@ final class Placer {
 
     /**
      * As {@link #send}, for a batch of independent jobs (coalesced submits): when a backend
-     * refuses its part for the sake of one job — BAD_PAYLOAD, NO_SUCH_WORKER or UNKNOWN_JOB_TYPE,
-     * refusals that place nothing — each job of that part is sent again alone, so only the job at
+     * refuses its part for the sake of one job — BAD_PAYLOAD, NO_SUCH_WORKER, UNKNOWN_JOB_TYPE, or
+     * QUEUE_FULL when the part would not fit in the backlog but some of its jobs would — refusals
+     * that place nothing — each job of that part is sent again alone, so only the job at
      * fault fails, with its own error. Any other failure (Redis away) fails every job not placed.
      *
      * @param plan the jobs
@@ -177,7 +178,7 @@ final class Placer {
 
     /** A backend's refusals that place none of its jobs and may concern one job only. */
     private static final java.util.Set<Reason> REFUSALS = java.util.EnumSet.of(Reason.BAD_PAYLOAD, Reason.NO_SUCH_WORKER,
-            Reason.UNKNOWN_JOB_TYPE);
+            Reason.UNKNOWN_JOB_TYPE, Reason.QUEUE_FULL);
 
     /** Gives each backend its jobs, filling in where each went; stops at the first backend that throws. */
     private void assign(List<Planned> plan, List<JobFuture<?>> futures, Long[] pids) {

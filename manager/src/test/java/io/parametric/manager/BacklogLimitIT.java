@@ -3,6 +3,7 @@ package io.parametric.manager;
 import static io.parametric.manager.ParametricProcesses.connect;
 import static io.parametric.manager.ParametricProcesses.newJob;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.parametric.manager.testjobs.Work;
 import io.parametric.shared.ProcessError;
@@ -11,6 +12,7 @@ import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
 import io.parametric.shared.testing.UsesTestRedis;
+import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -42,7 +44,8 @@ class BacklogLimitIT {
 
             procs.backlogLimit(0);
             procs.submit(newJob(Work::sleep, 1));
-            assertThat(redis.llen(new FleetKeys(fleet).backlog())).isEqualTo(4);
+            // submit returns before its placement is sent (coalesced): the backlog grows soon after.
+            await().atMost(Duration.ofSeconds(10)).until(() -> redis.llen(new FleetKeys(fleet).backlog()) == 4);
         }
     }
 
