@@ -281,12 +281,12 @@ public final class Redis implements AutoCloseable {
 
     /** @param key a hash @param fields fields @return their values in order, null where absent */
     public List<String> hmget(String key, List<String> fields) {
-        return call(() -> client.hmget(key, fields.toArray(String[]::new)));
+        return call(() -> client().hmget(key, fields.toArray(String[]::new)));
     }
 
     /** @param key a hash @param field a field @param value its value, set only when the field is absent */
     public void hsetnx(String key, String field, String value) {
-        call(() -> client.hsetnx(key, field, value));
+        call(() -> client().hsetnx(key, field, value));
     }
 
     /** @param key a hash @param fields fields to delete @return how many existed */
@@ -336,12 +336,12 @@ public final class Redis implements AutoCloseable {
 
     /** @param key a list @param keepNewest how many entries to keep, the newest (the tail) */
     public void trimToNewest(String key, int keepNewest) {
-        call(() -> client.ltrim(key, -keepNewest, -1));
+        call(() -> client().ltrim(key, -keepNewest, -1));
     }
 
     /** @param channel a channel @param message what to publish */
     public void publish(String channel, String message) {
-        call(() -> client.publish(channel, message));
+        call(() -> client().publish(channel, message));
     }
 
     /** @param key a sorted set @return its members, lowest score first */
