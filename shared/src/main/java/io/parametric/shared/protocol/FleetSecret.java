@@ -3,6 +3,8 @@ package io.parametric.shared.protocol;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,6 +62,9 @@ public final class FleetSecret {
             + " `openssl rand -base64 32`), or PP_SECRET_FILE to a file holding it, or -Dpp.secret=... for a manager;"
             + " PP_INSECURE=1 runs without one, which lets anyone who can write to the fleet's Redis run code on its"
             + " workers (SECURITY.md)";
+
+    /** The largest secret file read. */
+    private static final int MAX_FILE_BYTES = 4096;
 
     private static final String ALGORITHM = "HmacSHA256";
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
@@ -328,8 +333,12 @@ public final class FleetSecret {
     }
 
     private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8).replaceFirst("[\r\n]+$", "");
+        byte[] bytes;
+        String text;
+        try (InputStream in = Files.newInputStream(file)) {
+            // Bounded: a wrong path (a log, a device) must not fill the heap.
+            bytes = in.readNBytes(MAX_FILE_BYTES + 1);
+            text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString();
         } catch (IOException | RuntimeException e) {
             // The exception's class says enough (no such file, no permission, not UTF-8); its
             // message could quote the file's bytes.
@@ -337,6 +346,11 @@ public final class FleetSecret {
                     + " named by PP_SECRET_FILE (" + e.getClass().getSimpleName() + "); make it a readable UTF-8 file"
                     + " holding the secret, or " + HOW_TO_SET);
         }
+        if (bytes.length > MAX_FILE_BYTES) {
+            throw new ProcessError(Reason.NOT_ALLOWED, "the file " + file + " named by PP_SECRET_FILE holds more than "
+                    + MAX_FILE_BYTES + " bytes, which is no secret: name the file that holds only the secret");
+        }
+        return text.replaceFirst("[\r\n]+$", "");
     }
 
     private static String nonEmpty(String value) {

@@ -153,6 +153,11 @@ class FleetSecretTest {
                 .isInstanceOf(ProcessError.class)
                 .hasMessageContaining(notUtf8.toString())
                 .hasMessageNotContaining("qzx");
+        Path huge = Files.writeString(dir.resolve("huge"), "qzx".repeat(2000));
+        assertThatThrownBy(() -> configured(Map.of("PP_SECRET_FILE", huge.toString()), Map.of()))
+                .isInstanceOf(ProcessError.class)
+                .hasMessageContaining("more than 4096 bytes")
+                .hasMessageNotContaining("qzx");
     }
 
     @Test
