@@ -116,7 +116,6 @@ class CliIT {
         assertThat(show.status).isZero();
         assertThat(show.out).contains("job " + f.jobId() + ": failed on worker " + pid)
                 .contains("deliveries 1")
-                .contains("payload lambda io.parametric.cli.CliIT::lambda$")
                 .contains("failed JOB_FAILED java.lang.IllegalStateException: shown by jobs show")
                 .contains("at io.parametric.cli.CliIT");
         JsonNode json = tree(cli("jobs", "show", f.jobId(), "--json").out);
