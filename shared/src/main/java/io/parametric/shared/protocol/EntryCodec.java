@@ -89,8 +89,9 @@ public final class EntryCodec {
      * @throws IllegalArgumentException naming what is wrong (the worker dead-letters the entry with it)
      */
     public JobPayload decode(String id, byte[] entry, Function<String, LambdaRecord> lambdas) {
-        if (!(SignedForm.open(secret, entry) instanceof SignedForm.Parts parts)) {
-            throw new IllegalArgumentException(((SignedForm.Malformed) SignedForm.open(secret, entry)).reason());
+        SignedForm.Split opened = SignedForm.open(secret, entry);
+        if (!(opened instanceof SignedForm.Parts parts)) {
+            throw new IllegalArgumentException(((SignedForm.Malformed) opened).reason());
         }
         JsonNode n;
         try {

@@ -392,11 +392,16 @@ public final class Fleet {
         args.add(Long.toString(pid));
         args.add(Integer.toString(batch));
         for (Outcome o : done) {
-            Outcome outcome = bounded(o, pid);
+            Outcome outcome = o;
+            byte[] json = Json.write(o).getBytes(StandardCharsets.UTF_8);
+            if (json.length > maxPayloadBytes) {
+                outcome = tooLarge(o, pid, json.length);
+                json = Json.write(outcome).getBytes(StandardCharsets.UTF_8);
+            }
             args.add(outcome.jobId());
             args.add(outcome.ok() ? "done" : "failed");
             args.add(outcome.reason() == null ? "" : outcome.reason());
-            args.add(outcomes.write(outcome));
+            args.add(outcomes.seal(json));
         }
         List<String> finishKeys = new ArrayList<>(workerKeys(pid));
         finishKeys.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));
@@ -421,14 +426,10 @@ public final class Fleet {
         return new Finish(codes, taken(reply, 2 + n));
     }
 
-    /** An outcome too large to store is replaced by a BAD_PAYLOAD failure that says so. */
-    private Outcome bounded(Outcome outcome, long pid) {
-        String json = Json.write(outcome);
-        if (json.length() <= maxPayloadBytes / 4 || utf8Length(json) <= maxPayloadBytes) {
-            return outcome;
-        }
+    /** The BAD_PAYLOAD failure stored instead of an outcome too large to store. */
+    private Outcome tooLarge(Outcome outcome, long pid, int bytes) {
         return Outcome.failure(outcome.jobId(), pid, "BAD_PAYLOAD",
-                "the return of job " + outcome.jobId() + " is " + utf8Length(json)
+                "the return of job " + outcome.jobId() + " is " + bytes
                         + " bytes of JSON, over the limit of " + maxPayloadBytes
                         + " (PP_MAX_PAYLOAD / pp.maxPayloadBytes); return less, or store big results elsewhere and return a reference",
                 outcome.attempt());
@@ -882,10 +883,6 @@ public final class Fleet {
             LOG.debug("cannot read the Redis configuration to check durability: {}", e.getMessage());
         }
         return warnings;
-    }
-
-    private static int utf8Length(String s) {
-        return s.getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**

@@ -26,7 +26,15 @@ public final class OutcomeCodec {
      * @return it as stored, signed
      */
     public String write(Outcome outcome) {
-        return new String(SignedForm.seal(secret, Json.write(outcome).getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+        return seal(Json.write(outcome).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param json an outcome already written as JSON bytes
+     * @return it as stored, signed
+     */
+    public String seal(byte[] json) {
+        return new String(SignedForm.seal(secret, json), StandardCharsets.UTF_8);
     }
 
     /**
