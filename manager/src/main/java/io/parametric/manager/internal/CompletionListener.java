@@ -23,7 +23,9 @@ import org.slf4j.Logger;
  * <p>Once per lease it also sweeps for vanished jobs: a job still waited for whose entry and record are
  * gone (deleted by someone with write access to Redis, or lost with Redis's data) can never get
  * an outcome — a take dead-letters an id without an entry — so its waiters fail with
- * ILLEGAL_STATE within a lease (plus one blocking pop) instead of waiting forever.
+ * ILLEGAL_STATE instead of waiting forever. A sweep looks at {@value #SWEEP_MAX} of the jobs
+ * waited for, the next ones each lease, so its cost does not grow with the number waited for: a
+ * vanished job is found within one lease per {@value #SWEEP_MAX} jobs waited for.
  */
 public final class CompletionListener implements AutoCloseable {
 
@@ -37,6 +39,8 @@ public final class CompletionListener implements AutoCloseable {
     private static final int BATCH = 1000;
     /** Refreshes the list's TTL: long enough to survive a manager pausing, short enough that a dead manager's list goes. */
     private static final Duration REFRESH = Duration.ofSeconds(30);
+    /** The most jobs one sweep for vanished jobs looks up (two HEXISTS each). */
+    static final int SWEEP_MAX = 1000;
 
     private final Fleet fleet;
     private final String managerId;
@@ -48,6 +52,8 @@ public final class CompletionListener implements AutoCloseable {
     private volatile boolean stopped;
     /** The jobs waited for when the outage began: only they can have been lost by it. */
     private java.util.Set<String> waitedBeforeOutage = java.util.Set.of();
+    /** Where in the jobs waited for the next sweep starts. */
+    private int sweepFrom;
 
     /**
      * Starts listening.
@@ -138,7 +144,13 @@ public final class CompletionListener implements AutoCloseable {
     }
 
     private void sweepVanished() {
-        List<String> vanished = fleet.missingJobs(waitedFor.get());
+        List<String> waiting = waitedFor.get();
+        if (sweepFrom >= waiting.size()) {
+            sweepFrom = 0;
+        }
+        int to = Math.min(waiting.size(), sweepFrom + SWEEP_MAX);
+        List<String> vanished = fleet.missingJobs(waiting.subList(sweepFrom, to));
+        sweepFrom = to;
         if (!vanished.isEmpty()) {
             LOG.warn("{} job(s) waited for have vanished from fleet '{}' (no job record in Redis); their waiters fail",
                     vanished.size(), fleet.keys().fleet());

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -16,7 +18,12 @@ import java.util.function.Function;
  */
 public final class EntryCodec {
 
+    /** Lambda records seen by far fewer than this many distinct lambdas are cached; past it the cache starts over. */
+    private static final int LAMBDA_CACHE = 1024;
+
     private final FleetSecret secret;
+    /** Each lambda's stored form, computed once: a JSON write and a SHA-256 per job were half of placement's time. */
+    private final Map<LambdaRecord, LambdaRecord.Stored> stored = new ConcurrentHashMap<>();
 
     /** @param secret signs and checks entries */
     public EntryCodec(FleetSecret secret) {
@@ -27,9 +34,9 @@ public final class EntryCodec {
      * An entry ready to place.
      *
      * @param bytes the entry
-     * @param lambda the lambda record it names, or null
+     * @param lambda the lambda record it names, as stored, or null
      */
-    public record Encoded(byte[] bytes, LambdaRecord lambda) {}
+    public record Encoded(byte[] bytes, LambdaRecord.Stored lambda) {}
 
     /**
      * @param p a checked payload
@@ -42,12 +49,12 @@ public final class EntryCodec {
             body.put("m", p.manager());
         }
         body.put("form", p.form());
-        LambdaRecord lambda = null;
+        LambdaRecord.Stored lambda = null;
         switch (p.form()) {
             case JobPayload.TYPE -> body.put("type", p.type());
             case JobPayload.RECORD -> body.put("cls", p.className());
             default -> {
-                lambda = LambdaRecord.of(p);
+                lambda = stored(LambdaRecord.of(p));
                 body.put("fn", lambda.hash());
             }
         }
@@ -118,6 +125,13 @@ public final class EntryCodec {
             p = lambdas.apply(fn).into(p);
         }
         return p.checked();
+    }
+
+    private LambdaRecord.Stored stored(LambdaRecord record) {
+        if (stored.size() >= LAMBDA_CACHE) {
+            stored.clear();
+        }
+        return stored.computeIfAbsent(record, LambdaRecord::stored);
     }
 
     private static ArrayNode array(List<JsonNode> values) {

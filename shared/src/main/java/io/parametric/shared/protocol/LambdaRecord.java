@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * What a lambda job names once per fleet rather than once per job: its implementing class,
  * method, descriptor, reference kind, the fingerprint of the class's bytecode and the capturing
- * class. Stored in the fleet's {@code fn} hash under {@link #hash()}, a hash of its own content,
+ * class. Stored in the fleet's {@code fn} hash under {@link Stored#hash()}, a hash of its own content,
  * so a rewritten record cannot redirect the jobs that name it: a reader recomputes the hash and
  * refuses a mismatch ({@link #read}).
  *
@@ -48,10 +48,22 @@ public record LambdaRecord(String cls, String method, String desc, Integer kind,
         return Json.write(m);
     }
 
-    /** @return the field it is stored under: base64url of the first 16 bytes of the SHA-256 of {@link #json()} */
-    public String hash() {
-        return hashOf(json().getBytes(StandardCharsets.UTF_8));
+    /**
+     * @return the record as placed: its JSON and the field it is stored under, base64url of the
+     *     first 16 bytes of the SHA-256 of that JSON
+     */
+    public Stored stored() {
+        String json = json();
+        return new Stored(hashOf(json.getBytes(StandardCharsets.UTF_8)), json);
     }
+
+    /**
+     * A lambda record as it is stored in the fleet's {@code fn} hash.
+     *
+     * @param hash the field it is stored under
+     * @param json the value, {@link #json()}
+     */
+    public record Stored(String hash, String json) {}
 
     /**
      * Reads a stored record and checks it is the one the hash names.

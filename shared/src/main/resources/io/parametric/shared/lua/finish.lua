@@ -36,6 +36,8 @@
 local pid = ARGV[2]
 local n = (#ARGV - 3) / 4
 local reply = {CODE.OK, n}
+local counted = {done = 0, failed = 0}
+local last
 for i = 1, n do
   local b = 3 + (i - 1) * 4
   local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
@@ -48,25 +50,33 @@ for i = 1, n do
       reply[#reply + 1] = CODE.STALE
     end
   else
-    local job = read_entry(redis.call('HGET', KEYS[7], id) or '') or {}
+    local entry = redis.call('HGET', KEYS[7], id) or ''
+    local job = entry_routing(entry)
     r = r or {deliveries = 0, attempts = 0}
     local code = CODE.OK
     if state == 'failed' and r.state == 'cancelling' then
       state = 'cancelled'
       outcome = script_outcome(id, pid, 'CANCELLED', 'job ' .. id .. ' was cancelled while running', r.deliveries)
-    elseif state == 'failed' and reason == 'JOB_FAILED' and r.attempts < (tonumber(job.re) or 0) then
+    elseif state == 'failed' and reason == 'JOB_FAILED' and r.attempts < (tonumber((read_entry(entry) or {}).re) or 0) then
       local due = now_ms() + math.min(S.retryBaseMs * math.pow(2, r.attempts), S.retryMaxMs)
       redis.call('ZADD', KEYS[11], due, id)
       write_rec(id, {state = 'delayed', pid = pid, deliveries = 0, attempts = r.attempts + 1, ms = due, outcome = outcome})
-      emit_event('RETRIED', id, pid, job, nil)
+      emit_event('RETRIED', id, pid, entry, nil)
       code = CODE.RETRY
     end
     if code == CODE.OK then
-      store_outcome(id, job, state, outcome, pid, r.deliveries, r.attempts, r.ms)
-      redis.call('HSET', KEYS[3], 'ret', outcome)
-      redis.call('HINCRBY', KEYS[3], state == 'done' and 'done' or 'failed', 1)
+      store_outcome(id, job, state, outcome, pid, r.deliveries, r.attempts, r.ms, r)
+      local counter = state == 'done' and 'done' or 'failed'
+      counted[counter] = counted[counter] + 1
+      last = outcome
     end
     reply[#reply + 1] = code
+  end
+end
+if last then
+  redis.call('HSET', KEYS[3], 'ret', last)
+  for counter, k in pairs(counted) do
+    if k > 0 then redis.call('HINCRBY', KEYS[3], counter, k) end
   end
 end
 local wstate = redis.call('HGET', KEYS[3], 'state')

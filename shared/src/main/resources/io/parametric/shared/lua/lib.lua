@@ -59,9 +59,30 @@ local function k_events() return P .. 'events' end
 local function k_listening() return P .. 'listening' end
 local function k_members() return P .. 'members' end
 
+-- What one script run has read once and reuses: a script stores many outcomes and takes many
+-- jobs per call, and each of these would otherwise cost a command per job.
+local RUN = {
+  now = nil,          -- Redis time (ms), read once: a script runs for microseconds
+  kept = {},          -- keys whose expiry this run has set (completion lists, minute counters)
+  watched = nil,      -- whether any job has watchers (the 'watch' hash exists)
+  fin = nil,          -- the length of the retention list 'fin', once known
+  finYoung = false,   -- its head is a record retention keeps (so is every record after it)
+  openEmpty = false,  -- the open-worker list was found empty and nothing was pushed on it since
+}
+
 local function now_ms()
-  local t = redis.call('TIME')
-  return tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  if RUN.now == nil then
+    local t = redis.call('TIME')
+    RUN.now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+  end
+  return RUN.now
+end
+
+-- Sets a key's expiry the first time this run touches it, when it has none.
+local function keep_for(key, seconds, only_if_none)
+  if RUN.kept[key] then return end
+  RUN.kept[key] = true
+  if not only_if_none or redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, seconds) end
 end
 
 -- Counts an outcome ('done' or 'failed') in the fleet's per-minute counters (hash
@@ -69,7 +90,7 @@ end
 local function count_outcome(field, now)
   local key = k_minute(math.floor(now / 60000))
   redis.call('HINCRBY', key, field, 1)
-  redis.call('EXPIRE', key, S.minuteTtl)
+  keep_for(key, S.minuteTtl, false)
 end
 
 -- The class a lambda record names, read once per script run (only while events are written).
@@ -91,6 +112,7 @@ local LISTENING = nil
 local function emit_event(kind, id, pid, job, ms)
   if LISTENING == nil then LISTENING = redis.call('EXISTS', k_listening()) == 1 end
   if not LISTENING then return end
+  if type(job) == 'table' and job.entry then job = job.entry end
   if type(job) == 'string' and string.match(job, '^%d+ %S+ {') then
     local ok, decoded = pcall(cjson.decode, string.match(job, '^%d+ %S+ (.*)$'))
     job = ok and decoded or nil
@@ -129,6 +151,13 @@ end
 
 -- Entries ---------------------------------------------------------------------------------------
 
+-- The version, id and manager an entry names, read without decoding its JSON: EntryCodec writes
+-- the id first and the manager second. nil when the entry is not in that shape (read_entry then
+-- says why).
+local function entry_head(entry)
+  return string.match(entry, '^(%d+) %S+ {"id":"([^"\\]*)","m":"([%w_-]*)"')
+end
+
 -- The body of an entry as a table, or nil with why. Lua cannot check the signature (the worker
 -- does); scripts only read routing fields (manager, type, key, pinned, limits) from it.
 local function read_entry(entry)
@@ -138,6 +167,18 @@ local function read_entry(entry)
   local ok, job = pcall(cjson.decode, body)
   if not ok or type(job) ~= 'table' then return nil, 'the body is not a JSON object' end
   return job
+end
+
+-- The routing fields (m, key) of an entry without decoding its JSON when EntryCodec wrote it (the
+-- key is its last field; 'entry' keeps the text for an event); else the whole body decoded. An
+-- empty table when it cannot be read.
+local function entry_routing(entry)
+  local _, _, m = entry_head(entry)
+  if m then
+    local key = string.match(entry, ',"key":"([^"\\]*)"}$')
+    if key or not string.find(entry, ',"key":"', 1, true) then return {m = m, key = key, entry = entry} end
+  end
+  return read_entry(entry) or {}
 end
 
 local function job_type(job)
@@ -168,25 +209,30 @@ end
 -- Drops the oldest finished records past the retention count or age, at most max of them.
 local function trim_finished(max, now)
   local fin = k_fin()
-  local n = redis.call('LLEN', fin)
+  if RUN.fin == nil then RUN.fin = redis.call('LLEN', fin) end
   for _ = 1, max do
+    if RUN.fin <= S.keepCount and RUN.finYoung then return end
     local head = redis.call('LINDEX', fin, 0)
     if not head then return end
     local r = read_rec(head)
     local old = r == nil or not ended(r.state) or now - r.ms > S.jobTtl * 1000
-    if n <= S.keepCount and not old then return end
+    if RUN.fin <= S.keepCount and not old then
+      RUN.finYoung = true
+      return
+    end
     redis.call('LPOP', fin)
     if r == nil or ended(r.state) then redis.call('HDEL', k_rec(), head) end
-    n = n - 1
+    RUN.fin = RUN.fin - 1
   end
 end
 
 -- Stores a job's outcome: its record, the manager's and watchers' completion lists, the key freed,
 -- the entry removed (its bytes are not needed any more), the per-minute counters and the event,
--- the retention list trimmed a little. started: the Redis time (ms) the job started, or nil.
-local function store_outcome(id, job, state, outcome, pid, deliveries, attempts, started)
+-- the retention list trimmed a little. started: the Redis time (ms) the job started, or nil;
+-- before: the job's record as the caller read it (nil: read here).
+local function store_outcome(id, job, state, outcome, pid, deliveries, attempts, started, before)
   local now = now_ms()
-  local before = read_rec(id)
+  if before == nil then before = read_rec(id) end
   write_rec(id, {state = state, pid = pid, deliveries = deliveries, attempts = attempts, ms = now,
     progress = before and before.progress or '', outcome = outcome})
   redis.call('HDEL', k_jobs(), id)
@@ -198,7 +244,8 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   local manager = job and job.m
   if type(manager) ~= 'string' or manager == '' then manager = manager_of_id(id) end
   if manager ~= '' then targets[#targets + 1] = manager end
-  local watchers = redis.call('HGET', k_watch(), id)
+  if RUN.watched == nil then RUN.watched = redis.call('EXISTS', k_watch()) == 1 end
+  local watchers = RUN.watched and redis.call('HGET', k_watch(), id)
   if watchers then
     for m in string.gmatch(watchers, '[^,]+') do targets[#targets + 1] = m end
     redis.call('HDEL', k_watch(), id)
@@ -206,9 +253,9 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   for _, m in ipairs(targets) do
     local done = k_done(m)
     redis.call('RPUSH', done, outcome)
-    if redis.call('TTL', done) < 0 then redis.call('EXPIRE', done, S.doneTtl) end
+    keep_for(done, S.doneTtl, true)
   end
-  redis.call('RPUSH', k_fin(), id)
+  RUN.fin = redis.call('RPUSH', k_fin(), id)
   trim_finished(2, now)
   count_outcome(state == 'done' and 'done' or 'failed', now)
   emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job, started and math.max(0, now - started) or nil)
@@ -218,7 +265,7 @@ end
 local function fail_job(id, job, state, reason, message, pid, deliveries)
   local r = read_rec(id) or {}
   store_outcome(id, job, state or 'failed', script_outcome(id, pid, reason, message, deliveries), pid or '',
-    deliveries or r.deliveries or 0, r.attempts or 0, nil)
+    deliveries or r.deliveries or 0, r.attempts or 0, nil, r)
 end
 
 -- Dead letters ----------------------------------------------------------------------------------
@@ -270,10 +317,12 @@ end
 -- false. Workers popped that cannot take it are put back, except dead and closed ones. The open
 -- list holds each worker at most once, so this is bounded by the fleet's size.
 local function take_open_worker(jobtype, candidates)
+  if RUN.openEmpty then return false end
   local open = k_open()
   local skipped = {}
   local found = false
   local n = redis.call('LLEN', open)
+  RUN.openEmpty = n == 0
   for _ = 1, n do
     local pid = redis.call('LPOP', open)
     if not pid then break end
@@ -307,9 +356,11 @@ end
 
 -- Taking ----------------------------------------------------------------------------------------
 
--- Checks an id just moved into a worker's in-flight list and counts its delivery. Returns true
--- when the worker is to run it; otherwise the id left the in-flight list and, when it was bad,
--- went to the dead-letter list (the job failed where a manager could be named).
+-- Checks an id just moved into a worker's in-flight list and counts its delivery. Returns true,
+-- the entry and the attempt the worker reports when the worker is to run it; otherwise false, and
+-- the id left the in-flight list and, when it was bad, went to the dead-letter list (the job
+-- failed where a manager could be named). An entry in the shape EntryCodec writes, naming this id,
+-- is not decoded here (the worker checks its signature and body); any other entry is.
 local function admit(pid, id)
   local inflight = k_inflight(pid)
   if #id > S.maxId or not string.match(id, '^[%w._:!-]+$') then
@@ -339,8 +390,12 @@ local function admit(pid, id)
     return false
   end
   local entry = redis.call('HGET', k_jobs(), id)
-  local job, why = read_entry(entry)
-  if not job or job.id ~= id then
+  local version, named = entry_head(entry)
+  local job, why = nil, nil
+  if not version or tonumber(version) ~= S.version or named ~= id then
+    job, why = read_entry(entry)
+  end
+  if why or (job and job.id ~= id) then
     why = why or 'the entry names another job id'
     redis.call('LREM', inflight, 1, id)
     dead_letter(id, 'job ' .. id .. ' cannot be read: ' .. why, entry)
@@ -356,7 +411,9 @@ local function admit(pid, id)
   end
   local deliveries = (r and r.state ~= 'delayed' and r.deliveries or 0) + 1
   local attempts = r and r.attempts or 0
-  if deliveries > delivery_limit(job) then
+  -- A first delivery is within every limit (at least 1): only a redelivery needs the job's own.
+  if deliveries > 1 and job == nil then job = read_entry(entry) or {} end
+  if deliveries > 1 and deliveries > delivery_limit(job) then
     redis.call('LREM', inflight, 1, id)
     local why2 = 'delivered ' .. (deliveries - 1) .. ' times without an outcome, its limit (each delivery ended'
       .. ' without one: the job kills or hangs its worker)'
@@ -367,8 +424,8 @@ local function admit(pid, id)
     return false
   end
   write_rec(id, {state = 'running', pid = pid, deliveries = deliveries, attempts = attempts})
-  emit_event('STARTED', id, pid, job, nil)
-  return true
+  emit_event('STARTED', id, pid, job or entry, nil)
+  return true, entry, deliveries + attempts
 end
 
 -- Moves ids from the worker's pending list, else the backlog, into its in-flight list until it
@@ -379,21 +436,38 @@ local function take_jobs(pid, batch, reply)
   local inflight = k_inflight(pid)
   local room = batch - redis.call('LLEN', inflight)
   local skipped = 0
+  local admitted = {}
+  local pending_empty = false
   while room > 0 and skipped <= S.skipMax do
-    local id = redis.call('LMOVE', k_pending(pid), inflight, 'LEFT', 'RIGHT')
-      or redis.call('LMOVE', k_backlog(), inflight, 'LEFT', 'RIGHT')
+    local id = not pending_empty and redis.call('LMOVE', k_pending(pid), inflight, 'LEFT', 'RIGHT')
+    if not id then
+      pending_empty = true
+      id = redis.call('LMOVE', k_backlog(), inflight, 'LEFT', 'RIGHT')
+    end
     if not id then break end
-    if admit(pid, id) then room = room - 1 else skipped = skipped + 1 end
+    local ok, entry, attempt = admit(pid, id)
+    if ok then
+      room = room - 1
+      admitted[id] = {entry, attempt}
+    else
+      skipped = skipped + 1
+    end
   end
   local more = skipped > S.skipMax
   reply[#reply + 1] = more and 1 or 0
   local ids = redis.call('LRANGE', inflight, 0, -1)
   for _, id in ipairs(ids) do
-    local r = read_rec(id)
     reply[#reply + 1] = id
-    reply[#reply + 1] = redis.call('HGET', k_jobs(), id) or ''
-    -- The attempt the worker reports: deliveries of this attempt plus the retries used before it.
-    reply[#reply + 1] = r and (r.deliveries + r.attempts) or 0
+    local known = admitted[id]
+    if known then
+      reply[#reply + 1] = known[1]
+      reply[#reply + 1] = known[2]
+    else
+      local r = read_rec(id)
+      reply[#reply + 1] = redis.call('HGET', k_jobs(), id) or ''
+      -- The attempt the worker reports: deliveries of this attempt plus the retries used before it.
+      reply[#reply + 1] = r and (r.deliveries + r.attempts) or 0
+    end
   end
   if #ids > 0 then
     -- A worker that took from the backlog while idle is no longer open: placement must not pick it.
@@ -405,6 +479,7 @@ local function take_jobs(pid, batch, reply)
       redis.call('HSET', k_worker(pid), 'state', 'idle')
       redis.call('LREM', k_open(), 0, pid)
       redis.call('RPUSH', k_open(), pid)
+      RUN.openEmpty = false
     end
   end
   return reply

@@ -71,10 +71,9 @@ for i = 1, n do
   -- A repeat of this very placement finds its own id under the key: already placed, not joined.
   if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
     placed[#placed + 1] = existing
-  elseif redis.call('HEXISTS', KEYS[1], id) == 1 or redis.call('HEXISTS', KEYS[2], id) == 1 then
+  elseif redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HSETNX', KEYS[1], id, entry) == 0 then
     placed[#placed + 1] = -1
   else
-    redis.call('HSET', KEYS[1], id, entry)
     if key ~= '' then
       redis.call('HSET', KEYS[4], key, id)
       joined[key] = id
@@ -84,7 +83,9 @@ for i = 1, n do
       pid = take_open_worker(jobtype, candidates) or fallback
     end
     if pid == 'backlog' then
-      placed[#placed + 1] = place_open_or_backlog(id, jobtype, candidates)
+      -- No open worker took it (take_open_worker just looked): the backlog.
+      redis.call('RPUSH', KEYS[5], id)
+      placed[#placed + 1] = 0
     else
       push_to_worker(pid, id)
       placed[#placed + 1] = tonumber(pid)

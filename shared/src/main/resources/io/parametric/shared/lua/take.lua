@@ -2,9 +2,11 @@
   A worker takes jobs: moves ids from its pending list, else the fleet backlog, into its in-flight
   list until it holds 'batch' of them. Each id is checked inside Redis before its entry travels:
   not an id, no entry (a tombstone: cancelled while queued), an entry over the size limit
-  (HSTRLEN), of another protocol version or unreadable -> dead-lettered (truncated copy, size,
-  SHA-1) and failed where a manager can be named; over its delivery limit -> poison. Otherwise
-  its delivery is counted (record 'running'). See lib.lua, take_jobs and admit.
+  (HSTRLEN), of another protocol version, not naming this id, or (when not in EntryCodec's shape)
+  unreadable -> dead-lettered (truncated copy, size, SHA-1) and failed where a manager can be
+  named; over its delivery limit -> poison. Otherwise its delivery is counted (record 'running');
+  the worker checks the entry's signature and body before it runs anything. See lib.lua,
+  take_jobs and admit.
   A worker calls it when woken (a 'j' message on its channel), every few seconds when idle, and
   after a resync; the in-flight list is returned whole, so a reply lost in transit loses nothing.
   Repeat-safe: it only moves ids into this worker's in-flight list, which it returns whole.
