@@ -8,6 +8,7 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetSecret;
+import io.parametric.shared.protocol.FleetShards;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -90,6 +91,11 @@ final class Backends {
     /** @return the fleet, when the manager has a Redis */
     Optional<Fleet> fleet() {
         return connection().map(FleetConnection::fleet);
+    }
+
+    /** @return the fleet's shards, when the manager has a Redis */
+    Optional<FleetShards> shards() {
+        return connection().map(FleetConnection::shards);
     }
 
     /** @return where shared values live: the fleet's Redis, else this JVM */

@@ -8,6 +8,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Outcome;
 import java.util.function.DoubleConsumer;
 
@@ -84,6 +85,16 @@ final class Binding implements ProcessBackend.Context, FleetAccess {
     @Override
     public Fleet fleet() {
         return backends.connection().map(c -> c.fleet()).orElseThrow(this::noFleet);
+    }
+
+    @Override
+    public FleetShards shards() {
+        return backends.connection().map(c -> c.shards()).orElseThrow(this::noFleet);
+    }
+
+    @Override
+    public long[] liveWorkersPerShard() {
+        return backends.connection().map(c -> c.members().perShard()).orElseThrow(this::noFleet);
     }
 
     @Override

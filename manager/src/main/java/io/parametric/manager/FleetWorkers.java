@@ -42,7 +42,7 @@ final class FleetWorkers extends Membership {
         known.keySet().retainAll(new HashSet<>(pids));
         List<Worker<?>> live = new ArrayList<>(pids.size());
         for (long pid : pids) {
-            live.add(known.computeIfAbsent(pid, p -> new Worker<>(Threaded.class, ThreadedWorker.found(b.fleet(), p), b)));
+            live.add(known.computeIfAbsent(pid, p -> new Worker<>(Threaded.class, ThreadedWorker.found(b.shards().of(p), p), b)));
         }
         return live;
     }

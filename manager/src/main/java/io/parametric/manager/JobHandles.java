@@ -61,7 +61,7 @@ final class JobHandles {
         // so a job that vanishes from the fleet fails the future instead of leaving it waiting.
         tracker.arm(List.of(f));
         try {
-            redis.fleet().watch(jobId, backends.managerId()).ifPresent(f::completeWith);
+            redis.shards().watch(jobId, backends.managerId()).ifPresent(f::completeWith);
             f.placed();
         } catch (ProcessError e) {
             tracker.disarm(f);

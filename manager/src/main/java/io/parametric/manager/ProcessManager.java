@@ -11,6 +11,7 @@ import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetSecret;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.JobIds;
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -599,7 +600,7 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
      */
     public List<String> deadLetters() {
-        return backends.fleet().map(Fleet::deadLetters).orElse(List.of());
+        return backends.shards().map(FleetShards::deadLetters).orElse(List.of());
     }
 
     /**
@@ -612,7 +613,7 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
      */
     public int requeueDeadLetters() {
-        return backends.fleet().map(Fleet::requeueDeadLetters).orElse(0);
+        return backends.shards().map(FleetShards::requeueDeadLetters).orElse(0);
     }
 
     /**
@@ -622,7 +623,7 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError REDIS_UNAVAILABLE when Redis does not answer
      */
     public int purgeDeadLetters() {
-        return backends.fleet().map(Fleet::purgeDeadLetters).orElse(0);
+        return backends.shards().map(FleetShards::purgeDeadLetters).orElse(0);
     }
 
     /**
@@ -630,13 +631,48 @@ public final class ProcessManager implements AutoCloseable {
      * placement that would take the fleet backlog (jobs for whichever worker is free first; not
      * workers' own queues) past it waits up to {@code pp.backlog.wait} / {@code PP_BACKLOG_WAIT}
      * (default 30 s) for room, then fails with {@link ProcessError.Reason#QUEUE_FULL} naming the
-     * limit and the backlog's length. Workers started with {@code PP_BACKLOG_LIMIT} set it too.
+     * limit and the backlog's length. Workers started with {@code PP_BACKLOG_LIMIT} set it too. On a
+     * sharded fleet ({@link #shards(int)}) each shard's backlog is limited to it.
      *
      * @param limit the most jobs the backlog may hold; 0 for no limit (the default)
      * @throws ProcessError ILLEGAL_STATE for a manager without Redis
      */
     public void backlogLimit(long limit) {
-        fleetOrThrow("backlogLimit(n)").backlogLimit(limit);
+        shardsOrThrow("backlogLimit(n)").backlogLimit(limit);
+    }
+
+    /**
+     * Spreads the fleet over more shards, a fleet setting kept in Redis: each shard is a complete
+     * set of the fleet's queues under its own Redis Cluster hash tag, so on a cluster the fleet's
+     * load spreads over the masters those slots live on (docs/scaling.md). Workers that start
+     * later join the shard whose backlog most needs them; managers place jobs for whichever
+     * worker is free first across shards in proportion to their live workers, and see the whole
+     * fleet. The count never falls: jobs never move between shards. Workers started with
+     * {@code PP_SHARDS} raise it too.
+     *
+     * <pre>{@code
+     * try (ProcessManager procs = connect("redis-cluster://10.0.0.1:6379", "render")) {
+     *     procs.shards(3);
+     * }
+     * }</pre>
+     *
+     * @param n the shard count, 1 to 256; at least the fleet's count now
+     * @throws ProcessError ILLEGAL_STATE for a manager without Redis, or when n is below the
+     *     fleet's count
+     * @throws IllegalArgumentException when n is out of range
+     */
+    public void shards(int n) {
+        shardsOrThrow("shards(n)").raiseTo(n);
+        backends.connection().ifPresent(c -> c.followShards());
+    }
+
+    /**
+     * @return how many shards the fleet has (1 unless it was sharded with {@link #shards(int)} or
+     *     {@code PP_SHARDS}), as this manager last read it
+     * @throws ProcessError ILLEGAL_STATE for a manager without Redis
+     */
+    public int shards() {
+        return shardsOrThrow("shards()").count();
     }
 
     // ---------------------------------------------------------------- seeing the fleet
@@ -651,7 +687,7 @@ public final class ProcessManager implements AutoCloseable {
      *     REDIS_UNAVAILABLE when Redis does not answer
      */
     public FleetStats stats() {
-        return StatsReader.read(fleetOrThrow("stats()"));
+        return StatsReader.read(shardsOrThrow("stats()"));
     }
 
     /**
@@ -671,11 +707,12 @@ public final class ProcessManager implements AutoCloseable {
      * @throws ProcessError ILLEGAL_STATE for a manager without Redis
      */
     public AutoCloseable onEvent(Consumer<JobEvent> listener) {
-        return EventStream.listen(fleetOrThrow("onEvent(...)"), listener);
+        List<EventStream> streams = shardsOrThrow("onEvent(...)").all().stream().map(f -> EventStream.listen(f, listener)).toList();
+        return streams.size() == 1 ? streams.get(0) : () -> streams.forEach(EventStream::close);
     }
 
-    private Fleet fleetOrThrow(String call) {
-        return backends.fleet().orElseThrow(() -> new ProcessError(Reason.ILLEGAL_STATE,
+    private FleetShards shardsOrThrow(String call) {
+        return backends.shards().orElseThrow(() -> new ProcessError(Reason.ILLEGAL_STATE,
                 call + " reads the fleet in Redis, and this manager has none (only in-JVM workers); use workers() instead"));
     }
 

@@ -2,7 +2,7 @@ package io.parametric.worker;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.FleetKeys;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Reaper;
 import io.parametric.shared.redis.Redis;
@@ -36,13 +36,14 @@ final class Launcher {
     private final WorkerConfig config;
     private final Recovery recovery = new Recovery();
     private final List<Slot> slots = new CopyOnWriteArrayList<>();
-    private final List<Thread> slotThreads = new ArrayList<>();
+    private final List<Thread> slotThreads = new CopyOnWriteArrayList<>();
     private final AtomicBoolean shuttingDown = new AtomicBoolean();
     private final PrintStream announceTo;
-    private Fleet fleet;
-    private Heartbeat heartbeat;
+    /** The shard this process joined; set once by the join thread. */
+    private volatile Fleet fleet;
+    private volatile Heartbeat heartbeat;
     private JobWatchdog watchdog;
-    private WorkerSignals signals;
+    private volatile WorkerSignals signals;
     private final Set<Slot> announced = ConcurrentHashMap.newKeySet();
 
     Launcher(WorkerConfig config, PrintStream announceTo) {
@@ -50,27 +51,66 @@ final class Launcher {
         this.announceTo = announceTo;
     }
 
-    /** Starts the slots and the heartbeat; returns at once (the slot threads keep the JVM alive). */
+    /**
+     * Starts the process: the shutdown hook at once, then (on a thread of its own, waiting out a
+     * Redis that does not answer yet) it joins a shard of the fleet and starts the slots and the
+     * heartbeat; returns at once (the threads keep the JVM alive).
+     */
     void start() {
         Redis redis = new Redis(config.redisUrl(), config.slots() * 2 + 4);
-        fleet = new Fleet(redis, new FleetKeys(config.fleet()), config.secret(), Limits.jobTtl());
+        FleetShards shards = new FleetShards(redis, config.fleet(), config.secret(), Limits.jobTtl());
         config.secret().warning().ifPresent(log::warn);
         if (!config.privateRedis()) {
-            warnAboutDurability();
+            warnAboutDurability(shards.base());
         }
-        applyBacklogLimit();
         watchdog = new JobWatchdog(JobWatchdog.DEFAULT_GRACE, this::jobStuck);
         ClassLoader loader = jobLoader(config.jobs());
         JobRegistry.discover(loader);
         Allowlist allowlist = Allowlist.of(config.allow());
-        JobRunner runner = new JobRunner(allowlist, loader, fleet::noteMissingClass);
-        String host = hostName();
         log.info("worker process {} starting: {} slot(s) in fleet '{}' at {}; job types {}; allowed classes: {}",
                 ProcessHandle.current().pid(), config.slots(), config.fleet(), redis.url(), JobRegistry.names(),
                 allowlist.prefixes().isEmpty() ? "none (registered types only)" : allowlist);
         Runtime.getRuntime().addShutdownHook(new Thread(this::shutdown, "pp-shutdown"));
-        JobObserver observer = MetricsPort.startIfConfigured(fleet.keys().fleet(), redis::ping, config.slots(),
+        JobObserver observer = MetricsPort.startIfConfigured(config.fleet(), redis::ping, config.slots(),
                 () -> (int) slots.stream().filter(Slot::isRunningJob).count());
+        new Thread(() -> {
+            try {
+                fleet = recovery.call(() -> join(shards), shuttingDown::get);
+            } catch (Recovery.GaveUp e) {
+                return;
+            } catch (RuntimeException e) {
+                FatalExit.slotFailed(e, config.redisUrl());
+                return;
+            }
+            startSlots(new JobRunner(allowlist, loader, fleet::noteMissingClass), observer);
+        }, "pp-join").start();
+    }
+
+    /**
+     * Applies the fleet settings this process was given (PP_SHARDS, PP_BACKLOG_LIMIT) and chooses
+     * the shard its slots join.
+     *
+     * @return the shard
+     */
+    private Fleet join(FleetShards shards) {
+        if (config.shards() != null) {
+            shards.raiseTo(config.shards());
+        }
+        shards.refresh();
+        applyBacklogLimit(shards);
+        Fleet joined = shards.forNewWorker();
+        if (shards.count() > 1) {
+            log.info("fleet '{}' has {} shards; this process joins shard {}", config.fleet(), shards.count(), joined.keys().shard());
+        }
+        return joined;
+    }
+
+    /** Starts the slots, the signals listener and the heartbeat on the shard joined. */
+    private synchronized void startSlots(JobRunner runner, JobObserver observer) {
+        if (shuttingDown.get()) {
+            return;
+        }
+        String host = hostName();
         signals = new WorkerSignals(fleet, slots, watchdog);
         for (int i = 0; i < config.slots(); i++) {
             Slot slot = new Slot(fleet, runner, recovery, config, host, this::registered, watchdog, observer);
@@ -98,13 +138,13 @@ final class Launcher {
         hb.start();
     }
 
-    /** Sets the fleet's backlog limit when this worker was given one (PP_BACKLOG_LIMIT). */
-    private void applyBacklogLimit() {
+    /** Sets the backlog limit of every shard when this worker was given one (PP_BACKLOG_LIMIT). */
+    private void applyBacklogLimit(FleetShards shards) {
         if (config.backlogLimit() == null) {
             return;
         }
         try {
-            fleet.backlogLimit(config.backlogLimit());
+            shards.backlogLimit(config.backlogLimit());
             log.info("fleet '{}': backlog limit {}", config.fleet(),
                     config.backlogLimit() == 0 ? "removed (no limit)" : "set to " + config.backlogLimit() + " jobs");
         } catch (ProcessError e) {
@@ -117,7 +157,7 @@ final class Launcher {
      * Production Redis needs AOF and noeviction to lose nothing; say so once, at start (not for
      * the private redis-server of the manager that spawned this worker: it ends with that manager).
      */
-    private void warnAboutDurability() {
+    private void warnAboutDurability(Fleet fleet) {
         try {
             fleet.durabilityWarnings().forEach(w -> log.warn("{}", w));
         } catch (RuntimeException e) {
@@ -186,6 +226,9 @@ final class Launcher {
     private void shutdown() {
         if (!shuttingDown.compareAndSet(false, true)) {
             return;
+        }
+        synchronized (this) {
+            // Slots being started by the join thread are all listed once this lock is free.
         }
         long deadline = System.nanoTime() + config.shutdownTimeout().toNanos();
         // A final grace for the Redis calls that deregister, past the job deadline.

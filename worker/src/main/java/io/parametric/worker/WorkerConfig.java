@@ -1,6 +1,7 @@
 package io.parametric.worker;
 
 import io.parametric.shared.protocol.FleetSecret;
+import io.parametric.shared.protocol.FleetShards;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,8 @@ import java.util.Objects;
  *        worker (it lives only as long as that manager): no warning about its durability settings
  * @param backlogLimit the fleet's backlog limit to set at start ({@code PP_BACKLOG_LIMIT}; 0 for no
  *     limit), or null to leave the fleet's setting as it is
+ * @param shards the fleet's shard count to raise to at start ({@code PP_SHARDS}), or null to
+ *     leave it; the process joins the shard whose backlog most needs workers
  */
 public record WorkerConfig(
         String redisUrl,
@@ -43,7 +46,8 @@ public record WorkerConfig(
         Long parentPid,
         boolean announce,
         boolean privateRedis,
-        Long backlogLimit) {
+        Long backlogLimit,
+        Integer shards) {
 
     /**
      * Checks the settings.
@@ -67,6 +71,9 @@ public record WorkerConfig(
         if (backlogLimit != null && backlogLimit < 0) {
             throw new IllegalArgumentException("backlog limit (--backlog-limit / PP_BACKLOG_LIMIT) must be 0 (no limit) or more, got "
                     + backlogLimit);
+        }
+        if (shards != null && (shards < 1 || shards > FleetShards.MAX)) {
+            throw new IllegalArgumentException("shards (--shards / PP_SHARDS) must be 1 to " + FleetShards.MAX + ", got " + shards);
         }
         allow = List.copyOf(allow);
         jobs = List.copyOf(jobs);

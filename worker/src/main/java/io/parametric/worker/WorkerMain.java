@@ -95,6 +95,11 @@ public final class WorkerMain implements Callable<Integer> {
                     + " [PP_BACKLOG_LIMIT] (default: leave the fleet's setting)")
     Long backlogLimit;
 
+    @Option(names = "--shards", paramLabel = "N", defaultValue = "${env:PP_SHARDS}",
+            description = "raise the fleet's shard count to N at start (it never falls); the process joins the shard whose"
+                    + " backlog most needs workers [PP_SHARDS] (default: leave the fleet's count; 1 for a new fleet)")
+    Integer shards;
+
     @Option(names = "--announce",
             description = "print 'PP_READY <pid> <name>' on stdout when each slot is registered")
     boolean announce;
@@ -173,7 +178,8 @@ public final class WorkerMain implements Callable<Integer> {
                 parentPid,
                 announce,
                 privateRedis,
-                backlogLimit);
+                backlogLimit,
+                shards);
     }
 
     /**

@@ -74,15 +74,22 @@ class WorkerConfigTest {
                 .hasMessageContaining("--exact-name");
         assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--fleet", "a b")).hasMessageContaining("fleet");
         assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", TestSecret.secret(), 1, "p", null, List.of(), List.of(),
-                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false, null))
+                Duration.ZERO, Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false, null, null))
                 .hasMessageContaining("shutdown timeout (--shutdown-timeout / PP_SHUTDOWN_TIMEOUT) must be positive");
     }
 
     @Test
     void aNegativeBacklogLimitIsRefusedNamingPpBacklogLimit() {
         assertThatThrownBy(() -> new WorkerConfig("redis://x", "f", TestSecret.secret(), 1, "p", null, List.of(), List.of(),
-                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false, -1L))
+                Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofSeconds(1), null, false, false, -1L, null))
                 .hasMessageContaining("PP_BACKLOG_LIMIT");
+    }
+
+    @Test
+    void aShardCountOutOfRangeIsRefusedNamingPpShards() {
+        assertThatThrownBy(() -> parse("--redis", "redis://h:1", "--shards", "0")).hasMessageContaining("PP_SHARDS");
+        assertThat(parse("--redis", "redis://h:1", "--shards", "3").shards()).isEqualTo(3);
+        assertThat(parse("--redis", "redis://h:1").shards()).isNull();
     }
 
     @Test

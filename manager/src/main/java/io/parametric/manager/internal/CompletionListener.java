@@ -2,6 +2,7 @@ package io.parametric.manager.internal;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Outcome;
 import java.time.Duration;
 import java.util.List;
@@ -26,6 +27,10 @@ import org.slf4j.Logger;
  * ILLEGAL_STATE instead of waiting forever. A sweep looks at {@value #SWEEP_MAX} of the jobs
  * waited for, the next ones each lease, so its cost does not grow with the number waited for: a
  * vanished job is found within one lease per {@value #SWEEP_MAX} jobs waited for.
+ *
+ * <p>On a sharded fleet a manager has one listener per shard, each popping the manager's
+ * completion list of its shard; the look-ups (catching up, sweeping) ask every shard, since a
+ * job's id does not say which shard holds it, and only shard 0's listener sweeps.
  */
 public final class CompletionListener implements AutoCloseable {
 
@@ -43,6 +48,8 @@ public final class CompletionListener implements AutoCloseable {
     static final int SWEEP_MAX = 1000;
 
     private final Fleet fleet;
+    private final FleetShards lookup;
+    private final boolean sweeps;
     private final String managerId;
     private final String key;
     private final Consumer<Outcome> sink;
@@ -58,15 +65,19 @@ public final class CompletionListener implements AutoCloseable {
     /**
      * Starts listening.
      *
-     * @param fleet the fleet
+     * @param fleet the fleet, or the shard, whose completion list of the manager to pop
+     * @param lookup every shard of the fleet, where jobs are looked up
      * @param managerId the manager whose completion list to pop
      * @param sink receives each outcome, on the listener thread
      * @param waitedFor the ids of placed jobs still waited for, looked up in their job records after
      *     an outage and swept for vanished ones
      * @param sweepEvery how often to sweep for vanished jobs (the fleet's lease)
+     * @param sweeps true for the one listener of the manager that sweeps for vanished jobs
      */
-    public CompletionListener(Fleet fleet, String managerId, Consumer<Outcome> sink, Supplier<List<String>> waitedFor,
-                              Duration sweepEvery) {
+    public CompletionListener(Fleet fleet, FleetShards lookup, String managerId, Consumer<Outcome> sink,
+                              Supplier<List<String>> waitedFor, Duration sweepEvery, boolean sweeps) {
+        this.lookup = lookup;
+        this.sweeps = sweeps;
         this.waitedFor = waitedFor;
         this.sweepEvery = sweepEvery;
         this.fleet = fleet;
@@ -89,7 +100,9 @@ public final class CompletionListener implements AutoCloseable {
                     nextRefresh = System.nanoTime() + REFRESH.toNanos();
                 }
                 if (!redisDown && System.nanoTime() - nextSweep >= 0) {
-                    sweepVanished();
+                    if (sweeps) {
+                        sweepVanished();
+                    }
                     nextSweep = System.nanoTime() + sweepEvery.toNanos();
                 }
                 long untilSweep = Math.max(MIN_BLOCK.toNanos(), nextSweep - System.nanoTime());
@@ -124,14 +137,14 @@ public final class CompletionListener implements AutoCloseable {
 
     private void catchUp() {
         List<String> waiting = waitedFor.get();
-        var found = fleet.storedOutcomes(waiting);
+        var found = lookup.storedOutcomes(waiting);
         if (!found.isEmpty()) {
             LOG.info("caught up with {} outcome(s) stored while Redis was away", found.size());
         }
         found.values().forEach(sink);
         List<String> before = waiting.stream().filter(waitedBeforeOutage::contains).toList();
         waitedBeforeOutage = java.util.Set.of();
-        List<String> lost = fleet.missingJobs(before);
+        List<String> lost = lookup.missingJobs(before);
         if (!lost.isEmpty()) {
             LOG.error("{} job(s) placed before the Redis outage are gone from Redis: it restarted without its data"
                     + " (set appendonly yes); their waiters get REDIS_UNAVAILABLE", lost.size());
@@ -149,7 +162,7 @@ public final class CompletionListener implements AutoCloseable {
             sweepFrom = 0;
         }
         int to = Math.min(waiting.size(), sweepFrom + SWEEP_MAX);
-        List<String> vanished = fleet.missingJobs(waiting.subList(sweepFrom, to));
+        List<String> vanished = lookup.missingJobs(waiting.subList(sweepFrom, to));
         sweepFrom = to;
         if (!vanished.isEmpty()) {
             LOG.warn("{} job(s) waited for have vanished from fleet '{}' (no job record in Redis); their waiters fail",

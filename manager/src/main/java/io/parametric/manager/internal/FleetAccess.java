@@ -1,6 +1,7 @@
 package io.parametric.manager.internal;
 
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetShards;
 
 /**
  * The manager's Redis fleet as the built-in {@code Threaded} backend reaches it. Not part of the
@@ -9,8 +10,17 @@ import io.parametric.shared.protocol.Fleet;
  */
 public interface FleetAccess {
 
-    /** @return the fleet */
+    /** @return the fleet: shard 0 of a sharded one (its settings, pid counter and shared values) */
     Fleet fleet();
+
+    /** @return the fleet's shards (one when it is not sharded) */
+    FleetShards shards();
+
+    /**
+     * @return how many live workers each shard has, as the manager's cached membership knows
+     *     them, index = shard (what placement across shards weighs by)
+     */
+    long[] liveWorkersPerShard();
 
     /** @return the URL (with credentials) workers use to reach the fleet's Redis */
     String redisUrl();

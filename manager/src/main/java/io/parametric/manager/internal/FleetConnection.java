@@ -3,13 +3,19 @@ package io.parametric.manager.internal;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.Durations;
-import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.protocol.FleetSecret;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.Reaper;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,7 +26,12 @@ import org.slf4j.LoggerFactory;
  * lease whoever runs it), so dead workers are found and delayed jobs promoted even when no live
  * worker is left to do it. The job TTL comes from {@code -Dpp.job.ttl} (default 24 h); the lease
  * for workers that do not state their own from {@code -Dpp.lease} (default 10 s). For a {@code connect()}
- * manager it also keeps the fleet's live workers cached ({@link MembershipCache}).
+ * manager it also keeps the fleet's live workers cached ({@link FleetMembers}).
+ *
+ * <p>A sharded fleet ({@link FleetShards}) gets all of these once per shard: a completion
+ * listener (the manager's outcomes come back on the shard that ran the job), a reaper and, for a
+ * {@code connect()} manager, a membership cache. The shard count is read again every lease, so
+ * shards added elsewhere are followed.
  */
 public final class FleetConnection implements AutoCloseable {
 
@@ -33,12 +44,17 @@ public final class FleetConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(FleetConnection.class);
 
     private final RedisLocator.Found found;
-    private final Fleet fleet;
-    private final CompletionListener listener;
-    private final AutoCloseable reaper;
+    private final FleetShards shards;
+    private final String managerId;
+    private final Consumer<Outcome> sink;
+    private final Supplier<List<String>> waitedFor;
+    /** Per shard followed so far; guarded by this. */
+    private final List<CompletionListener> listeners = new ArrayList<>();
+    private final List<AutoCloseable> reapers = new ArrayList<>();
+    private final ScheduledExecutorService shardWatch;
     private final Duration lease;
     /** Made on first use (only a {@code connect()} manager places on the fleet's live workers); guarded by this. */
-    private MembershipCache members;
+    private FleetMembers members;
     /** Guarded by this. */
     private boolean closed;
 
@@ -52,18 +68,64 @@ public final class FleetConnection implements AutoCloseable {
      *     swept once per lease for jobs that vanished from Redis
      */
     public FleetConnection(RedisLocator.Found found, String fleetName, FleetSecret secret, String managerId,
-                           Consumer<Outcome> sink, java.util.function.Supplier<java.util.List<String>> waitedFor) {
+                           Consumer<Outcome> sink, Supplier<List<String>> waitedFor) {
         this.found = found;
-        this.fleet = new Fleet(found.redis(), new FleetKeys(fleetName), secret, Limits.jobTtl());
+        this.shards = new FleetShards(found.redis(), fleetName, secret, Limits.jobTtl());
+        this.managerId = managerId;
+        this.sink = sink;
+        this.waitedFor = waitedFor;
         secret.warning().ifPresent(LOG::warn);
         this.lease = lease();
-        this.listener = new CompletionListener(fleet, managerId, sink, waitedFor, lease);
-        this.reaper = new Reaper(fleet, lease, "manager-" + managerId).startDaemon(REAPER_TICK);
+        shards.refresh();
+        followShards();
+        this.shardWatch = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pp-shards-" + fleetName);
+            t.setDaemon(true);
+            return t;
+        });
+        shardWatch.scheduleWithFixedDelay(this::rereadShardsQuietly, lease.toMillis(), lease.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** @return the fleet */
+    /** @return shard 0 of the fleet: the whole fleet when it is not sharded; its settings and shared values when it is */
     public Fleet fleet() {
-        return fleet;
+        return shards.base();
+    }
+
+    /** @return the fleet's shards */
+    public FleetShards shards() {
+        return shards;
+    }
+
+    /**
+     * Starts a completion listener and a reaper on each shard not followed yet (and a membership
+     * cache, once a {@code connect()} manager uses them).
+     */
+    public synchronized void followShards() {
+        if (closed) {
+            return;
+        }
+        for (int k = listeners.size(); k < shards.count(); k++) {
+            Fleet shard = shards.shard(k);
+            // One sweep for vanished jobs per manager, from shard 0's listener: it asks every shard.
+            listeners.add(new CompletionListener(shard, shards, managerId, sink, waitedFor, lease, k == 0));
+            reapers.add(new Reaper(shard, lease, "manager-" + managerId).startDaemon(REAPER_TICK));
+            if (k > 0) {
+                LOG.info("fleet '{}': following shard {}", shards.fleet(), k);
+            }
+        }
+        if (members != null) {
+            members.follow();
+        }
+    }
+
+    private void rereadShardsQuietly() {
+        try {
+            if (shards.refresh()) {
+                followShards();
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("cannot re-read the shard count of fleet '{}': {}", shards.fleet(), e.toString());
+        }
     }
 
     /**
@@ -71,13 +133,13 @@ public final class FleetConnection implements AutoCloseable {
      * @throws ProcessError ILLEGAL_STATE once closed; REDIS_UNAVAILABLE when
      *     the first read fails
      */
-    public synchronized MembershipCache members() {
+    public synchronized FleetMembers members() {
         if (closed) {
             throw new ProcessError(ProcessError.Reason.ILLEGAL_STATE,
-                    "the manager's connection to fleet '" + fleet.keys().fleet() + "' is closed");
+                    "the manager's connection to fleet '" + shards.fleet() + "' is closed");
         }
         if (members == null) {
-            members = new MembershipCache(fleet, lease);
+            members = new FleetMembers(shards, lease);
         }
         return members;
     }
@@ -110,12 +172,21 @@ public final class FleetConnection implements AutoCloseable {
                 members.close();
             }
         }
-        try {
-            reaper.close();
-        } catch (Exception e) {
-            // only stops a timer thread
+        shardWatch.shutdownNow();
+        List<AutoCloseable> toStop;
+        List<CompletionListener> toClose;
+        synchronized (this) {
+            toStop = List.copyOf(reapers);
+            toClose = List.copyOf(listeners);
         }
-        listener.close();
+        for (AutoCloseable reaper : toStop) {
+            try {
+                reaper.close();
+            } catch (Exception e) {
+                // only stops a timer thread
+            }
+        }
+        toClose.forEach(CompletionListener::close);
         found.redis().close();
         if (found.owned() != null) {
             found.owned().close();

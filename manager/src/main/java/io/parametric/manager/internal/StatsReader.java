@@ -3,14 +3,20 @@ package io.parametric.manager.internal;
 import io.parametric.manager.FleetStats;
 import io.parametric.manager.WorkerStats;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetShards;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads a {@link FleetStats} snapshot with {@code stats.lua}: one script, one round trip, so
- * queues, workers and counters are of one instant.
+ * queues, workers and counters are of one instant (of one shard: a sharded fleet's snapshot adds
+ * up one per shard).
  */
 public final class StatsReader {
 
@@ -33,6 +39,41 @@ public final class StatsReader {
             throw new IllegalStateException("unexpected reply of stats.lua for fleet '" + fleet.keys().fleet()
                     + "' (" + e + "); the script and this client disagree: use one version of the library", e);
         }
+    }
+
+    /**
+     * Reads every shard of a fleet (one round trip each) and adds them up: queue lengths and
+     * per-minute counts summed, the workers of all shards by pid, the newest Redis time.
+     *
+     * @param shards the fleet's shards
+     * @return the whole fleet's snapshot
+     * @throws io.parametric.shared.ProcessError REDIS_UNAVAILABLE when Redis does not answer
+     */
+    public static FleetStats read(FleetShards shards) {
+        List<FleetStats> each = shards.all().stream().map(StatsReader::read).toList();
+        if (each.size() == 1) {
+            return each.get(0);
+        }
+        Instant at = each.stream().map(FleetStats::at).max(Instant::compareTo).orElseThrow();
+        List<WorkerStats> workers = each.stream().flatMap(s -> s.workers().stream())
+                .sorted(Comparator.comparingLong(WorkerStats::pid)).toList();
+        Map<Instant, long[]> byMinute = new TreeMap<>(Comparator.reverseOrder());
+        for (FleetStats s : each) {
+            for (FleetStats.Minute m : s.minutes()) {
+                long[] sum = byMinute.computeIfAbsent(m.start(), k -> new long[2]);
+                sum[0] += m.done();
+                sum[1] += m.failed();
+            }
+        }
+        List<FleetStats.Minute> minutes = byMinute.entrySet().stream()
+                .map(e -> new FleetStats.Minute(e.getKey(), e.getValue()[0], e.getValue()[1])).toList();
+        return new FleetStats(shards.fleet(), at, sum(each, FleetStats::backlog), sum(each, FleetStats::delayed),
+                sum(each, FleetStats::dead), workers, sum(each, FleetStats::doneLastMinute), sum(each, FleetStats::failedLastMinute),
+                minutes);
+    }
+
+    private static long sum(List<FleetStats> each, ToLongFunction<FleetStats> of) {
+        return each.stream().mapToLong(of).sum();
     }
 
     private static FleetStats parse(String fleetName, List<?> reply) {

@@ -6,11 +6,17 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.ProcessKind;
 import io.parametric.shared.Threaded;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Placement;
 import io.parametric.shared.protocol.WorkerRecord;
 import io.parametric.shared.protocol.WorkerState;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
@@ -71,7 +77,7 @@ public final class ThreadedBackend implements ProcessBackend {
         List<WorkerHandle> made = new ArrayList<>();
         for (WorkerSpawner.Spawned s : WorkerSpawner.spawn(access.redisUrl(), access.privateRedis(), fleet.keys().fleet(), fleet.secret(),
                 n, names)) {
-            ThreadedWorker w = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
+            ThreadedWorker w = new ThreadedWorker(access.shards().of(s.pid()), s.pid(), s.name(), s.process());
             spawned.add(w);
             made.add(w);
             replaceWhenDead(w);
@@ -100,7 +106,7 @@ public final class ThreadedBackend implements ProcessBackend {
             }
             Fleet fleet = access.fleet();
             try {
-                Fleet.Rehomed r = fleet.rehome(w.pid(), true, "dead", "its process " + exitReason(status));
+                Fleet.Rehomed r = w.fleet().rehome(w.pid(), true, "dead", "its process " + exitReason(status));
                 LOG.warn("spawned worker {} ({}) {}: {} job(s) handed to the fleet, {} failed (pinned); starting a replacement",
                         w.pid(), w.name(), exitReason(status), r.moved(), r.failed());
             } catch (RuntimeException e) {
@@ -113,7 +119,7 @@ public final class ThreadedBackend implements ProcessBackend {
                 try {
                     WorkerSpawner.Spawned s = WorkerSpawner.spawn(access.redisUrl(), access.privateRedis(), fleet.keys().fleet(),
                             fleet.secret(), 1, List.of()).get(0);
-                    ThreadedWorker fresh = new ThreadedWorker(fleet, s.pid(), s.name(), s.process());
+                    ThreadedWorker fresh = new ThreadedWorker(access.shards().of(s.pid()), s.pid(), s.name(), s.process());
                     spawned.add(fresh);
                     if (closed) {
                         fresh.requestStop();
@@ -143,12 +149,15 @@ public final class ThreadedBackend implements ProcessBackend {
     /** @return the fleet's live workers, ascending pids: those this backend spawned and any other */
     @Override
     public List<WorkerHandle> liveWorkers() {
-        Fleet fleet = access.fleet();
         List<WorkerHandle> live = new ArrayList<>();
-        for (Fleet.WorkerLoad l : fleet.loads(fleet.livePids())) {
-            ThreadedWorker mine = spawned.stream().filter(w -> w.pid() == l.pid()).findFirst().orElse(null);
-            live.add(mine != null ? mine : new ThreadedWorker(fleet, l.pid(), l.record().map(WorkerRecord::name).orElse("?"), null));
+        for (Fleet fleet : access.shards().all()) {
+            for (Fleet.WorkerLoad l : fleet.loads(fleet.livePids())) {
+                access.shards().learn(l.pid(), fleet.keys().shard());
+                ThreadedWorker mine = spawned.stream().filter(w -> w.pid() == l.pid()).findFirst().orElse(null);
+                live.add(mine != null ? mine : new ThreadedWorker(fleet, l.pid(), l.record().map(WorkerRecord::name).orElse("?"), null));
+            }
         }
+        live.sort(java.util.Comparator.comparingLong(WorkerHandle::pid));
         return live;
     }
 
@@ -164,10 +173,52 @@ public final class ThreadedBackend implements ProcessBackend {
     /**
      * Places the jobs due now in one pipelined call of the placement script, and the delayed ones
      * in one call of the schedule script: the fleet's delayed-jobs set holds them until due
-     * (Redis time), then they go to the first open worker or the backlog.
+     * (Redis time), then they go to the first open worker or the backlog. On a sharded fleet, a
+     * job for a worker goes to that worker's shard and a job for whichever worker is free first
+     * to a shard chosen by {@link ShardChoice}; each shard gets its jobs in one such call.
      */
     @Override
     public List<Long> assign(List<Assignment> assignments, Collection<Long> candidates) {
+        FleetShards shards = access.shards();
+        if (shards.count() == 1) {
+            return assignOn(shards.base(), assignments, candidates);
+        }
+        long[] weights = null;
+        Map<Integer, List<Integer>> byShard = new TreeMap<>();
+        for (int i = 0; i < assignments.size(); i++) {
+            Assignment a = assignments.get(i);
+            int shard;
+            if (a.target() == Target.OPEN_OR_BACKLOG) {
+                weights = weights != null ? weights : weights(shards, candidates);
+                shard = ShardChoice.of(a.payload().id(), weights);
+            } else {
+                shard = shards.of(a.pid()).keys().shard();
+            }
+            byShard.computeIfAbsent(shard, k -> new ArrayList<>()).add(i);
+        }
+        Long[] pids = new Long[assignments.size()];
+        for (Map.Entry<Integer, List<Integer>> e : byShard.entrySet()) {
+            List<Long> where = assignOn(shards.shard(e.getKey()), e.getValue().stream().map(assignments::get).toList(), candidates);
+            for (int k = 0; k < where.size(); k++) {
+                pids[e.getValue().get(k)] = where.get(k);
+            }
+        }
+        return Arrays.asList(pids);
+    }
+
+    /** @return the workers per shard that jobs for any worker may go to: the candidates', else the fleet's live ones */
+    private long[] weights(FleetShards shards, Collection<Long> candidates) {
+        if (candidates == null) {
+            return access.liveWorkersPerShard();
+        }
+        long[] weights = new long[shards.count()];
+        for (long pid : candidates) {
+            weights[shards.of(pid).keys().shard()]++;
+        }
+        return weights;
+    }
+
+    private List<Long> assignOn(Fleet fleet, List<Assignment> assignments, Collection<Long> candidates) {
         List<Placement> placements = new ArrayList<>(assignments.size());
         List<Fleet.Scheduled> later = new ArrayList<>();
         for (Assignment a : assignments) {
@@ -181,7 +232,6 @@ public final class ThreadedBackend implements ProcessBackend {
                 case OPEN_OR_BACKLOG -> new Placement(a.payload(), a.jobType(), Placement.OPEN, Placement.BACKLOG);
             });
         }
-        Fleet fleet = access.fleet();
         Iterator<Fleet.Placed> placed = (placements.isEmpty() ? List.<Fleet.Placed>of()
                 : fleet.place(placements, candidates, Limits.backlogWait())).iterator();
         if (!later.isEmpty()) {
@@ -200,8 +250,13 @@ public final class ThreadedBackend implements ProcessBackend {
 
     @Override
     public List<Load> loads(List<Long> pids) {
+        FleetShards shards = access.shards();
+        Map<Fleet, List<Long>> byShard = new LinkedHashMap<>();
+        pids.forEach(pid -> byShard.computeIfAbsent(shards.of(pid), f -> new ArrayList<>()).add(pid));
+        Map<Long, Fleet.WorkerLoad> read = new HashMap<>();
+        byShard.forEach((fleet, some) -> fleet.loads(some).forEach(l -> read.put(l.pid(), l)));
         List<Load> loads = new ArrayList<>(pids.size());
-        for (Fleet.WorkerLoad l : access.fleet().loads(pids)) {
+        for (Fleet.WorkerLoad l : pids.stream().map(read::get).toList()) {
             boolean usable = l.takesJobs();
             long queued = l.pending() + l.inFlight();
             boolean idle = l.record().flatMap(WorkerRecord::state).orElse(null) == WorkerState.IDLE;
@@ -213,14 +268,20 @@ public final class ThreadedBackend implements ProcessBackend {
 
     @Override
     public boolean cancel(String jobId) {
-        return access.fleet().cancel(jobId, "manager " + context.managerId()) == Fleet.Cancel.REMOVED;
+        return holding(jobId).cancel(jobId, "manager " + context.managerId()) == Fleet.Cancel.REMOVED;
     }
 
     @Override
     public Progress progress(String jobId) {
-        return access.fleet().job(jobId)
+        return holding(jobId).job(jobId)
                 .map(r -> new Progress(r.pid() > 0 && !r.ended() && !r.state().equals("queued") ? r.pid() : null, r.progress()))
                 .orElse(new Progress(null, 0));
+    }
+
+    /** @return the shard that holds a job (asking each in turn), shard 0 when none does */
+    private Fleet holding(String jobId) {
+        FleetShards shards = access.shards();
+        return shards.count() == 1 ? shards.base() : shards.holding(jobId).orElse(shards.base());
     }
 
     /**

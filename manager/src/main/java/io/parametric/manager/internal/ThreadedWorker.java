@@ -171,6 +171,11 @@ public final class ThreadedWorker implements ProcessBackend.WorkerHandle {
         }
     }
 
+    /** @return the fleet, or the shard of it, the worker registered in */
+    Fleet fleet() {
+        return fleet;
+    }
+
     /** @return true when this manager spawned the worker's JVM */
     boolean spawned() {
         return process != null;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.protocol.FleetSecret;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Json;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.OutcomeCodec;
@@ -29,8 +29,9 @@ class CompletionListenerIT {
     @Test
     void aBurstOfOutcomesComesBackInAFewBlockingPops() {
         try (Redis redis = new Redis(TestRedis.url(), 4)) {
-            Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("completions")), TestSecret.secret(),
+            FleetShards shards = new FleetShards(redis, TestRedis.uniqueFleet("completions"), TestSecret.secret(),
                     Fleet.DEFAULT_JOB_TTL);
+            Fleet fleet = shards.base();
             OutcomeCodec signed = new OutcomeCodec(TestSecret.secret());
             List<String> entries = new ArrayList<>();
             for (int i = 0; i < OUTCOMES; i++) {
@@ -46,8 +47,8 @@ class CompletionListenerIT {
             redis.rpush(fleet.keys().completions("m1"), entries.toArray(String[]::new));
             Set<String> delivered = ConcurrentHashMap.newKeySet();
             long popsBefore = blmpopCalls(redis);
-            try (CompletionListener listener = new CompletionListener(fleet, "m1", o -> delivered.add(o.jobId()),
-                    List::of, Duration.ofMinutes(1))) {
+            try (CompletionListener listener = new CompletionListener(fleet, shards, "m1", o -> delivered.add(o.jobId()),
+                    List::of, Duration.ofMinutes(1), true)) {
                 await().until(() -> delivered.size() == OUTCOMES);
                 long pops = blmpopCalls(redis) - popsBefore;
                 // One pop per outcome would be 2,500; batches of 1,000 take 3 (other tests' idle

@@ -50,6 +50,8 @@ public final class Fleet {
 
     private final Redis redis;
     private final FleetKeys keys;
+    /** Shard 0's keys: where the pid counter and shared values of the whole fleet live (the same as keys when unsharded). */
+    private final FleetKeys fleetWide;
     private final Duration jobTtl;
     private final int maxPayloadBytes;
     private final FleetSecret secret;
@@ -82,6 +84,7 @@ public final class Fleet {
     public Fleet(Redis redis, FleetKeys keys, FleetSecret secret, Duration jobTtl, int maxPayloadBytes) {
         this.redis = redis;
         this.keys = keys;
+        this.fleetWide = keys.shard() == 0 ? keys : new FleetKeys(keys.fleet());
         this.secret = secret;
         this.jobTtl = jobTtl;
         this.maxPayloadBytes = maxPayloadBytes;
@@ -110,9 +113,9 @@ public final class Fleet {
         return secret;
     }
 
-    /** @return a new pid, never used before in this fleet */
+    /** @return a new pid, never used before in this fleet (whatever shard: the counter is shard 0's) */
     public long newPid() {
-        return redis.incrBy(keys.pidCounter(), 1);
+        return redis.incrBy(fleetWide.pidCounter(), 1);
     }
 
     /**
@@ -122,9 +125,9 @@ public final class Fleet {
      * @param pid the highest pid in use
      */
     public void reservePidsUpTo(long pid) {
-        long current = redis.incrBy(keys.pidCounter(), 0);
+        long current = redis.incrBy(fleetWide.pidCounter(), 0);
         if (current < pid) {
-            redis.incrBy(keys.pidCounter(), pid - current);
+            redis.incrBy(fleetWide.pidCounter(), pid - current);
         }
     }
 
@@ -948,7 +951,7 @@ public final class Fleet {
      * @param json the value as JSON text
      */
     public void putValueJson(String name, String json) {
-        redis.set(keys.value(name), json);
+        redis.set(fleetWide.value(name), json);
     }
 
     /**
@@ -970,7 +973,7 @@ public final class Fleet {
      * @param json the value as JSON text
      */
     public void putWorkerValueJson(long pid, String name, String json) {
-        redis.set(keys.workerValue(pid, name), json);
+        redis.set(fleetWide.workerValue(pid, name), json);
     }
 
     /**
@@ -1012,7 +1015,7 @@ public final class Fleet {
      * @return the fleet-wide value as JSON text, or null
      */
     public String fetchValue(String name) {
-        return redis.get(keys.value(name));
+        return redis.get(fleetWide.value(name));
     }
 
     /**
@@ -1022,8 +1025,8 @@ public final class Fleet {
      */
     public String fetchValue(long pid, String name) {
         List<Object> both = redis.batch(b -> {
-            b.get(keys.workerValue(pid, name));
-            b.get(keys.value(name));
+            b.get(fleetWide.workerValue(pid, name));
+            b.get(fleetWide.value(name));
         });
         return (String) (both.get(0) != null ? both.get(0) : both.get(1));
     }
@@ -1038,7 +1041,7 @@ public final class Fleet {
      */
     public long increment(String name, long delta) {
         try {
-            return redis.incrBy(keys.value(name), delta);
+            return redis.incrBy(fleetWide.value(name), delta);
         } catch (RuntimeException e) {
             if (e instanceof ProcessError) {
                 throw e;

@@ -1,12 +1,18 @@
 package io.parametric.shared.protocol;
 
 /**
- * Builds every Redis key of one fleet. All keys share the prefix {@code pp:{<fleet>}:}, one hash
- * tag, so every script runs on one Redis Cluster slot. No other class builds a key.
+ * Builds every Redis key of one fleet, or of one shard of a sharded fleet. All keys of a shard
+ * share one prefix, one hash tag, so every script runs on one Redis Cluster slot: shard 0 is the
+ * fleet's own {@code pp:{<fleet>}:}, shard k ≥ 1 is {@code pp:{<fleet>/<k>}:} ('/' is never in
+ * a fleet name, so no fleet's keys are another's shard). No other class builds a key.
  */
 public final class FleetKeys {
 
+    /** Between a fleet's name and a shard number in a shard's hash tag; never in a fleet name. */
+    public static final char SHARD_SEPARATOR = '/';
+
     private final String fleet;
+    private final int shard;
     private final String prefix;
 
     /**
@@ -14,17 +20,40 @@ public final class FleetKeys {
      * @throws IllegalArgumentException for an empty name or one with other characters
      */
     public FleetKeys(String fleet) {
+        this(fleet, 0);
+    }
+
+    private FleetKeys(String fleet, int shard) {
         if (fleet == null || !fleet.matches("[A-Za-z0-9._-]+")) {
             throw new IllegalArgumentException(
                     "fleet name '" + fleet + "' must be non-empty letters, digits, '.', '_' or '-'");
         }
+        if (shard < 0) {
+            throw new IllegalArgumentException("shard " + shard + " of fleet '" + fleet + "' must be 0 or more");
+        }
         this.fleet = fleet;
-        this.prefix = "pp:{" + fleet + "}:";
+        this.shard = shard;
+        this.prefix = shard == 0 ? "pp:{" + fleet + "}:" : "pp:{" + fleet + SHARD_SEPARATOR + shard + "}:";
     }
 
-    /** @return the fleet name */
+    /**
+     * @param fleet the fleet name; letters, digits, '-', '_' and '.'
+     * @param shard 0 for the fleet's own keys, k ≥ 1 for its shard k
+     * @return the keys of that shard
+     * @throws IllegalArgumentException for a bad name or a negative shard
+     */
+    public static FleetKeys shard(String fleet, int shard) {
+        return new FleetKeys(fleet, shard);
+    }
+
+    /** @return the fleet name (the same for every shard) */
     public String fleet() {
         return fleet;
+    }
+
+    /** @return which shard of the fleet these keys are: 0 for the fleet's own */
+    public int shard() {
+        return shard;
     }
 
     /** @return the prefix every key of the fleet starts with; scripts that find workers build their keys from it */

@@ -432,6 +432,14 @@ public final class Redis implements AutoCloseable {
             }
         }
 
+        /** @param key a sorted set */
+        public void zcard(String key) {
+            keys.add(key);
+            if (pipe != null) {
+                responses.add(pipe.zcard(key));
+            }
+        }
+
         /** @param key a hash */
         public void hgetAll(String key) {
             keys.add(key);

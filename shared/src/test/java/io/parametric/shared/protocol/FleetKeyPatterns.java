@@ -63,7 +63,7 @@ final class FleetKeyPatterns {
         return Arrays.stream(FleetKeys.class.getDeclaredMethods())
                 .filter(m -> Modifier.isPublic(m.getModifiers()) && !Modifier.isStatic(m.getModifiers()))
                 .map(Method::getName)
-                .filter(n -> !n.equals("fleet") && !n.equals("prefix"))
+                .filter(n -> !n.equals("fleet") && !n.equals("prefix") && !n.equals("shard"))
                 .collect(Collectors.toSet());
     }
 }
