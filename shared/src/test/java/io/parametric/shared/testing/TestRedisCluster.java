@@ -147,7 +147,26 @@ public final class TestRedisCluster implements AutoCloseable {
     }
 
     /**
-     * @param fleet a fleet name
+     * @param prefix the start of the name
+     * @return a fleet name, {@code <prefix>-<n>}, whose shards 0, 1 and 2 ({@code pp:{<name>}:...},
+     *     {@code pp:{<name>/1}:...}, {@code pp:{<name>/2}:...}) are served by three different masters
+     */
+    public String shardedFleetOnEveryMaster(String prefix) {
+        for (int n = 0; n < 10_000; n++) {
+            String fleet = prefix + "-" + n;
+            java.util.Set<Integer> masters = new java.util.HashSet<>();
+            for (int shard = 0; shard < MASTERS; shard++) {
+                masters.add(masterOf(slotOf(shard == 0 ? fleet : fleet + "/" + shard)));
+            }
+            if (masters.size() == MASTERS) {
+                return fleet;
+            }
+        }
+        throw new IllegalStateException("no fleet name " + prefix + "-<n> has its 3 shards on 3 masters");
+    }
+
+    /**
+     * @param fleet a fleet name ({@code <fleet>/<k>} for its shard k)
      * @return the hash slot of its keys, {@code pp:{<fleet>}:...}
      */
     public int slotOf(String fleet) {
