@@ -38,11 +38,13 @@ public final class BenchMain implements Callable<Integer> {
         /** Redis commands and round trips per placement with 1 and 50 registered workers */
         workers50,
         /** a steady rate for some minutes, memory and keys each minute */
-        soak
+        soak,
+        /** jobs/s of one fleet with 1 and 3 shards on a 3-master cluster the benchmark starts */
+        shards
     }
 
     @Parameters(index = "0", arity = "0..1", defaultValue = "standard", paramLabel = "SCENARIO",
-            description = "standard (default), million, workers50 or soak")
+            description = "standard (default), million, workers50, soak or shards")
     Scenario scenario;
 
     @Option(names = "--redis", paramLabel = "URL", description = "the Redis to measure (default: a private redis-server on a free loopback port)")
@@ -90,6 +92,12 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--rate", defaultValue = "500", description = "soak: jobs per second (default: ${DEFAULT-VALUE})")
     int rate;
 
+    @Option(names = "--shard-counts", split = ",", defaultValue = "1,3", description = "shards: shard counts measured, each 1 to 3 (default: ${DEFAULT-VALUE})")
+    List<Integer> shardCounts;
+
+    @Option(names = "--processes", defaultValue = "3", description = "shards: worker JVMs, each of --slots slots (default: ${DEFAULT-VALUE})")
+    int processes;
+
     private PrintStream out = System.out;
     private PrintStream log = System.err;
 
@@ -130,6 +138,9 @@ public final class BenchMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (scenario == Scenario.shards) {
+            return shards();
+        }
         PrivateRedis own = redisUrl == null ? PrivateRedis.start() : null;
         String url = own != null ? own.url() : redisUrl;
         String previousUrl = System.getProperty("pp.redis.url");
@@ -164,6 +175,26 @@ public final class BenchMain implements Callable<Integer> {
             if (own != null) {
                 own.close();
             }
+        }
+    }
+
+    /** The shards scenario: it starts its own cluster, so no private Redis and no --redis. */
+    private int shards() {
+        String previousSecret = System.getProperty("pp.secret");
+        if (FleetSecret.configured().isEmpty()) {
+            System.setProperty("pp.secret", FleetSecret.newSecret());
+        }
+        try {
+            Settings settings = new Settings("a private cluster", slots, jobs, warmup, samples, bulk, queued, monitorJobs, idleSeconds, false);
+            out.printf(Locale.ROOT, "%n## parametric-bench shards — %s, %d cores, Java %s%n%n", Instant.now(),
+                    Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
+            ResultTable table = new ResultTable();
+            new ShardsScenario(settings, log).run(shardCounts, processes, table);
+            out.print(table.render(false));
+            out.flush();
+            return 0;
+        } finally {
+            restore("pp.secret", previousSecret);
         }
     }
 

@@ -36,9 +36,18 @@ final class PrivateRedis implements AutoCloseable {
      * @throws IllegalStateException when there is no {@code redis-server} or it does not start
      */
     static PrivateRedis start() {
+        return start(password(), "");
+    }
+
+    /**
+     * @param password the server's password
+     * @param extraConfig more configuration lines (each ending with a newline), e.g. for a cluster node
+     * @return a started server that answers PING
+     * @throws IllegalStateException when there is no {@code redis-server} or it does not start
+     */
+    static PrivateRedis start(String password, String extraConfig) {
         String executable = executable();
         int port = freePort();
-        String password = password();
         Process p;
         try {
             // The password goes in by standard input ("-"), never on a command line other users can read.
@@ -47,7 +56,8 @@ final class PrivateRedis implements AutoCloseable {
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD)
                     .start();
             try (java.io.Writer config = new java.io.OutputStreamWriter(p.getOutputStream(), java.nio.charset.StandardCharsets.UTF_8)) {
-                config.write("port " + port + "\nbind 127.0.0.1\nsave \"\"\nappendonly no\nrequirepass " + password + "\n");
+                config.write("port " + port + "\nbind 127.0.0.1\nsave \"\"\nappendonly no\nrequirepass " + password + "\n"
+                        + extraConfig);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + executable + ": " + e.getMessage(), e);
@@ -56,6 +66,11 @@ final class PrivateRedis implements AutoCloseable {
         Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "pp-bench-redis-stop"));
         redis.awaitReady();
         return redis;
+    }
+
+    /** @return its loopback port */
+    int port() {
+        return Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
     }
 
     /** @return its URL, {@code redis://:<random password>@127.0.0.1:<port>} */
@@ -105,7 +120,8 @@ final class PrivateRedis implements AutoCloseable {
                 + "or point the benchmark at a Redis with --redis redis://host:6379");
     }
 
-    private static String password() {
+    /** @return a random password */
+    static String password() {
         byte[] bytes = new byte[24];
         new java.security.SecureRandom().nextBytes(bytes);
         return java.util.HexFormat.of().formatHex(bytes);

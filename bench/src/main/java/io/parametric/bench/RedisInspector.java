@@ -104,7 +104,46 @@ final class RedisInspector implements AutoCloseable {
         } while (!cursor.equals(ScanParams.SCAN_POINTER_START));
     }
 
+    /** @return seconds of CPU the server used so far ({@code used_cpu_user + used_cpu_sys} of {@code INFO cpu}) */
+    double cpuSeconds() {
+        return Double.parseDouble(text("cpu", "used_cpu_user")) + Double.parseDouble(text("cpu", "used_cpu_sys"));
+    }
+
+    /** @return {@code total_commands_processed} of {@code INFO stats} (a script counts as one, its calls too) */
+    long commandsProcessed() {
+        return field("stats", "total_commands_processed");
+    }
+
+    /**
+     * @param slot a hash slot
+     * @return true when this node is a cluster master that serves it ({@code CLUSTER NODES}, its own line)
+     */
+    boolean servesSlot(int slot) {
+        for (String line : call(Jedis::clusterNodes).split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 3 || !f[2].contains("myself")) {
+                continue;
+            }
+            for (int i = 8; i < f.length; i++) {
+                String[] range = f[i].split("-");
+                if (range[0].startsWith("[")) {
+                    continue;
+                }
+                int from = Integer.parseInt(range[0]);
+                int to = range.length > 1 ? Integer.parseInt(range[1]) : from;
+                if (slot >= from && slot <= to) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private long field(String section, String name) {
+        return Long.parseLong(text(section, name));
+    }
+
+    private String text(String section, String name) {
         Map<String, String> fields = new HashMap<>();
         for (String line : call(j -> j.info(section)).split("\r?\n")) {
             int colon = line.indexOf(':');
@@ -116,7 +155,7 @@ final class RedisInspector implements AutoCloseable {
         if (value == null) {
             throw new IllegalStateException("INFO " + section + " of this Redis has no " + name + "; the benchmark needs Redis 6.2 or later");
         }
-        return Long.parseLong(value);
+        return value;
     }
 
     /** Runs a call, waiting out BUSY replies (a long Lua script holds Redis) up to {@link #BUSY_PATIENCE}. */
