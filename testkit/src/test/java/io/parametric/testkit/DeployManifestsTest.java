@@ -239,6 +239,78 @@ class DeployManifestsTest {
     }
 
     @Test
+    void clusterVariantShardsTheFleetAndScalesOnTheSumOfEveryShardsBacklog() throws IOException {
+        Path dir = DEPLOY.resolve("k8s-cluster");
+        JsonNode kustomization = YAML.readTree(dir.resolve("kustomization.yaml").toFile());
+        assertThat(texts(kustomization.path("resources"))).containsExactly("../k8s", "redis-cluster.yaml");
+        JsonNode worker = YAML.readTree(dir.resolve("worker-cluster.yaml").toFile()).at("/spec/template/spec/containers/0");
+        Matcher clusterUrl = Pattern.compile("^redis-cluster://([^/]+)$").matcher(env(worker, "PP_REDIS_URL"));
+        assertThat(clusterUrl.matches()).as(env(worker, "PP_REDIS_URL")).isTrue();
+        int shards = Integer.parseInt(env(worker, "PP_SHARDS"));
+        assertThat(shards).isGreaterThan(1);
+        String fleet = env(one("Deployment", "parametric-worker").at("/spec/template/spec/containers/0"), "PP_FLEET");
+
+        JsonNode patch = YAML.readTree(dir.resolve("scaledobject-cluster.yaml").toFile());
+        JsonNode triggers = patch.at("/0/value");
+        assertThat(triggers).as("one trigger per shard").hasSize(shards);
+        List<String> names = new ArrayList<>();
+        for (int k = 0; k < shards; k++) {
+            JsonNode trigger = triggers.get(k);
+            assertThat(trigger.path("type").asText()).isEqualTo("redis-cluster");
+            assertThat(trigger.at("/metadata/addresses").asText()).isEqualTo(clusterUrl.group(1));
+            assertThat(trigger.at("/metadata/listName").asText()).as("backlog of shard %d", k)
+                    .isEqualTo(FleetKeys.shard(fleet, k).backlog());
+            names.add(trigger.path("name").asText());
+        }
+        assertThat(patch.at("/1/path").asText()).isEqualTo("/spec/advanced/scalingModifiers");
+        JsonNode modifiers = patch.at("/1/value");
+        assertThat(modifiers.path("formula").asText().replace(" ", "")).isEqualTo(String.join("+", names));
+        assertThat(Integer.parseInt(modifiers.path("target").asText())).isPositive();
+
+        List<JsonNode> nodes = new ArrayList<>();
+        try (YAMLParser parser = new YAMLFactory().createParser(dir.resolve("redis-cluster.yaml").toFile())) {
+            YAML.readValues(parser, JsonNode.class).readAll().forEach(nodes::add);
+        }
+        JsonNode redis = nodes.stream().filter(d -> d.path("kind").asText().equals("StatefulSet")).findFirst().orElseThrow();
+        JsonNode service = nodes.stream().filter(d -> d.path("kind").asText().equals("Service")).findFirst().orElseThrow();
+        assertThat(redis.at("/spec/serviceName").asText()).isEqualTo(service.at("/metadata/name").asText());
+        assertThat(redis.at("/spec/replicas").asInt()).isGreaterThanOrEqualTo(2 * shards);
+        assertPinned(redis.at("/spec/template/spec/containers/0/image").asText());
+        assertThat(String.join(" ", texts(redis.at("/spec/template/spec/containers/0/args"))))
+                .contains("--appendonly yes", "--maxmemory-policy noeviction", "--cluster-enabled yes");
+        for (String host : clusterUrl.group(1).split(",")) {
+            // redis-cluster-<n>.<service>.parametric.svc...:6379: a pod of the cluster's StatefulSet
+            String[] parts = host.split("\\.");
+            assertThat(parts[0]).startsWith(redis.at("/metadata/name").asText() + "-");
+            assertThat(parts[1]).isEqualTo(service.at("/metadata/name").asText());
+        }
+        JsonNode create = nodes.stream().filter(d -> d.path("kind").asText().equals("Job")).findFirst().orElseThrow();
+        assertThat(String.join(" ", texts(create.at("/spec/template/spec/containers/0/args"))))
+                .contains("--cluster create", "--cluster-replicas 1");
+    }
+
+    @Test
+    void composeClusterVariantRunsDurableClusterNodesAndShardedWorkers() throws IOException {
+        JsonNode compose = YAML.readTree(DEPLOY.resolve("docker-compose.cluster.yml").toFile());
+        assertThat(String.join(" ", texts(compose.at("/x-redis-node/command"))))
+                .contains("--appendonly yes", "--maxmemory-policy noeviction", "--cluster-enabled yes");
+        JsonNode worker = compose.at("/services/worker");
+        Matcher clusterUrl = Pattern.compile("^redis-cluster://([^/]+)$").matcher(worker.at("/environment/PP_REDIS_URL").asText());
+        assertThat(clusterUrl.matches()).isTrue();
+        String file = Files.readString(DEPLOY.resolve("docker-compose.cluster.yml"));
+        for (String hostPort : clusterUrl.group(1).split(",")) {
+            String service = hostPort.substring(0, hostPort.indexOf(':'));
+            assertThat(file).as("service %s", service).containsPattern("(?m)^  " + service + ":\\n    <<: \\*redis-node$");
+        }
+        assertThat(Integer.parseInt(defaultOf(worker.at("/environment/PP_SHARDS").asText()))).isGreaterThan(1);
+        assertThat(worker.at("/depends_on/cluster-create/condition").asText()).isEqualTo("service_completed_successfully");
+        assertThat(String.join(" ", texts(compose.at("/services/cluster-create/command")))).contains("--cluster create");
+        assertThat(worker.has("container_name")).isFalse();
+        Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
+        assertThat(duration(worker.path("stop_grace_period").asText())).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
+    }
+
+    @Test
     void dockerfileRunsTheJarAsANonRootUserWithAReadinessHealthCheckAndNoRedisDefault() throws IOException {
         String dockerfile = Files.readString(DEPLOY.resolve("Dockerfile"));
         Matcher base = Pattern.compile("(?m)^ARG BASE_IMAGE=(\\S+)$").matcher(dockerfile);
