@@ -38,6 +38,7 @@ local n = (#ARGV - 3) / 4
 local reply = {CODE.OK, n}
 local counted = {done = 0, failed = 0}
 local last
+begin_batch()
 for i = 1, n do
   local b = 3 + (i - 1) * 4
   local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
@@ -73,6 +74,7 @@ for i = 1, n do
     reply[#reply + 1] = code
   end
 end
+end_batch()
 if last then
   redis.call('HSET', KEYS[3], 'ret', last)
   for counter, k in pairs(counted) do

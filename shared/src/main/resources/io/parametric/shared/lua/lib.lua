@@ -68,6 +68,7 @@ local RUN = {
   fin = nil,          -- the length of the retention list 'fin', once known
   finYoung = false,   -- its head is a record retention keeps (so is every record after it)
   openEmpty = false,  -- the open-worker list was found empty and nothing was pushed on it since
+  batch = nil,        -- while a script stores many outcomes (begin_batch): the writes of all of them, done at its end
 }
 
 local function now_ms()
@@ -87,10 +88,33 @@ end
 
 -- Counts an outcome ('done' or 'failed') in the fleet's per-minute counters (hash
 -- 'minute:<epoch minute>', kept one hour: at most 61 such keys exist).
-local function count_outcome(field, now)
+local function count_outcome(field, now, n)
+  if RUN.batch then
+    RUN.batch.counts[field] = (RUN.batch.counts[field] or 0) + 1
+    return
+  end
   local key = k_minute(math.floor(now / 60000))
-  redis.call('HINCRBY', key, field, 1)
+  redis.call('HINCRBY', key, field, n or 1)
   keep_for(key, S.minuteTtl, false)
+end
+
+-- Appends a value to a list: at once, or at the end of a batch (one RPUSH per list for all of it).
+local function push(key, value)
+  local b = RUN.batch
+  if not b then return redis.call('RPUSH', key, value) end
+  local values = b.lists[key]
+  if not values then
+    values = {}
+    b.lists[key] = values
+    b.order[#b.order + 1] = key
+  end
+  values[#values + 1] = value
+end
+
+-- Starts batching the outcomes a script stores: their list appends and counters are written
+-- together by end_batch (a worker's finish stores up to its batch of outcomes per call).
+local function begin_batch()
+  RUN.batch = {lists = {}, order = {}, counts = {}, stored = 0}
 end
 
 -- The class a lambda record names, read once per script run (only while events are written).
@@ -252,13 +276,37 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   end
   for _, m in ipairs(targets) do
     local done = k_done(m)
-    redis.call('RPUSH', done, outcome)
-    keep_for(done, S.doneTtl, true)
+    push(done, outcome)
+    if not RUN.batch then keep_for(done, S.doneTtl, true) end
   end
-  RUN.fin = redis.call('RPUSH', k_fin(), id)
-  trim_finished(2, now)
+  if RUN.batch then
+    push(k_fin(), id)
+    RUN.batch.stored = RUN.batch.stored + 1
+  else
+    RUN.fin = redis.call('RPUSH', k_fin(), id)
+    trim_finished(2, now)
+  end
   count_outcome(state == 'done' and 'done' or 'failed', now)
   emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job, started and math.max(0, now - started) or nil)
+end
+
+-- Writes what a batch of outcomes held back: one RPUSH per list (in chunks of 500 values), the
+-- expiry of the completion lists, the retention trim (2 per outcome) and the counters.
+local function end_batch()
+  local b = RUN.batch
+  RUN.batch = nil
+  local fin = k_fin()
+  for _, key in ipairs(b.order) do
+    local values = b.lists[key]
+    local len = 0
+    for from = 1, #values, 500 do
+      len = redis.call('RPUSH', key, unpack(values, from, math.min(#values, from + 499)))
+    end
+    if key == fin then RUN.fin = len else keep_for(key, S.doneTtl, true) end
+  end
+  local now = now_ms()
+  if b.stored > 0 then trim_finished(2 * b.stored, now) end
+  for field, n in pairs(b.counts) do count_outcome(field, now, n) end
 end
 
 -- Fails a job no worker will run, with a script-made outcome.
