@@ -25,7 +25,7 @@ final class DeadCommand {
         public Integer call() {
             List<String> entries;
             try (Session session = open()) {
-                entries = session.fleet().deadLetters();
+                entries = session.shards().deadLetters();
             }
             List<JsonNode> parsed = new ArrayList<>();
             for (String e : entries) {
@@ -63,8 +63,8 @@ final class DeadCommand {
         @Override
         public Integer call() {
             try (Session session = open()) {
-                int requeued = session.fleet().requeueDeadLetters();
-                out().println("requeued " + requeued + " jobs; " + session.fleet().deadLetters().size() + " entries stay");
+                int requeued = session.shards().requeueDeadLetters();
+                out().println("requeued " + requeued + " jobs; " + session.shards().deadLetters().size() + " entries stay");
             }
             return 0;
         }
@@ -76,7 +76,7 @@ final class DeadCommand {
         @Override
         public Integer call() {
             try (Session session = open()) {
-                out().println("purged " + session.fleet().purgeDeadLetters() + " entries");
+                out().println("purged " + session.shards().purgeDeadLetters() + " entries");
             }
             return 0;
         }

@@ -1,8 +1,7 @@
 package io.parametric.cli;
 
-import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.protocol.FleetSecret;
+import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.redis.Redis;
 import picocli.CommandLine.Option;
@@ -40,7 +39,9 @@ public final class FleetOptions {
                 throw new io.parametric.shared.ProcessError(io.parametric.shared.ProcessError.Reason.REDIS_UNAVAILABLE,
                         "Redis at " + connection.url() + " does not answer; check --redis / PP_REDIS_URL");
             }
-            return new Session(new Fleet(connection, new FleetKeys(fleet), secret, Limits.jobTtl()), connection);
+            FleetShards shards = new FleetShards(connection, fleet, secret, Limits.jobTtl());
+            shards.refresh();
+            return new Session(shards, connection);
         } catch (RuntimeException e) {
             connection.close();
             throw e;

@@ -1,5 +1,6 @@
 package io.parametric.cli;
 
+import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.JobRecord;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -27,13 +28,14 @@ final class JobsCommand {
         public Integer call() {
             JobView view;
             try (Session session = open()) {
-                JobRecord record = session.fleet().job(id).orElse(null);
+                Fleet fleet = session.holding(id);
+                JobRecord record = fleet.job(id).orElse(null);
                 if (record == null) {
                     err().println("jobs show: no job " + id + " in this fleet (never placed here, or its record was trimmed"
                             + " after PP_JOB_TTL or PP_KEEP_FINISHED)");
                     return 1;
                 }
-                view = new JobView(id, record, record.outcome() == null ? null : session.fleet().readOutcome(record.outcome()));
+                view = new JobView(id, record, record.outcome() == null ? null : fleet.readOutcome(record.outcome()));
             }
             out().print(json ? JsonOutput.write(view.toMap()) + "\n" : view.render());
             return 0;

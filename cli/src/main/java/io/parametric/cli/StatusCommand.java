@@ -19,7 +19,7 @@ final class StatusCommand extends FleetCommand implements Callable<Integer> {
     public Integer call() {
         FleetStats s;
         try (Session session = open()) {
-            s = StatsReader.read(session.fleet());
+            s = StatsReader.read(session.shards());
         }
         out().print(json ? JsonOutput.write(StatsJson.of(s)) + "\n" : StatsTable.render(s, -1));
         out().flush();

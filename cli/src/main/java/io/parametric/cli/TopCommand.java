@@ -32,7 +32,7 @@ final class TopCommand extends FleetCommand implements Callable<Integer> {
         JobRate rate = new JobRate();
         try (Session session = open()) {
             for (int screen = 1; count == 0 || screen <= count; screen++) {
-                FleetStats s = StatsReader.read(session.fleet());
+                FleetStats s = StatsReader.read(session.shards());
                 rate.next(s);
                 out().print((terminal ? CLEAR : screen > 1 ? "\n" : "")
                         + "parametric-cli top  " + LocalTime.now().truncatedTo(ChronoUnit.SECONDS)

@@ -4,6 +4,8 @@ import io.parametric.manager.FleetStats;
 import io.parametric.manager.internal.StatsReader;
 import io.parametric.shared.protocol.Durations;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetShards;
+import io.parametric.shared.protocol.JobRecord;
 import io.parametric.shared.protocol.ProgressBar;
 import java.time.Duration;
 import java.util.List;
@@ -40,14 +42,14 @@ final class WaitCommand extends FleetCommand implements Callable<Integer> {
         boolean terminal = System.console() != null;
         long start = System.nanoTime();
         try (Session session = open()) {
-            Progress first = progress(session.fleet());
+            Progress first = progress(session);
             if (first.unknown() > 0) {
                 err().println("wait: " + first.unknown() + " of the jobs are unknown in this fleet (never placed here, or expired)");
                 return 1;
             }
             ProgressBar bar = new ProgressBar(out(), terminal);
             while (true) {
-                Progress p = progress(session.fleet());
+                Progress p = progress(session);
                 double seconds = (System.nanoTime() - start) / 1e9;
                 double perSecond = seconds < 0.5 ? 0 : (p.done() - first.done()) / seconds;
                 boolean finished = bar.show(p.done(), p.total(), perSecond);
@@ -73,14 +75,14 @@ final class WaitCommand extends FleetCommand implements Callable<Integer> {
         return 0;
     }
 
-    private Progress progress(Fleet fleet) {
+    private Progress progress(Session session) {
         if (ids.isEmpty()) {
-            FleetStats s = StatsReader.read(fleet);
+            FleetStats s = StatsReader.read(session.shards());
             endedSinceStart += rate.next(s);
             long left = s.backlog() + s.delayed() + s.queued() + s.running();
             return new Progress(endedSinceStart, endedSinceStart + left, 0, 0);
         }
-        List<String> states = fleet.records(ids).stream().map(r -> r == null ? null : r.state()).toList();
+        List<String> states = records(session.shards()).stream().map(r -> r == null ? null : r.state()).toList();
         long done = 0;
         long failed = 0;
         long unknown = 0;
@@ -95,6 +97,20 @@ final class WaitCommand extends FleetCommand implements Callable<Integer> {
             }
         }
         return new Progress(done, ids.size(), failed, unknown);
+    }
+
+    /** @return the given jobs' records, each from whichever shard knows it (null where none does) */
+    private List<JobRecord> records(FleetShards shards) {
+        List<JobRecord> found = new java.util.ArrayList<>(java.util.Collections.nCopies(ids.size(), null));
+        for (Fleet shard : shards.all()) {
+            List<JobRecord> here = shard.records(ids);
+            for (int i = 0; i < ids.size(); i++) {
+                if (found.get(i) == null) {
+                    found.set(i, here.get(i));
+                }
+            }
+        }
+        return found;
     }
 
     /** What is finished out of what there is; failed and unknown count jobs given by id. */
