@@ -55,7 +55,8 @@ import java.util.function.Supplier;
  *       {@link #getReturn(long...)};</li>
  *   <li>shared values — {@link #put(String, Object)}, {@link #fetch(String)};</li>
  *   <li>dead letters — {@link #deadLetters()}, {@link #requeueDeadLetters()}, {@link #purgeDeadLetters()};</li>
- *   <li>seeing the fleet — {@link #stats()}, {@link #onEvent}.</li>
+ *   <li>seeing the fleet — {@link #stats()}, {@link #onEvent};</li>
+ *   <li>fleet settings — {@link #backlogLimit(long)}, {@link #shards(int)} (one fleet over several Redis Cluster masters).</li>
  * </ul>
  */
 public final class ProcessManager implements AutoCloseable {
@@ -702,7 +703,8 @@ public final class ProcessManager implements AutoCloseable {
      * }
      * }</pre>
      *
-     * @param listener receives each event on the listener's own thread, in order
+     * @param listener receives each event on the listener's own thread, in order (on a sharded
+     *     fleet one thread per shard, in order within each shard)
      * @return closes the listener
      * @throws ProcessError ILLEGAL_STATE for a manager without Redis
      */

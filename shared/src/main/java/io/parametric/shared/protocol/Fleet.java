@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  * The protocol operations of one fleet, written once so the manager and the worker cannot
  * disagree: register, heartbeat, place, take, finish, re-home, cancel, shared values. Protocol 2:
  * a job's signed entry is stored once (the fleet's {@code jobs} hash), lists hold ids. See
- * {@code docs/protocol.md}.
+ * {@code docs/protocol.md}. A {@code Fleet} may be one shard of a sharded fleet
+ * ({@link FleetShards}): its scripts then run on that shard's keys, while its pid counter and
+ * shared values are shard 0's, the fleet's own.
  */
 public final class Fleet {
 
