@@ -9,11 +9,12 @@ import java.util.HexFormat;
 
 /**
  * One Lua script of the protocol, read from the resources once, with the shared functions of
- * {@code lib.lua} in front. Called by SHA; see {@link Redis#eval}.
+ * {@code lib.lua} it uses in front ({@link LuaLibrary}). Called by SHA; see {@link Redis#eval}.
  */
 public final class LuaScript {
 
     private static final String FOLDER = "/io/parametric/shared/lua/";
+    private static final LuaLibrary LIB = LuaLibrary.parse(resource("lib.lua"));
 
     private final String name;
     private final String body;
@@ -29,12 +30,12 @@ public final class LuaScript {
 
     /**
      * @param file the script's file name in the resources, e.g. {@code finish.lua}
-     * @return the script with {@code lib.lua} prepended
+     * @return the script with the {@code lib.lua} functions it uses prepended
      * @throws IllegalStateException when the resource is missing
      */
     public static LuaScript load(String file) {
         String own = resource(file);
-        return new LuaScript(file, resource("lib.lua") + "\n" + own, own.contains("\n  Repeat-safe:"));
+        return new LuaScript(file, LIB.neededBy(own) + own, own.contains("\n  Repeat-safe:"));
     }
 
     /** @return the file name */

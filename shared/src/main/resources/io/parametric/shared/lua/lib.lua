@@ -1,5 +1,6 @@
 --[[
-  Shared functions of protocol 2, prepended to every script of this folder when it is loaded.
+  Shared functions of protocol 2: a script of this folder gets those it uses (and every statement
+  that is not a function) prepended when it is loaded (LuaLibrary).
 
   ARGV[1] of every script is the settings line Fleet passes from ProtocolSettings (one Java place
   for every TTL, interval and limit a script uses): 'prefix=pp:{f}:;version=2;jobTtl=86400;...'.
