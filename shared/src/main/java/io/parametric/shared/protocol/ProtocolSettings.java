@@ -38,8 +38,11 @@ public record ProtocolSettings(String prefix, Duration jobTtl, long keepFinished
     /** Delayed jobs promoted per reaper tick. */
     public static final int PROMOTE_PER_TICK = 1000;
 
-    /** Queued jobs one re-homing call hands on; a worker with more is handed on in further calls. */
-    public static final int REHOME_CHUNK = 500;
+    /**
+     * Queued jobs one re-homing call hands on; a worker with more is handed on in further calls.
+     * At about 60 µs per job on a busy 2-core machine, 100 keeps a call near 6 ms (500 took 29–34 ms).
+     */
+    public static final int REHOME_CHUNK = 100;
 
     /** Orphans (workers out of the fleet with queued jobs left) a reaper tick reports for finishing. */
     public static final int ORPHANS_PER_TICK = 16;
