@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "parametric-cli", mixinStandardHelpOptions = true, version = "parametric-cli 0.1",
         description = "Looks at a ParametricProcesses fleet: its workers, queues, jobs and dead letters.",
         subcommands = {StatusCommand.class, TopCommand.class, JobsCommand.class, DeadCommand.class,
-            WaitCommand.class, DashboardCommand.class, BenchCommand.class},
+            WaitCommand.class, ShardsCommand.class, DashboardCommand.class, BenchCommand.class},
         footer = {"", "The fleet secret (PP_SECRET, or PP_SECRET_FILE naming a file holding it) is read as a manager",
             "reads it: status, top, jobs, dead and wait only read, or move entries as they are, and need none;",
             "bench places jobs with it, or with a random one for its own fleets. See SECURITY.md."})

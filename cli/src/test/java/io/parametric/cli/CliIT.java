@@ -105,6 +105,20 @@ class CliIT {
     }
 
     @Test
+    void shardsPrintsTheCountAndRaisesItButNeverLowersIt() {
+        String fleet = TestRedis.uniqueFleet("cli-shards");
+        Run one = cliRaw("--redis", TestRedis.url(), "--fleet", fleet, "shards");
+        assertThat(one.status).isZero();
+        assertThat(one.out).contains("': 1 shard", "shard 0  pp:{" + fleet + "}:");
+        Run three = cliRaw("--redis", TestRedis.url(), "--fleet", fleet, "shards", "3");
+        assertThat(three.status).isZero();
+        assertThat(three.out).contains("': 3 shards", "shard 2  pp:{" + fleet + "/2}:");
+        Run lower = cliRaw("--redis", TestRedis.url(), "--fleet", fleet, "shards", "2");
+        assertThat(lower.status).isEqualTo(1);
+        assertThat(lower.err).contains("never falls");
+    }
+
+    @Test
     void jobsShowPrintsTheErrorWithItsStackTrace() {
         long pid = procs.workerPids().get(1);
         JobFuture<Object> f = procs.submit(pid, newJob(() -> {
