@@ -12,10 +12,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -55,7 +51,6 @@ final class Slot implements Runnable {
     private final WorkerConfig config;
     private final String host;
     private final Consumer<Slot> onRegistered;
-    private final ExecutorService jobThread;
     private final JobWatchdog watchdog;
     private final JobObserver observer;
 
@@ -66,7 +61,8 @@ final class Slot implements Runnable {
     private volatile boolean stopRequested;
     private volatile boolean resyncRequested;
     private volatile boolean closedByFleet;
-    private volatile Future<Outcome> running;
+    /** True while a job runs (on the slot's own thread: no hand-off to another thread per job). */
+    private volatile boolean runningJob;
     /** Wake-ups from the slot's channel ({@code j}: a job waits); see {@link WorkerSignals}. */
     private final Semaphore wakeups = new Semaphore(0);
     /** The jobs of the slot's in-flight list as the last take or finish returned them (slot thread only). */
@@ -105,11 +101,6 @@ final class Slot implements Runnable {
         this.config = config;
         this.host = host;
         this.onRegistered = onRegistered;
-        this.jobThread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "pp-job");
-            t.setDaemon(true);
-            return t;
-        });
     }
 
     /** @return the slot's pid, 0 before it registered */
@@ -129,7 +120,7 @@ final class Slot implements Runnable {
 
     /** @return true while a job runs on this slot, or the slot holds one already started in Redis */
     boolean isRunningJob() {
-        return running != null || holding || taking;
+        return runningJob || holding || taking;
     }
 
     /** Stops taking jobs; the running job finishes. */
@@ -232,7 +223,6 @@ final class Slot implements Runnable {
         if (closedByFleet) {
             deregister("closed by its manager", () -> false);
         }
-        jobThread.shutdown();
     }
 
     /** @return the next job the slot holds and has not run, or null */
@@ -462,28 +452,25 @@ final class Slot implements Runnable {
         ran(recovery.call(() -> fleet.reject(pid, job, reason)), true);
     }
 
+    /**
+     * Runs a job on the slot's thread under the watchdog (which interrupts this thread for a
+     * timeout or a cancel); an interrupt that arrives as the job ends is cleared before the slot
+     * talks to Redis again.
+     */
     private Outcome execute(JobPayload payload, int attempt) {
         SlotContext ctx = new SlotContext(fleet, recovery, pid, name, payload.id(), attempt);
         long runningPid = pid;
-        Future<Outcome> job = jobThread.submit(
-                () -> watchdog.run(payload, runningPid, attempt, () -> runner.run(payload, ctx, runningPid, attempt)));
-        running = job;
+        runningJob = true;
         try {
-            while (true) {
-                try {
-                    return job.get();
-                } catch (InterruptedException e) {
-                    // The slot thread is only interrupted by mistake; the job decides when it ends.
-                    Thread.interrupted();
-                }
+            return watchdog.run(payload, runningPid, attempt, () -> runner.run(payload, ctx, runningPid, attempt));
+        } catch (Throwable t) {
+            if (FatalExit.isFatal(t)) {
+                FatalExit.outOfMemory(String.valueOf(t.getMessage()), "job " + payload.id() + " on worker " + runningPid);
             }
-        } catch (ExecutionException e) {
-            if (FatalExit.isFatal(e.getCause())) {
-                FatalExit.outOfMemory(String.valueOf(e.getCause().getMessage()), "job " + payload.id() + " on worker " + runningPid);
-            }
-            return Outcome.thrown(payload.id(), runningPid, e.getCause(), attempt);
+            return Outcome.thrown(payload.id(), runningPid, t, attempt);
         } finally {
-            running = null;
+            runningJob = false;
+            Thread.interrupted();
         }
     }
 
