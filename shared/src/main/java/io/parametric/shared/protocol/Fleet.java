@@ -91,7 +91,7 @@ public final class Fleet {
         this.jobTtl = jobTtl;
         this.maxPayloadBytes = maxPayloadBytes;
         this.entries = new EntryCodec(secret);
-        this.outcomes = new OutcomeCodec(secret);
+        this.outcomes = new OutcomeCodec(secret, maxPayloadBytes);
         this.settings = new ProtocolSettings(keys.prefix(), jobTtl, Limits.keepFinished(), maxPayloadBytes).argv();
     }
 

@@ -14,11 +14,29 @@ public final class OutcomeCodec {
     /** The reasons of the failures scripts make, the only outcomes accepted unsigned. */
     public static final Set<String> SCRIPT_REASONS = Set.of("POISON", "CANCELLED", "WORKER_LOST", "BAD_PAYLOAD");
 
-    private final FleetSecret secret;
+    /** What a signed outcome adds to its JSON: the version, the signature and two spaces (with room). */
+    private static final int SIGNED_FORM_BYTES = 128;
 
-    /** @param secret signs and checks outcomes */
+    private final FleetSecret secret;
+    private final int maxBytes;
+
+    /**
+     * An outcome codec whose reader takes outcomes of at most {@link Limits#maxPayloadBytes()} of JSON.
+     *
+     * @param secret signs and checks outcomes
+     */
     public OutcomeCodec(FleetSecret secret) {
+        this(secret, Limits.maxPayloadBytes());
+    }
+
+    /**
+     * @param secret signs and checks outcomes
+     * @param maxJsonBytes the largest outcome JSON a worker writes (its return's limit); a longer
+     *     text is refused unread
+     */
+    public OutcomeCodec(FleetSecret secret, int maxJsonBytes) {
         this.secret = secret;
+        this.maxBytes = maxJsonBytes + SIGNED_FORM_BYTES;
     }
 
     /**
@@ -40,13 +58,22 @@ public final class OutcomeCodec {
     /**
      * @param text an outcome as stored
      * @return the outcome
-     * @throws IllegalArgumentException when it is not an outcome, or its signature is wrong, or it is
-     *     unsigned and not a script's failure: the reader drops it and logs why
+     * @throws IllegalArgumentException when it is larger than any outcome a worker writes, not an
+     *     outcome, or its signature is wrong (checked before its body is parsed), or it is unsigned
+     *     and not a script's failure: the reader drops it and logs why
      */
     public Outcome read(String text) {
+        if (text.length() > maxBytes) {
+            throw new IllegalArgumentException("an outcome of " + text.length() + " characters, over the " + maxBytes
+                    + " of the largest return (PP_MAX_PAYLOAD / pp.maxPayloadBytes): dropped unread");
+        }
         byte[] wire = text.getBytes(StandardCharsets.UTF_8);
         if (!(SignedForm.split(wire) instanceof SignedForm.Parts parts) || parts.version() != SignedForm.VERSION) {
             throw new IllegalArgumentException("not a protocol-" + SignedForm.VERSION + " outcome");
+        }
+        if (!parts.unsigned() && !secret.verify(wire, parts.bodyOffset(), wire.length - parts.bodyOffset(), parts.signature())) {
+            throw new IllegalArgumentException("an outcome with a wrong signature (forged in Redis, or written with"
+                    + " another PP_SECRET): dropped unread");
         }
         Outcome o;
         try {
@@ -57,10 +84,10 @@ public final class OutcomeCodec {
         if (o == null || o.jobId() == null) {
             throw new IllegalArgumentException("its body is not an outcome");
         }
-        boolean scriptFailure = parts.unsigned() && !o.ok() && o.value() == null && SCRIPT_REASONS.contains(o.reason());
-        if (!scriptFailure && !secret.verify(wire, parts.bodyOffset(), wire.length - parts.bodyOffset(), parts.signature())) {
+        boolean scriptFailure = !o.ok() && o.value() == null && SCRIPT_REASONS.contains(o.reason());
+        if (parts.unsigned() && !scriptFailure) {
             throw new IllegalArgumentException("outcome of job " + LogText.safe(o.jobId())
-                    + " has a wrong or missing signature (forged in Redis, or written with another PP_SECRET): dropped");
+                    + " is unsigned and not a script's failure (forged in Redis): dropped");
         }
         return o;
     }
