@@ -13,14 +13,15 @@ import io.parametric.shared.protocol.WorkerRecord;
 import io.parametric.shared.protocol.WorkerState;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 
@@ -157,7 +158,7 @@ public final class ThreadedBackend implements ProcessBackend {
                 live.add(mine != null ? mine : new ThreadedWorker(fleet, l.pid(), l.record().map(WorkerRecord::name).orElse("?"), null));
             }
         }
-        live.sort(java.util.Comparator.comparingLong(WorkerHandle::pid));
+        live.sort(Comparator.comparingLong(WorkerHandle::pid));
         return live;
     }
 
