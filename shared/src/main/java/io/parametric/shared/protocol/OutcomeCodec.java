@@ -1,5 +1,6 @@
 package io.parametric.shared.protocol;
 
+import com.fasterxml.jackson.databind.ObjectReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -16,6 +17,9 @@ public final class OutcomeCodec {
 
     /** What a signed outcome adds to its JSON: the version, the signature and two spaces (with room). */
     private static final int SIGNED_FORM_BYTES = 128;
+
+    /** Reads outcomes with the type resolved once (a {@code readValue(…, Outcome.class)} resolves it per call). */
+    private static final ObjectReader READER = Json.MAPPER.readerFor(Outcome.class);
 
     private final FleetSecret secret;
     private final int maxBytes;
@@ -77,7 +81,7 @@ public final class OutcomeCodec {
         }
         Outcome o;
         try {
-            o = Json.MAPPER.readValue(wire, parts.bodyOffset(), wire.length - parts.bodyOffset(), Outcome.class);
+            o = READER.readValue(wire, parts.bodyOffset(), wire.length - parts.bodyOffset());
         } catch (java.io.IOException | RuntimeException e) {
             throw new IllegalArgumentException("its body is not an outcome");
         }
