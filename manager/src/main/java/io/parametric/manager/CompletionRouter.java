@@ -16,8 +16,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * manager. It also keeps the highest pid handed to a worker in this JVM, so the fleet
  * {@code createWorkers} makes starts above it and a pushed worker never collides.
  *
- * <p>Futures complete on a bounded pool ({@value #THREADS} threads), never on a completion
- * listener or a worker thread, so a dependent stage that blocks stalls neither.
+ * <p>A future with stages chained to it completes on a bounded pool ({@value #THREADS}
+ * threads), never on a completion listener or a worker thread, so a dependent stage that blocks
+ * stalls neither; one that only threads wait for ({@code get}, {@code join}) completes where its
+ * outcome arrived, which saves a thread hand-off per job.
  */
 final class CompletionRouter {
 
@@ -46,7 +48,7 @@ final class CompletionRouter {
     /** Routes the outcome of a job to this future until it completes. */
     void route(JobFuture<?> future) {
         waiting.put(future.jobId(), future);
-        future.whenComplete((r, e) -> waiting.remove(future.jobId(), future));
+        future.onDone(() -> waiting.remove(future.jobId(), future));
     }
 
     /** Stops routing to a future whose job was never placed. */
@@ -62,7 +64,13 @@ final class CompletionRouter {
      */
     void deliver(Outcome outcome) {
         JobFuture<?> future = waiting.remove(outcome.jobId());
-        if (future != null) {
+        if (future == null) {
+            return;
+        }
+        if (future.completesQuietly()) {
+            // Nothing chained to it: completing it here only wakes its waiters (one hand-off fewer).
+            future.completeWith(outcome);
+        } else {
             completer.execute(() -> future.completeWith(outcome));
         }
     }

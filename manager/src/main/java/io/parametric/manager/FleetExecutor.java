@@ -207,7 +207,7 @@ final class FleetExecutor implements ExecutorService {
 
     private <T> JobFuture<T> remember(JobFuture<T> f) {
         unfinished.add(f);
-        f.whenComplete((r, e) -> unfinished.remove(f));
+        f.onDone(() -> unfinished.remove(f));
         return f;
     }
 }

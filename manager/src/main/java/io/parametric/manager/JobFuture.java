@@ -5,6 +5,10 @@ import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Outcome;
 import java.lang.reflect.Type;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -29,6 +33,12 @@ public final class JobFuture<R> extends CompletableFuture<R> {
     private volatile Binding binding;
     /** True once its placement call returned (or, re-attached, once the fleet confirmed the job). */
     private volatile boolean placed;
+    /** Set on the thread that registers the manager's own bookkeeping ({@link #onDone}). */
+    private static final ThreadLocal<Boolean> BOOKKEEPING = new ThreadLocal<>();
+    /** True once a dependent stage was made from this future (thenApply, whenComplete, copy, …). */
+    private volatile boolean stages;
+    /** Callbacks of the manager's own bookkeeping registered on it, and threads blocked in get or join. */
+    private final AtomicInteger quietDependents = new AtomicInteger();
 
     /** Cancels a job in the fleet. */
     interface Canceller {
@@ -78,6 +88,72 @@ public final class JobFuture<R> extends CompletableFuture<R> {
         }
         canceller.cancel(jobId);
         return super.cancel(mayInterruptIfRunning);
+    }
+
+    /**
+     * Makes every dependent stage's future: records that completing this one may run code
+     * someone chained to it, unless it is the manager's own bookkeeping.
+     */
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+        if (BOOKKEEPING.get() == null) {
+            stages = true;
+        }
+        return new CompletableFuture<>();
+    }
+
+    /**
+     * Registers the manager's own bookkeeping for when the job ends: short, never blocking, and no
+     * stage anyone else sees.
+     */
+    void onDone(Runnable bookkeeping) {
+        quietDependents.incrementAndGet();
+        BOOKKEEPING.set(Boolean.TRUE);
+        try {
+            whenComplete((r, e) -> bookkeeping.run());
+        } finally {
+            BOOKKEEPING.remove();
+        }
+    }
+
+    /**
+     * @return true when completing it runs nothing but the manager's bookkeeping and wakes threads
+     *     blocked in {@link #get()} or {@link #join()}: no stage anyone chained to it (a stage
+     *     chained while it completes may still run on the completing thread, as with any
+     *     CompletableFuture)
+     */
+    boolean completesQuietly() {
+        return !stages && getNumberOfDependents() <= quietDependents.get();
+    }
+
+    @Override
+    public R get() throws InterruptedException, ExecutionException {
+        quietDependents.incrementAndGet();
+        try {
+            return super.get();
+        } finally {
+            quietDependents.decrementAndGet();
+        }
+    }
+
+    @Override
+    public R get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        quietDependents.incrementAndGet();
+        try {
+            return super.get(timeout, unit);
+        } finally {
+            quietDependents.decrementAndGet();
+        }
+    }
+
+    @Override
+    public R join() {
+        quietDependents.incrementAndGet();
+        try {
+            return super.join();
+        } finally {
+            quietDependents.decrementAndGet();
+        }
     }
 
     void bind(Binding where) {

@@ -59,7 +59,7 @@ final class JobTracker {
         synchronized (this) {
             unfinished.put(future.jobId(), future);
         }
-        future.whenComplete((r, e) -> {
+        future.onDone(() -> {
             synchronized (this) {
                 recent.put(future.jobId(), future);
                 unfinished.remove(future.jobId(), future);
@@ -99,7 +99,7 @@ final class JobTracker {
         last.put(pid, future);
         if (!future.isDone()) {
             outstanding.computeIfAbsent(pid, p -> new LinkedHashSet<>()).add(future);
-            future.whenComplete((r, e) -> done(pid, future));
+            future.onDone(() -> done(pid, future));
         }
     }
 

@@ -72,7 +72,10 @@ public final class TestRedisSentinel implements AutoCloseable {
             List<String> sentinelConfig = new ArrayList<>(List.of(
                     "sentinel monitor " + MASTER_NAME + " 127.0.0.1 " + master.port() + " 2",
                     "sentinel auth-pass " + MASTER_NAME + " " + group.password,
-                    "sentinel down-after-milliseconds " + MASTER_NAME + " 1000",
+                    // 3 s, not 1: on a loaded 2-core machine a 1 s silence of the freshly promoted
+                    // master once made the sentinels fail over again, onto the restarted and still
+                    // empty old master (Redis' default is 30 s).
+                    "sentinel down-after-milliseconds " + MASTER_NAME + " 3000",
                     "sentinel failover-timeout " + MASTER_NAME + " 10000"));
             if (protectSentinels) {
                 sentinelConfig.addAll(List.of("requirepass " + group.password, "sentinel sentinel-pass " + group.password));
