@@ -3,7 +3,9 @@ package io.parametric.worker;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.WorkerState;
+import io.parametric.shared.redis.ReconnectDelay;
 import io.parametric.shared.redis.Subscription;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -21,6 +23,8 @@ import org.slf4j.LoggerFactory;
 final class WorkerSignals implements Runnable {
 
     private static final Logger log = LoggerFactory.getLogger(WorkerSignals.class);
+    /** How often to look again while no slot has a channel to listen to yet. */
+    private static final Duration NO_CHANNEL_YET = Duration.ofMillis(100);
 
     private final Fleet fleet;
     private final List<Slot> slots;
@@ -67,7 +71,7 @@ final class WorkerSignals implements Runnable {
         while (!stopped) {
             List<String> channels = List.copyOf(byChannel.keySet());
             if (channels.isEmpty()) {
-                pause(100);
+                ReconnectDelay.pause(NO_CHANNEL_YET);
                 continue;
             }
             try {
@@ -83,13 +87,13 @@ final class WorkerSignals implements Runnable {
                     log.warn("worker signals paused: {}", e.getMessage());
                     away = true;
                 }
-                pause(500);
+                ReconnectDelay.pause(ReconnectDelay.DEFAULT);
             } catch (RuntimeException e) {
                 if (stopped) {
                     return;
                 }
                 log.warn("worker signals: {}; listening again", e.toString());
-                pause(500);
+                ReconnectDelay.pause(ReconnectDelay.DEFAULT);
             }
         }
     }
@@ -141,14 +145,6 @@ final class WorkerSignals implements Runnable {
             fleet.clearCancelRequests(pid);
         } catch (RuntimeException e) {
             log.debug("worker {}: cancel field not cleared ({}); it is read again on resubscribe", pid, e.toString());
-        }
-    }
-
-    private static void pause(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -4,6 +4,7 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.redis.ReconnectDelay;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
@@ -124,13 +125,13 @@ public final class CompletionListener implements AutoCloseable {
                     redisDown = true;
                     waitedBeforeOutage = new java.util.HashSet<>(waitedFor.get());
                 }
-                pause();
+                ReconnectDelay.pause(ReconnectDelay.DEFAULT);
             } catch (RuntimeException e) {
                 if (stopped) {
                     return;
                 }
                 LOG.warn("completion listener: {}", e.toString());
-                pause();
+                ReconnectDelay.pause(ReconnectDelay.DEFAULT);
             }
         }
     }
@@ -184,15 +185,6 @@ public final class CompletionListener implements AutoCloseable {
         Outcome outcome = fleet.readOutcome(entry);
         if (outcome != null) {
             sink.accept(outcome);
-        }
-    }
-
-    private static void pause() {
-        // Back off while Redis is away; this is a reconnect delay, not a wait for a condition.
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

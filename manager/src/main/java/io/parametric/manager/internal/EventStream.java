@@ -3,6 +3,7 @@ package io.parametric.manager.internal;
 import io.parametric.manager.JobEvent;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.LogText;
+import io.parametric.shared.redis.ReconnectDelay;
 import io.parametric.shared.redis.Redis;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,6 +25,8 @@ public final class EventStream implements AutoCloseable {
 
     private static final Duration REFRESH = Duration.ofSeconds(5);
     private static final Duration BLOCK = Duration.ofSeconds(1);
+    /** The retry delay while the stream cannot be read ("retrying every second"). */
+    private static final Duration RETRY = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(EventStream.class);
 
     private final Fleet fleet;
@@ -80,7 +83,7 @@ public final class EventStream implements AutoCloseable {
                     LOG.warn("job events of fleet '{}' paused: {}; retrying every second", fleet.keys().fleet(), e.getMessage());
                     away = true;
                 }
-                sleep();
+                ReconnectDelay.pause(RETRY);
             }
         }
     }
@@ -149,14 +152,6 @@ public final class EventStream implements AutoCloseable {
         long at = Long.parseLong(e.id().substring(0, e.id().indexOf('-')));
         return new JobEvent(kind, job, pid.isEmpty() || pid.equals("0") ? null : Long.valueOf(pid),
                 type.isEmpty() ? null : type, Instant.ofEpochMilli(at), ms.isEmpty() ? null : Duration.ofMillis(Long.parseLong(ms)));
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(1000);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.parametric.manager.internal;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.redis.ReconnectDelay;
 import io.parametric.shared.redis.Subscription;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -165,17 +166,8 @@ public final class MembershipCache implements AutoCloseable {
                             fleet.keys().fleet(), e.getMessage());
                     away = true;
                 }
-                pause();
+                ReconnectDelay.pause(ReconnectDelay.DEFAULT);
             }
-        }
-    }
-
-    private static void pause() {
-        // A reconnect delay while Redis is away, not a wait for a condition.
-        try {
-            Thread.sleep(500);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 
