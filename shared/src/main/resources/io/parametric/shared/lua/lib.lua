@@ -90,19 +90,14 @@ end
 -- Counts an outcome ('done' or 'failed') in the fleet's per-minute counters (hash
 -- 'minute:<epoch minute>', kept one hour: at most 61 such keys exist).
 local function count_outcome(field, now, n)
-  if RUN.batch then
-    RUN.batch.counts[field] = (RUN.batch.counts[field] or 0) + 1
-    return
-  end
   local key = k_minute(math.floor(now / 60000))
-  redis.call('HINCRBY', key, field, n or 1)
+  redis.call('HINCRBY', key, field, n)
   keep_for(key, S.minuteTtl, false)
 end
 
--- Appends a value to a list: at once, or at the end of a batch (one RPUSH per list for all of it).
+-- Appends a value to a list at the end of the batch (one RPUSH per list for all of it).
 local function push(key, value)
   local b = RUN.batch
-  if not b then return redis.call('RPUSH', key, value) end
   local values = b.lists[key]
   if not values then
     values = {}
@@ -113,7 +108,8 @@ local function push(key, value)
 end
 
 -- Starts batching the outcomes a script stores: their list appends and counters are written
--- together by end_batch (a worker's finish stores up to its batch of outcomes per call).
+-- together by end_batch (a worker's finish stores up to its batch of outcomes per call; any other
+-- outcome is a batch of its own).
 local function begin_batch()
   RUN.batch = {lists = {}, order = {}, counts = {}, stored = 0}
 end
@@ -251,11 +247,32 @@ local function trim_finished(max, now)
   end
 end
 
+-- Writes what a batch of outcomes held back: one RPUSH per list (in chunks of 500 values), the
+-- expiry of the completion lists, the retention trim (2 per outcome) and the counters.
+local function end_batch()
+  local b = RUN.batch
+  RUN.batch = nil
+  local fin = k_fin()
+  for _, key in ipairs(b.order) do
+    local values = b.lists[key]
+    local len = 0
+    for from = 1, #values, 500 do
+      len = redis.call('RPUSH', key, unpack(values, from, math.min(#values, from + 499)))
+    end
+    if key == fin then RUN.fin = len else keep_for(key, S.doneTtl, true) end
+  end
+  local now = now_ms()
+  if b.stored > 0 then trim_finished(2 * b.stored, now) end
+  for field, n in pairs(b.counts) do count_outcome(field, now, n) end
+end
+
 -- Stores a job's outcome: its record, the manager's and watchers' completion lists, the key freed,
 -- the entry removed (its bytes are not needed any more), the per-minute counters and the event,
 -- the retention list trimmed a little. started: the Redis time (ms) the job started, or nil;
 -- before: the job's record as the caller read it (nil: read here).
 local function store_outcome(id, job, state, outcome, pid, deliveries, attempts, started, before)
+  local own = RUN.batch == nil
+  if own then begin_batch() end
   local now = now_ms()
   if before == nil then before = read_rec(id) end
   write_rec(id, {state = state, pid = pid, deliveries = deliveries, attempts = attempts, ms = now,
@@ -275,39 +292,14 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
     for m in string.gmatch(watchers, '[^,]+') do targets[#targets + 1] = m end
     redis.call('HDEL', k_watch(), id)
   end
-  for _, m in ipairs(targets) do
-    local done = k_done(m)
-    push(done, outcome)
-    if not RUN.batch then keep_for(done, S.doneTtl, true) end
-  end
-  if RUN.batch then
-    push(k_fin(), id)
-    RUN.batch.stored = RUN.batch.stored + 1
-  else
-    RUN.fin = redis.call('RPUSH', k_fin(), id)
-    trim_finished(2, now)
-  end
-  count_outcome(state == 'done' and 'done' or 'failed', now)
-  emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job, started and math.max(0, now - started) or nil)
-end
-
--- Writes what a batch of outcomes held back: one RPUSH per list (in chunks of 500 values), the
--- expiry of the completion lists, the retention trim (2 per outcome) and the counters.
-local function end_batch()
+  for _, m in ipairs(targets) do push(k_done(m), outcome) end
+  push(k_fin(), id)
   local b = RUN.batch
-  RUN.batch = nil
-  local fin = k_fin()
-  for _, key in ipairs(b.order) do
-    local values = b.lists[key]
-    local len = 0
-    for from = 1, #values, 500 do
-      len = redis.call('RPUSH', key, unpack(values, from, math.min(#values, from + 499)))
-    end
-    if key == fin then RUN.fin = len else keep_for(key, S.doneTtl, true) end
-  end
-  local now = now_ms()
-  if b.stored > 0 then trim_finished(2 * b.stored, now) end
-  for field, n in pairs(b.counts) do count_outcome(field, now, n) end
+  b.stored = b.stored + 1
+  local counter = state == 'done' and 'done' or 'failed'
+  b.counts[counter] = (b.counts[counter] or 0) + 1
+  emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job, started and math.max(0, now - started) or nil)
+  if own then end_batch() end
 end
 
 -- Fails a job no worker will run, with a script-made outcome.
@@ -462,7 +454,7 @@ local function admit(pid, id)
   local attempts = r and r.attempts or 0
   -- A first delivery is within every limit (at least 1): only a redelivery needs the job's own.
   if deliveries > 1 and job == nil then job = read_entry(entry) or {} end
-  if deliveries > 1 and deliveries > delivery_limit(job) then
+  if deliveries > delivery_limit(job) then
     redis.call('LREM', inflight, 1, id)
     local why2 = 'delivered ' .. (deliveries - 1) .. ' times without an outcome, its limit (each delivery ended'
       .. ' without one: the job kills or hangs its worker)'
