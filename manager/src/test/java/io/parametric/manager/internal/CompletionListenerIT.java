@@ -7,6 +7,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetSecret;
 import io.parametric.shared.protocol.FleetShards;
 import io.parametric.shared.protocol.Json;
+import io.parametric.shared.protocol.Limits;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.OutcomeCodec;
 import io.parametric.shared.redis.Redis;
@@ -32,7 +33,7 @@ class CompletionListenerIT {
             FleetShards shards = new FleetShards(redis, TestRedis.uniqueFleet("completions"), TestSecret.secret(),
                     Fleet.DEFAULT_JOB_TTL);
             Fleet fleet = shards.base();
-            OutcomeCodec signed = new OutcomeCodec(TestSecret.secret());
+            OutcomeCodec signed = new OutcomeCodec(TestSecret.secret(), Limits.maxPayloadBytes());
             List<String> entries = new ArrayList<>();
             for (int i = 0; i < OUTCOMES; i++) {
                 entries.add(signed.write(Outcome.success("j" + i, 1, Json.tree(i), 1)));
@@ -40,7 +41,7 @@ class CompletionListenerIT {
                     entries.add("not an outcome");
                     // Forged by a Redis writer without the secret: a return unsigned, and one with another secret.
                     entries.add("2 - " + Json.write(Outcome.success("forged-unsigned", 1, Json.tree(0), 1)));
-                    entries.add(new OutcomeCodec(FleetSecret.of("another-secret-of-16-chars"))
+                    entries.add(new OutcomeCodec(FleetSecret.of("another-secret-of-16-chars"), Limits.maxPayloadBytes())
                             .write(Outcome.success("forged-signed", 1, Json.tree(0), 1)));
                 }
             }

@@ -25,15 +25,6 @@ public final class OutcomeCodec {
     private final int maxBytes;
 
     /**
-     * An outcome codec whose reader takes outcomes of at most {@link Limits#maxPayloadBytes()} of JSON.
-     *
-     * @param secret signs and checks outcomes
-     */
-    public OutcomeCodec(FleetSecret secret) {
-        this(secret, Limits.maxPayloadBytes());
-    }
-
-    /**
      * @param secret signs and checks outcomes
      * @param maxJsonBytes the largest outcome JSON a worker writes (its return's limit); a longer
      *     text is refused unread
