@@ -1,9 +1,9 @@
 package io.parametric.shared.protocol;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -43,46 +43,62 @@ public final class EntryCodec {
      * @return its entry, signed
      */
     public Encoded encode(JobPayload p) {
-        ObjectNode body = Json.MAPPER.createObjectNode();
-        body.put("id", p.id());
-        if (p.manager() != null) {
-            body.put("m", p.manager());
-        }
-        body.put("form", p.form());
+        ByteArrayBuilder body = new ByteArrayBuilder(256);
         LambdaRecord.Stored lambda = null;
-        switch (p.form()) {
-            case JobPayload.TYPE -> body.put("type", p.type());
-            case JobPayload.RECORD -> body.put("cls", p.className());
-            default -> {
-                lambda = stored(LambdaRecord.of(p));
-                body.put("fn", lambda.hash());
+        try (JsonGenerator g = Json.MAPPER.createGenerator(body)) {
+            // Scripts read "id" and "m" as the first fields and "key" as the last without decoding.
+            g.writeStartObject();
+            g.writeStringField("id", p.id());
+            if (p.manager() != null) {
+                g.writeStringField("m", p.manager());
             }
+            g.writeStringField("form", p.form());
+            switch (p.form()) {
+                case JobPayload.TYPE -> g.writeStringField("type", p.type());
+                case JobPayload.RECORD -> g.writeStringField("cls", p.className());
+                default -> {
+                    lambda = stored(LambdaRecord.of(p));
+                    g.writeStringField("fn", lambda.hash());
+                }
+            }
+            writeArray(g, "cap", p.captured());
+            writeArray(g, "args", p.args());
+            if (p.value() != null) {
+                g.writeFieldName("value");
+                g.writeTree(p.value());
+            }
+            if (p.timeoutMs() != null) {
+                g.writeNumberField("to", p.timeoutMs());
+            }
+            if (p.retries() > 0) {
+                g.writeNumberField("re", p.retries());
+            }
+            if (p.maxDeliveries() > 0) {
+                g.writeNumberField("md", p.maxDeliveries());
+            }
+            if (p.pinned()) {
+                g.writeBooleanField("pin", true);
+            }
+            if (p.key() != null) {
+                g.writeStringField("key", p.key());
+            }
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot write job " + p.id() + " as JSON: " + e.getMessage(), e);
         }
-        if (p.captured() != null && !p.captured().isEmpty()) {
-            body.set("cap", array(p.captured()));
+        return new Encoded(SignedForm.seal(secret, body.toByteArray()), lambda);
+    }
+
+    /** Writes a non-empty list of values as a JSON array field; nothing for an empty one. */
+    private static void writeArray(JsonGenerator g, String field, List<JsonNode> values) throws IOException {
+        if (values == null || values.isEmpty()) {
+            return;
         }
-        if (p.args() != null && !p.args().isEmpty()) {
-            body.set("args", array(p.args()));
+        g.writeArrayFieldStart(field);
+        for (JsonNode v : values) {
+            g.writeTree(v);
         }
-        if (p.value() != null) {
-            body.set("value", p.value());
-        }
-        if (p.timeoutMs() != null) {
-            body.put("to", p.timeoutMs());
-        }
-        if (p.retries() > 0) {
-            body.put("re", p.retries());
-        }
-        if (p.maxDeliveries() > 0) {
-            body.put("md", p.maxDeliveries());
-        }
-        if (p.pinned()) {
-            body.put("pin", true);
-        }
-        if (p.key() != null) {
-            body.put("key", p.key());
-        }
-        return new Encoded(SignedForm.seal(secret, Json.write(body).getBytes(StandardCharsets.UTF_8)), lambda);
+        g.writeEndArray();
     }
 
     /**
@@ -132,12 +148,6 @@ public final class EntryCodec {
             stored.clear();
         }
         return stored.computeIfAbsent(record, LambdaRecord::stored);
-    }
-
-    private static ArrayNode array(List<JsonNode> values) {
-        ArrayNode a = Json.MAPPER.createArrayNode();
-        values.forEach(a::add);
-        return a;
     }
 
     private static List<JsonNode> list(JsonNode n, String field) {

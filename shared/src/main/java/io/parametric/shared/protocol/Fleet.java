@@ -243,20 +243,25 @@ public final class Fleet {
     public List<Placed> place(List<Placement> placements, Collection<Long> candidates, Duration backlogWait) {
         String allowed = candidates == null ? "*"
                 : candidates.stream().map(String::valueOf).collect(Collectors.joining(",", ",", ","));
-        List<List<String>> chunks = new ArrayList<>();
+        List<List<Object>> chunks = new ArrayList<>();
         for (int from = 0; from < placements.size(); from += CHUNK) {
             List<Placement> chunk = placements.subList(from, Math.min(placements.size(), from + CHUNK));
             Map<String, String> fns = new LinkedHashMap<>();
-            List<String> jobs = new ArrayList<>(chunk.size() * 6);
+            List<Object> jobs = new ArrayList<>(chunk.size() * 6);
             for (Placement p : chunk) {
                 EntryCodec.Encoded e = encode(p.job());
                 if (e.lambda() != null) {
                     fns.putIfAbsent(e.lambda().hash(), e.lambda().json());
                 }
-                jobs.addAll(List.of(p.jobId(), new String(e.bytes(), StandardCharsets.UTF_8), p.jobType(),
-                        p.job().key() == null ? "" : p.job().key(), p.target(), p.fallback()));
+                // The entry travels as the bytes it was signed as: no String of it is made.
+                jobs.add(p.jobId());
+                jobs.add(e.bytes());
+                jobs.add(p.jobType());
+                jobs.add(p.job().key() == null ? "" : p.job().key());
+                jobs.add(p.target());
+                jobs.add(p.fallback());
             }
-            List<String> args = new ArrayList<>(3 + 2 * fns.size() + jobs.size());
+            List<Object> args = new ArrayList<>(3 + 2 * fns.size() + jobs.size());
             args.add(settings);
             args.add(allowed);
             args.add(Integer.toString(fns.size()));
@@ -272,7 +277,7 @@ public final class Fleet {
         long deadline = System.nanoTime() + backlogWait.toNanos();
         long pauseMs = 10;
         while (true) {
-            List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.eval(PLACE, placeKeys, args)));
+            List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.evalBytes(PLACE, placeKeys, args)));
             List<Placed> placed = new ArrayList<>(placements.size());
             List<?> full = null;
             for (Object r : replies) {

@@ -511,8 +511,15 @@ public final class Redis implements AutoCloseable {
             }
         }
 
-        /** As {@link #eval}, with arguments that are {@code String} (UTF-8) or exact {@code byte[]}. */
-        private void evalBytes(LuaScript script, List<String> keys, List<?> args) {
+        /**
+         * As {@link #eval}, with arguments that are {@code String} (sent as UTF-8) or exact
+         * {@code byte[]} (sent as they are); bulk strings in its reply stay {@code byte[]}.
+         *
+         * @param script the script
+         * @param keys its KEYS
+         * @param args its ARGV
+         */
+        public void evalBytes(LuaScript script, List<String> keys, List<?> args) {
             scripts.add(script);
             this.keys.addAll(keys);
             if (pipe != null) {

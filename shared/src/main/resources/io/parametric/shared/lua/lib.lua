@@ -344,9 +344,8 @@ local function worker_has_type(pid, jobtype)
   return string.find(types, ',' .. jobtype .. ',', 1, true) ~= nil
 end
 
--- Queue an id on a worker; the worker is no longer open and is woken when it was idle.
-local function push_to_worker(pid, id)
-  redis.call('RPUSH', k_pending(pid), id)
+-- A worker that was just given a job is no longer open, and is woken when it was idle.
+local function wake_worker(pid)
   if redis.call('HGET', k_worker(pid), 'state') == 'idle' then
     redis.call('LREM', k_open(), 0, pid)
     redis.call('HSET', k_worker(pid), 'state', 'busy')

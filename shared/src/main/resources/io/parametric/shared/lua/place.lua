@@ -20,7 +20,9 @@
               none), target, fallback
               target:   a pid -> that worker's pending list; 'open' -> the first open worker, else the fallback
               fallback: a pid, or 'backlog'
-  Reaches worker keys (pending lists, records, channels) through lib.lua.
+  Reaches worker keys (pending lists, records, channels) through lib.lua. Ids are appended to
+  each list in one RPUSH per list (chunks of 500) once every job is decided, and each worker given
+  a job is looked at (and woken) once per call.
   Output:
     {OK, where1, where2, ...}    per job: a pid, 0 for the backlog, -1 already placed (a repeat),
                                  or the id of the keyed job it joined (a string)
@@ -65,6 +67,18 @@ for i = 1, nfn do
 end
 local placed = {CODE.OK}
 local joined = {}
+-- The ids each list gets, appended at the end: one RPUSH per list instead of one per job.
+local appends, lists = {}, {}
+local function append(list, id)
+  local ids = appends[list]
+  if not ids then
+    ids = {}
+    appends[list] = ids
+    lists[#lists + 1] = list
+  end
+  ids[#ids + 1] = id
+end
+local woken = {}
 for i = 1, n do
   local id, entry, jobtype, key, target, fallback = job_at(i)
   local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
@@ -84,13 +98,24 @@ for i = 1, n do
     end
     if pid == 'backlog' then
       -- No open worker took it (take_open_worker just looked): the backlog.
-      redis.call('RPUSH', KEYS[5], id)
+      append(KEYS[5], id)
       placed[#placed + 1] = 0
     else
-      push_to_worker(pid, id)
+      append(k_pending(pid), id)
+      if not woken[pid] then
+        -- Busy from here on: take_open_worker does not offer it again in this call.
+        wake_worker(pid)
+        woken[pid] = true
+      end
       placed[#placed + 1] = tonumber(pid)
     end
     emit_event('PLACED', id, placed[#placed], entry, nil)
+  end
+end
+for _, list in ipairs(lists) do
+  local ids = appends[list]
+  for from = 1, #ids, 500 do
+    redis.call('RPUSH', list, unpack(ids, from, math.min(#ids, from + 499)))
   end
 end
 return placed
