@@ -243,34 +243,10 @@ public final class Fleet {
     public List<Placed> place(List<Placement> placements, Collection<Long> candidates, Duration backlogWait) {
         String allowed = candidates == null ? "*"
                 : candidates.stream().map(String::valueOf).collect(Collectors.joining(",", ",", ","));
+        // Every entry is encoded, and its size checked, before any is sent: all or nothing.
         List<List<Object>> chunks = new ArrayList<>();
         for (int from = 0; from < placements.size(); from += CHUNK) {
-            List<Placement> chunk = placements.subList(from, Math.min(placements.size(), from + CHUNK));
-            Map<String, String> fns = new LinkedHashMap<>();
-            List<Object> jobs = new ArrayList<>(chunk.size() * 6);
-            for (Placement p : chunk) {
-                EntryCodec.Encoded e = encode(p.job());
-                if (e.lambda() != null) {
-                    fns.putIfAbsent(e.lambda().hash(), e.lambda().json());
-                }
-                // The entry travels as the bytes it was signed as: no String of it is made.
-                jobs.add(p.jobId());
-                jobs.add(e.bytes());
-                jobs.add(p.jobType());
-                jobs.add(p.job().key() == null ? "" : p.job().key());
-                jobs.add(p.target());
-                jobs.add(p.fallback());
-            }
-            List<Object> args = new ArrayList<>(3 + 2 * fns.size() + jobs.size());
-            args.add(settings);
-            args.add(allowed);
-            args.add(Integer.toString(fns.size()));
-            fns.forEach((hash, json) -> {
-                args.add(hash);
-                args.add(json);
-            });
-            args.addAll(jobs);
-            chunks.add(args);
+            chunks.add(placeArgs(placements.subList(from, Math.min(placements.size(), from + CHUNK)), allowed));
         }
         List<String> placeKeys = List.of(keys.jobs(), keys.records(), keys.lambdas(), keys.jobKeys(), keys.backlog(),
                 keys.settings(), keys.protocolVersion());
@@ -313,6 +289,39 @@ public final class Fleet {
             sleep(pauseMs);
             pauseMs = Math.min(pauseMs * 2, 500);
         }
+    }
+
+    /**
+     * The ARGV of one place.lua call: settings, candidates, the lambda records the jobs name, then 6 per job.
+     *
+     * @throws ProcessError BAD_PAYLOAD as {@link #encode}
+     */
+    private List<Object> placeArgs(List<Placement> chunk, String allowed) {
+        Map<String, String> fns = new LinkedHashMap<>();
+        List<Object> jobs = new ArrayList<>(chunk.size() * 6);
+        for (Placement p : chunk) {
+            EntryCodec.Encoded e = encode(p.job());
+            if (e.lambda() != null) {
+                fns.putIfAbsent(e.lambda().hash(), e.lambda().json());
+            }
+            // The entry travels as the bytes it was signed as: no String of it is made.
+            jobs.add(p.jobId());
+            jobs.add(e.bytes());
+            jobs.add(p.jobType());
+            jobs.add(p.job().key() == null ? "" : p.job().key());
+            jobs.add(p.target());
+            jobs.add(p.fallback());
+        }
+        List<Object> args = new ArrayList<>(3 + 2 * fns.size() + jobs.size());
+        args.add(settings);
+        args.add(allowed);
+        args.add(Integer.toString(fns.size()));
+        fns.forEach((hash, json) -> {
+            args.add(hash);
+            args.add(json);
+        });
+        args.addAll(jobs);
+        return args;
     }
 
     /**
