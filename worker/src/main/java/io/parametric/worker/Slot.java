@@ -9,11 +9,14 @@ import io.parametric.shared.protocol.WorkerState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -45,6 +48,9 @@ final class Slot implements Runnable {
     /** A job shorter than this is short: its outcome waits for the next ones, stored in one round trip. */
     static final Duration SHORT_JOB = Duration.ofMillis(2);
 
+    /** How many started job ids a slot remembers, to drop a hand-over whose job a take already gave it. */
+    private static final int RECENTLY_STARTED = 256;
+
     private final Fleet fleet;
     private final JobRunner runner;
     private final Recovery recovery;
@@ -65,6 +71,15 @@ final class Slot implements Runnable {
     private volatile boolean runningJob;
     /** Wake-ups from the slot's channel ({@code j}: a job waits); see {@link WorkerSignals}. */
     private final Semaphore wakeups = new Semaphore(0);
+    /** A job its placement handed to this idle slot ({@code J}), not run yet; see {@link #handOver}. */
+    private final AtomicReference<Fleet.TakenJob> handed = new AtomicReference<>();
+    /** The ids of the last jobs this slot started, oldest first (slot thread only): a hand-over of one of them is old news. */
+    private final Set<String> started = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > RECENTLY_STARTED;
+        }
+    });
     /** The jobs of the slot's in-flight list as the last take or finish returned them (slot thread only). */
     private Fleet.Taken held;
     /** How many of {@link #held} the slot has run since (slot thread only). */
@@ -175,6 +190,19 @@ final class Slot implements Runnable {
 
     /** Wakes the slot when it is idle: a job was queued on it (or a message may have been lost). */
     void wake() {
+        wakeups.release();
+    }
+
+    /**
+     * A job its placement handed to this slot while it was idle: the placement put the id into the
+     * slot's in-flight list and counted its delivery, so the slot runs it without a take. When a
+     * take or finish gives the slot the same job first (it returns the whole in-flight list), the
+     * slot has started it by the time it looks at the hand-over and drops it.
+     *
+     * @param job the job, its entry as the message carried it (checked like a taken one)
+     */
+    void handOver(Fleet.TakenJob job) {
+        handed.set(job);
         wakeups.release();
     }
 
@@ -308,8 +336,14 @@ final class Slot implements Runnable {
             Thread.currentThread().interrupt();
         }
         wakeups.drainPermits();
+        // Dropped when stopping or resyncing too: it waits in the in-flight list (handed back or found again).
+        Fleet.TakenJob job = handed.getAndSet(null);
         if (stopRequested || resyncRequested) {
             return null;
+        }
+        if (job != null && !started.contains(job.id())) {
+            holding = true;
+            return new Fleet.Taken(false, false, List.of(job));
         }
         return take();
     }
@@ -354,6 +388,8 @@ final class Slot implements Runnable {
         fields.put("types", "," + String.join(",", JobRegistry.names()) + ",");
         // Reapers judge this slot by its own lease, whatever lease they were configured with.
         fields.put("lease", Long.toString(config.lease().toMillis()));
+        // It runs a job handed to it in its wake-up (J): placement may start its first job without a take.
+        fields.put("handover", "1");
         recovery.call(() -> {
             fleet.register(newPid, fields);
             return null;
@@ -410,6 +446,7 @@ final class Slot implements Runnable {
 
     /** Runs one held job to its end; its outcome is stored with the next take ({@link #ran}). */
     private void process(Fleet.TakenJob job) {
+        started.add(job.id());
         if (job.entry().length == 0) {
             reject(job, "its entry vanished from the fleet while it was in flight (deleted in Redis)");
             return;

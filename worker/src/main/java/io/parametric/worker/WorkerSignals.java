@@ -5,6 +5,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.WorkerState;
 import io.parametric.shared.redis.ReconnectDelay;
 import io.parametric.shared.redis.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +16,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one subscribed connection of a worker process. The fleet signals a slot on its channel
- * ({@code FleetKeys.signals}): {@code j} a job was queued on it, {@code c <job id>} cancel that
+ * ({@code FleetKeys.signals}): {@code j} a job was queued on it, {@code J <id> <entry>} a job was
+ * handed to it (started, see {@link Slot#handOver}), {@code c <job id>} cancel that
  * running job, {@code x} it was closed. So work, a cancellation or a close reaches a slot at once,
  * without polling. Pub/sub drops what is sent while the connection is down, so each time it
  * (re)subscribes the slots are woken and their stored state and cancel fields are read again.
@@ -105,12 +107,30 @@ final class WorkerSignals implements Runnable {
         }
         if (message.equals("j")) {
             slot.wake();
+        } else if (message.startsWith("J ")) {
+            handOver(slot, message);
         } else if (message.equals("x")) {
             slot.requestResync();
             slot.wake();
         } else if (message.startsWith("c ")) {
             cancel(slot.pid(), message.substring(2));
         }
+    }
+
+    /**
+     * A job handed to an idle slot by its placement ({@code J <id> <entry>}): already in the
+     * slot's in-flight list, its delivery counted. The slot checks the entry (signature first) as
+     * it checks a taken one; a message that is not in this form, or longer than an entry may be,
+     * only wakes the slot, whose take then finds whatever its in-flight list holds.
+     */
+    private void handOver(Slot slot, String message) {
+        int space = message.indexOf(' ', 2);
+        if (space < 3 || message.length() - space - 1 > fleet.maxPayloadBytes()) {
+            slot.wake();
+            return;
+        }
+        slot.handOver(new Fleet.TakenJob(message.substring(2, space),
+                message.substring(space + 1).getBytes(StandardCharsets.UTF_8), 1));
     }
 
     /** Reads what may have been missed while not subscribed: closes and cancellations. */

@@ -20,9 +20,11 @@
               none), target, fallback
               target:   a pid -> that worker's pending list; 'open' -> the first open worker, else the fallback
               fallback: a pid, or 'backlog'
-  Reaches worker keys (pending lists, records, channels) through lib.lua. Ids are appended to
-  each list in one RPUSH per list (chunks of 500) once every job is decided, and each worker given
-  a job is looked at (and woken) once per call.
+  Reaches worker keys (pending lists, in-flight lists, records, channels) through lib.lua. Ids are
+  appended to each list in one RPUSH per list (chunks of 500) once every job is decided, and each
+  worker given a job is looked at (and woken) once per call: the first job given to an idle worker
+  that registered 'handover' = 1 is handed to it (lib.lua's hand_over: started, its entry in the
+  wake-up), the others queue on its pending list.
   Output:
     {OK, where1, where2, ...}    per job: a pid, 0 for the backlog, -1 already placed (a repeat),
                                  or the id of the keyed job it joined (a string)
@@ -93,6 +95,7 @@ for i = 1, n do
       joined[key] = id
     end
     local pid = target
+    local handed = false
     if target == 'open' then
       pid = take_open_worker(jobtype, candidates) or fallback
     end
@@ -101,15 +104,24 @@ for i = 1, n do
       append(KEYS[5], id)
       placed[#placed + 1] = 0
     else
-      append(k_pending(pid), id)
-      if not woken[pid] then
+      if woken[pid] then
+        append(k_pending(pid), id)
+      else
         -- Busy from here on: take_open_worker does not offer it again in this call.
-        wake_worker(pid)
         woken[pid] = true
+        local w = redis.call('HMGET', k_worker(pid), 'state', 'handover')
+        if w[1] == 'idle' and w[2] == '1' and #entry <= S.maxEntry then
+          hand_over(pid, id, entry)
+          handed = true
+        else
+          append(k_pending(pid), id)
+          if w[1] == 'idle' then wake_worker(pid) end
+        end
       end
       placed[#placed + 1] = tonumber(pid)
     end
     emit_event('PLACED', id, placed[#placed], entry, nil)
+    if handed then emit_event('STARTED', id, pid, entry, nil) end
   end
 end
 for _, list in ipairs(lists) do

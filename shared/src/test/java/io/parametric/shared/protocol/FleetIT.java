@@ -4,13 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.awaitility.Awaitility.await;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
+import io.parametric.shared.redis.Subscription;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +75,47 @@ class FleetIT {
         assertThat(t.redis.lrange(t.keys.inFlight(pid))).isEmpty();
         assertThat(t.redis.lrange(t.keys.openWorkers())).containsExactly(Long.toString(pid));
         assertThat(fleet.workerInfo(pid)).containsEntry("state", "idle").containsEntry("done", "1");
+    }
+
+    @Test
+    void theFirstJobForAnIdleWorkerThatTakesHandOversIsStartedAndTravelsInItsWakeUp() throws Exception {
+        long handing = fleet.newPid();
+        fleet.register(handing, Map.of("name", "w-" + handing, "types", ",echo,", "handover", "1"));
+        long plain = t.register();
+        List<String> heard = new CopyOnWriteArrayList<>();
+        Subscription subscription = new Subscription((c, m) -> heard.add(c + "|" + m), () -> heard.add("subscribed"));
+        Thread listener = new Thread(() -> t.redis.listen(subscription,
+                List.of(t.keys.signals(handing), t.keys.signals(plain))));
+        listener.start();
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("subscribed"));
+            JobPayload first = t.job();
+            JobPayload second = t.job();
+            List<String> ids = t.placeOn(handing, first, second);
+            String other = t.placeOn(plain, t.job()).get(0);
+
+            assertThat(t.redis.lrange(t.keys.inFlight(handing))).containsExactly(ids.get(0));
+            assertThat(t.redis.lrange(t.keys.pending(handing))).containsExactly(ids.get(1));
+            assertThat(t.record(ids.get(0))).extracting(JobRecord::state, JobRecord::pid, JobRecord::deliveries)
+                    .containsExactly("running", handing, 1L);
+            assertThat(fleet.workerState(handing)).contains(WorkerState.BUSY);
+            assertThat(t.redis.lrange(t.keys.openWorkers())).doesNotContain(Long.toString(handing));
+            await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() >= 3);
+            String handOver = heard.stream().filter(m -> m.startsWith(t.keys.signals(handing) + "|")).findFirst().orElseThrow();
+            String entry = handOver.substring(handOver.indexOf("|J " + ids.get(0) + " ") + 4 + ids.get(0).length());
+            assertThat(fleet.decode(new Fleet.TakenJob(ids.get(0), entry.getBytes(StandardCharsets.UTF_8), 1)))
+                    .isEqualTo(first.checked());
+            assertThat(heard).contains(t.keys.signals(plain) + "|j");
+            assertThat(t.redis.lrange(t.keys.pending(plain))).containsExactly(other);
+
+            // Its finish stores the outcome and takes the next, as for a taken job.
+            Fleet.Finish f = fleet.finish(handing, List.of(Outcome.success(ids.get(0), handing, Json.tree(1), 1)), 1);
+            assertThat(f.codes()).containsExactly(ScriptCode.OK);
+            assertThat(f.next().jobs()).extracting(Fleet.TakenJob::id).containsExactly(ids.get(1));
+        } finally {
+            subscription.close();
+            listener.join(10_000);
+        }
     }
 
     @Test
