@@ -448,7 +448,8 @@ final class Slot implements Runnable {
     private void process(Fleet.TakenJob job) {
         started.add(job.id());
         if (job.entry().length == 0) {
-            reject(job, "its entry vanished from the fleet while it was in flight (deleted in Redis)");
+            reject(job, "its entry vanished from the fleet while it was in flight, or was rewritten past the size limit"
+                    + " (changed in Redis)");
             return;
         }
         JobPayload payload;

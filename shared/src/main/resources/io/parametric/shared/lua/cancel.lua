@@ -37,11 +37,11 @@ if r and (r.state == 'running' or r.state == 'cancelling') then
   redis.call('PUBLISH', k_signals(r.pid), 'c ' .. id)
   return {CODE.INTERRUPTING, tonumber(r.pid) or 0}
 end
-local entry = redis.call('HGET', KEYS[1], id)
-if not entry then
+local entry, size = bounded_entry(id)
+if size == 0 then
   return {CODE.NO_JOB}
 end
 redis.call('ZREM', KEYS[3], id)
-fail_job(id, read_entry(entry) or {m = manager_of_id(id)}, 'cancelled', 'CANCELLED',
+fail_job(id, (entry and read_entry(entry)) or {m = manager_of_id(id)}, 'cancelled', 'CANCELLED',
   'job ' .. id .. ' was cancelled before it ran (by ' .. ARGV[3] .. ')', '', 0)
 return {CODE.REMOVED}

@@ -51,7 +51,8 @@ for i = 1, n do
       reply[#reply + 1] = CODE.STALE
     end
   else
-    local entry = redis.call('HGET', KEYS[7], id) or ''
+    -- '' when it vanished or grew past the size limit: routed by its id then.
+    local entry = bounded_entry(id) or ''
     local job = entry_routing(entry)
     r = r or {deliveries = 0, attempts = 0}
     local code = CODE.OK

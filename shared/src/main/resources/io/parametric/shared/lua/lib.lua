@@ -190,6 +190,15 @@ local function read_entry(entry)
   return job
 end
 
+-- An entry, read only when it is within the size limit: the entry and its size; nil and its size
+-- when it is larger (never loaded into the script: someone rewrote it after it was checked); nil
+-- and 0 when there is none.
+local function bounded_entry(id)
+  local size = redis.call('HSTRLEN', k_jobs(), id)
+  if size == 0 or size > S.maxEntry then return nil, size end
+  return redis.call('HGET', k_jobs(), id), size
+end
+
 -- The routing fields (m, key) of an entry without decoding its JSON when EntryCodec wrote it (the
 -- key is its last field; 'entry' keeps the text for an event); else the whole body decoded. An
 -- empty table when it cannot be read.
@@ -518,7 +527,8 @@ local function take_jobs(pid, batch, reply)
       reply[#reply + 1] = known[2]
     else
       local r = read_rec(id)
-      reply[#reply + 1] = redis.call('HGET', k_jobs(), id) or ''
+      -- '' (as for a vanished entry) when it grew past the limit since it was admitted.
+      reply[#reply + 1] = bounded_entry(id) or ''
       -- The attempt the worker reports: deliveries of this attempt plus the retries used before it.
       reply[#reply + 1] = r and (r.deliveries + r.attempts) or 0
     end
@@ -543,15 +553,16 @@ end
 
 -- Hands one id of a worker that is going on: returns 'moved', 'failed', 'poison', 'dead' or 'skipped'.
 local function hand_on(pid, id, running, head, why)
-  local entry = redis.call('HGET', k_jobs(), id)
+  local entry, size = bounded_entry(id)
   local r = read_rec(id)
-  if not entry then
+  if size == 0 then
     -- A tombstone (cancelled while queued) or an id without a job: nothing to hand on.
     return 'skipped'
   end
-  local job = read_entry(entry)
+  local job = entry and read_entry(entry)
   if not job then
-    dead_letter(id, 'unreadable entry (re-homed from worker ' .. pid .. ')', entry)
+    local what = entry and 'unreadable entry' or ('entry of ' .. size .. ' bytes, over the limit of ' .. S.maxEntry)
+    dead_letter(id, what .. ' (re-homed from worker ' .. pid .. ')', entry, size)
     redis.call('HDEL', k_jobs(), id)
     return 'dead'
   end
@@ -625,14 +636,15 @@ local function promote_due(now, max)
   local due = redis.call('ZRANGEBYSCORE', k_delayed(), '-inf', now, 'LIMIT', 0, max)
   for _, id in ipairs(due) do
     redis.call('ZREM', k_delayed(), id)
-    local entry = redis.call('HGET', k_jobs(), id)
-    if entry then
+    local entry, size = bounded_entry(id)
+    if size > 0 then
       local r = read_rec(id)
       if r and r.state == 'delayed' then
         r.state = 'queued'
         write_rec(id, r)
       end
-      place_open_or_backlog(id, job_type(read_entry(entry)), '*')
+      -- An entry over the limit is not read here: the take that meets it dead-letters it.
+      place_open_or_backlog(id, job_type(entry and read_entry(entry)), '*')
     end
   end
   return #due

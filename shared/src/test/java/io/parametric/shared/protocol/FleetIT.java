@@ -379,6 +379,30 @@ class FleetIT {
     }
 
     @Test
+    void anEntryRewrittenPastTheLimitAfterItsCheckIsNeverReadByFinishCancelOrATake() {
+        Fleet small = t.withLimits(Fleet.DEFAULT_JOB_TTL, 300);
+        long pid = t.register();
+        List<String> ids = t.placeOn(pid, t.job(), t.job());
+        Fleet.Taken taken = small.take(pid, 2);
+        assertThat(taken.jobs()).hasSize(2);
+        String huge = "2 - " + "x".repeat(2_000);
+        ids.forEach(id -> t.redis.hset(t.keys.jobs(), Map.of(id, huge)));
+
+        // The in-flight jobs come back without their entries (the worker rejects them), never the 2 KB.
+        assertThat(small.take(pid, 2).jobs()).extracting(j -> j.entry().length).containsOnly(0);
+        // Finish routes the outcome by the job id.
+        assertThat(small.finish(pid, List.of(Outcome.success(ids.get(0), pid, Json.tree(1), 1)), 0).codes())
+                .containsExactly(ScriptCode.OK);
+        assertThat(t.completions()).extracting(Outcome::jobId).containsExactly(ids.get(0));
+
+        String queued = t.placeOn(pid, t.job()).get(0);
+        t.redis.hset(t.keys.jobs(), Map.of(queued, huge));
+        assertThat(small.cancel(queued, "test")).isEqualTo(Fleet.Cancel.REMOVED);
+        assertThat(t.completions()).extracting(Outcome::jobId, Outcome::reason)
+                .contains(tuple(queued, "CANCELLED"));
+    }
+
+    @Test
     void aQueuedNoOpLambdaJobCostsAtMost300BytesOfRedisMemory() {
         int jobs = 10_000;
         JobPayload noOp = JobPayloads.lambda((JobPayloadsTest.Call0<Integer>) () -> 0, List.of());
