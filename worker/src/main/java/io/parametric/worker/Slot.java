@@ -85,7 +85,7 @@ final class Slot implements Runnable {
     /** How many of {@link #held} the slot has run since (slot thread only). */
     private int ran;
     /** Outcomes of jobs run and not yet stored: stored together, with the next take (slot thread only). */
-    private final List<Outcome> unstored = new ArrayList<>();
+    private final List<Fleet.Ran> unstored = new ArrayList<>();
     /** True when the last job ran shorter than {@link #SHORT_JOB}: the slot then takes several at once. */
     private boolean shortJobs;
     /** True while the slot holds a job a take or finish started, until it has run it. */
@@ -275,11 +275,11 @@ final class Slot implements Runnable {
      * slot held and did not run come back with the new ones.
      */
     private void flush() {
-        List<Outcome> outcomes = List.copyOf(unstored);
+        List<Fleet.Ran> outcomes = List.copyOf(unstored);
         Fleet.Finish f;
         taking = true;
         try {
-            f = recovery.call(() -> fleet.finish(pid, outcomes, batch()));
+            f = recovery.call(() -> fleet.finishRan(pid, outcomes, batch()));
             holding = !f.next().jobs().isEmpty();
         } finally {
             taking = false;
@@ -288,7 +288,7 @@ final class Slot implements Runnable {
         for (int i = 0; i < outcomes.size(); i++) {
             if (f.codes().get(i) == ScriptCode.STALE) {
                 log.warn("job {} finished on worker {} but was no longer in its in-flight list (handed to another worker);"
-                        + " its outcome here is dropped", outcomes.get(i).jobId(), pid);
+                        + " its outcome here is dropped", outcomes.get(i).outcome().jobId(), pid);
             }
         }
         hold(f.next());
@@ -298,7 +298,7 @@ final class Slot implements Runnable {
      * Counts a job as run: its outcome waits to be stored with the next ones while the slot holds
      * more and the job was short; otherwise everything is stored now and the next jobs taken.
      */
-    private void ran(Outcome outcome, boolean wasShort) {
+    private void ran(Fleet.Ran outcome, boolean wasShort) {
         unstored.add(outcome);
         ran++;
         shortJobs = wasShort;
@@ -480,14 +480,14 @@ final class Slot implements Runnable {
             log.info("job {} failed on worker {} in {} ms: {} {}", payload.id(), pid, took.toMillis(), outcome.reason(),
                     LogText.safe(outcome.errorClass() != null ? outcome.errorClass() + ": " + outcome.message() : outcome.message()));
         }
-        ran(outcome, took.compareTo(SHORT_JOB) < 0);
+        ran(new Fleet.Ran(outcome, payload), took.compareTo(SHORT_JOB) < 0);
     }
 
     /** Sends a job the worker cannot read to the dead-letter list and fails it (stored with the next take). */
     private void reject(Fleet.TakenJob job, String reason) {
         log.warn("worker {} sent job {} ({} bytes) to the dead-letter list and failed it: {}", pid, LogText.safe(job.id()),
                 job.entry().length, LogText.safe(reason));
-        ran(recovery.call(() -> fleet.reject(pid, job, reason)), true);
+        ran(new Fleet.Ran(recovery.call(() -> fleet.reject(pid, job, reason)), null), true);
     }
 
     /**
@@ -523,7 +523,8 @@ final class Slot implements Runnable {
         if (jobId == null || !jobId.equals(stuck.payload().id())) {
             return false;
         }
-        return fleet.finish(pid, List.of(stuck.outcome()), 0).codes().get(0) != ScriptCode.STALE;
+        return fleet.finishRan(pid, List.of(new Fleet.Ran(stuck.outcome(), stuck.payload())), 0).codes().get(0)
+                != ScriptCode.STALE;
     }
 
     private static void pauseAfterError() {

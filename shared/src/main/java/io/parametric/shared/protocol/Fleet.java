@@ -406,11 +406,33 @@ public final class Fleet {
      * @return a code per outcome and every job now in its in-flight list
      */
     public Finish finish(long pid, List<Outcome> done, int batch) {
-        List<Object> args = new ArrayList<>(3 + 4 * done.size());
+        return finishRan(pid, done.stream().map(o -> new Ran(o, null)).toList(), batch);
+    }
+
+    /**
+     * An outcome to store, with the job as the worker read it from its checked entry: finish then
+     * takes the job's retries and key from it instead of reading the entry again.
+     *
+     * @param outcome the outcome
+     * @param job the job it is the outcome of, or null when the worker could not read its entry
+     */
+    public record Ran(Outcome outcome, JobPayload job) {}
+
+    /**
+     * As {@link #finish}, for jobs the worker read: their entries are not read again.
+     *
+     * @param pid the worker
+     * @param ran the outcomes, each with its job when the worker read it (may be empty)
+     * @param batch how many jobs it holds at most; 0 to take none (it is stopping)
+     * @return a code per outcome and every job now in its in-flight list
+     */
+    public Finish finishRan(long pid, List<Ran> ran, int batch) {
+        List<Object> args = new ArrayList<>(3 + 6 * ran.size());
         args.add(settings);
         args.add(Long.toString(pid));
         args.add(Integer.toString(batch));
-        for (Outcome o : done) {
+        for (Ran r : ran) {
+            Outcome o = r.outcome();
             Outcome outcome = o;
             byte[] json = Json.write(o).getBytes(StandardCharsets.UTF_8);
             if (json.length > maxPayloadBytes) {
@@ -421,6 +443,8 @@ public final class Fleet {
             args.add(outcome.ok() ? "done" : "failed");
             args.add(outcome.reason() == null ? "" : outcome.reason());
             args.add(outcomes.seal(json));
+            args.add(r.job() == null ? "" : Integer.toString(r.job().retries()));
+            args.add(r.job() == null || r.job().key() == null ? "" : r.job().key());
         }
         List<String> finishKeys = new ArrayList<>(workerKeys(pid));
         finishKeys.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));
@@ -430,7 +454,7 @@ public final class Fleet {
         List<ScriptCode> codes = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
             ScriptCode code = ScriptCode.of(reply.get(2 + i));
-            String jobId = done.get(i).jobId();
+            String jobId = ran.get(i).outcome().jobId();
             switch (code) {
                 case REPEATED -> LOG.info("job {} on worker {}: its outcome was already stored (the call was repeated"
                         + " after Redis went away)", jobId, pid);

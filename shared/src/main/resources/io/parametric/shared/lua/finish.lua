@@ -25,23 +25,32 @@
     ARGV[1] settings (see lib.lua)
     ARGV[2] pid
     ARGV[3] batch: how many jobs the worker holds at most (0: take none, it is stopping)
-    ARGV[4..] per outcome, 4 entries: job id, state ('done' or 'failed'), reason ('' or a
-              ProcessError reason), the signed outcome
+    ARGV[4..] per outcome, 6 entries: job id, state ('done' or 'failed'), reason ('' or a
+              ProcessError reason), the signed outcome, then what the worker read from the job's
+              checked entry: its retries ('' when it could not read it: the entry is read here)
+              and its key ('' for none). The entry itself is then read only while events are
+              listened to (their type label).
   Reaches the completion lists of managers and watchers through lib.lua.
   Output:
     {OK, n, code1 .. coden, more, id, entry, deliveries, ...}  a code per outcome (OK, RETRY,
         STALE, REPEATED), then 'more' and every id in flight as take.lua returns them (more 0 and
         none when the worker is closing, closed or no longer live)
 ]]
+-- The retries a job's entry allows, read from the entry (only when the worker could not say).
+local function retries_of(job)
+  return tonumber(job.entry and (read_entry(job.entry) or {}).re or job.re) or 0
+end
+
 local pid = ARGV[2]
-local n = (#ARGV - 3) / 4
+local n = (#ARGV - 3) / 6
 local reply = {CODE.OK, n}
 local counted = {done = 0, failed = 0}
 local last
 begin_batch()
 for i = 1, n do
-  local b = 3 + (i - 1) * 4
+  local b = 3 + (i - 1) * 6
   local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
+  local retries, key = tonumber(ARGV[b + 5]), ARGV[b + 6]
   local r = read_rec(id)
   if redis.call('LREM', KEYS[1], 1, id) == 0 then
     if r and r.pid == pid and (ended(r.state) or r.state == 'delayed') then
@@ -51,19 +60,23 @@ for i = 1, n do
       reply[#reply + 1] = CODE.STALE
     end
   else
-    -- '' when it vanished or grew past the size limit: routed by its id then.
-    local entry = bounded_entry(id) or ''
-    local job = entry_routing(entry)
+    local job
+    if retries == nil or events_on() then
+      -- '' when it vanished or grew past the size limit: routed by its id then.
+      job = entry_routing(bounded_entry(id) or '')
+    else
+      job = {m = manager_of_id(id), key = key ~= '' and key or nil}
+    end
     r = r or {deliveries = 0, attempts = 0}
     local code = CODE.OK
     if state == 'failed' and r.state == 'cancelling' then
       state = 'cancelled'
       outcome = script_outcome(id, pid, 'CANCELLED', 'job ' .. id .. ' was cancelled while running', r.deliveries)
-    elseif state == 'failed' and reason == 'JOB_FAILED' and r.attempts < (tonumber((read_entry(entry) or {}).re) or 0) then
+    elseif state == 'failed' and reason == 'JOB_FAILED' and r.attempts < (retries or retries_of(job)) then
       local due = now_ms() + math.min(S.retryBaseMs * math.pow(2, r.attempts), S.retryMaxMs)
       redis.call('ZADD', KEYS[11], due, id)
       write_rec(id, {state = 'delayed', pid = pid, deliveries = 0, attempts = r.attempts + 1, ms = due, outcome = outcome})
-      emit_event('RETRIED', id, pid, entry, nil)
+      emit_event('RETRIED', id, pid, job, nil)
       code = CODE.RETRY
     end
     if code == CODE.OK then

@@ -124,15 +124,20 @@ local function fn_class(hash)
   return FN_CLASS[hash]
 end
 
--- Appends a job event to the fleet's capped stream 'events', only while some listener of the
--- fleet has 'listening' set (a fleet nobody watches pays one EXISTS per script run). Fields:
+-- True while some listener of the fleet has 'listening' set: read once per script run.
+local LISTENING = nil
+local function events_on()
+  if LISTENING == nil then LISTENING = redis.call('EXISTS', k_listening()) == 1 end
+  return LISTENING
+end
+
+-- Appends a job event to the fleet's capped stream 'events', only while events_on() (a fleet
+-- nobody watches pays one EXISTS per script run). Fields:
 -- kind, job, pid, type (the registered type, else the record or lambda class) and 'ms': for
 -- COMPLETED and FAILED how long it ran, '' when not known. 'job' is the decoded entry (a table),
 -- an entry's text, or a type name; it is read only when the event is written.
-local LISTENING = nil
 local function emit_event(kind, id, pid, job, ms)
-  if LISTENING == nil then LISTENING = redis.call('EXISTS', k_listening()) == 1 end
-  if not LISTENING then return end
+  if not events_on() then return end
   if type(job) == 'table' and job.entry then job = job.entry end
   if type(job) == 'string' and string.match(job, '^%d+ %S+ {') then
     local ok, decoded = pcall(cjson.decode, string.match(job, '^%d+ %S+ (.*)$'))

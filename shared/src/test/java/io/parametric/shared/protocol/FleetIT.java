@@ -403,6 +403,28 @@ class FleetIT {
     }
 
     @Test
+    void aFinishWithTheJobsTheWorkerReadTakesRetriesAndKeyFromThemNotFromTheEntry() {
+        long pid = t.register();
+        JobPayload retried = new JobPayload(JobPayload.VERSION, t.ids.next(), t.manager(), JobPayload.TYPE, "echo", null,
+                null, null, null, null, List.of(), List.of(), null, null, 1, JobPayload.DEFAULT_MAX_DELIVERIES, false,
+                null, "k-retried");
+        JobPayload keyed = t.keyed("k-done");
+        List<String> ids = t.placeOn(pid, retried, keyed);
+        assertThat(fleet.take(pid, 2).jobs()).hasSize(2);
+        // Entries no script could read: only what the worker passes can route these outcomes.
+        ids.forEach(id -> t.redis.hset(t.keys.jobs(), Map.of(id, "unreadable")));
+
+        Fleet.Finish f = fleet.finishRan(pid, List.of(
+                new Fleet.Ran(Outcome.failure(ids.get(0), pid, "JOB_FAILED", "boom", 1), retried.checked()),
+                new Fleet.Ran(Outcome.success(ids.get(1), pid, Json.tree(1), 1), keyed.checked())), 0);
+
+        assertThat(f.codes()).containsExactly(ScriptCode.RETRY, ScriptCode.OK);
+        assertThat(t.record(ids.get(0)).state()).isEqualTo("delayed");
+        assertThat(t.redis.hget(t.keys.jobKeys(), "k-done")).as("the key of the finished job is free").isNull();
+        assertThat(t.completions()).extracting(Outcome::jobId).containsExactly(ids.get(1));
+    }
+
+    @Test
     void aQueuedNoOpLambdaJobCostsAtMost300BytesOfRedisMemory() {
         int jobs = 10_000;
         JobPayload noOp = JobPayloads.lambda((JobPayloadsTest.Call0<Integer>) () -> 0, List.of());
