@@ -411,7 +411,7 @@ public final class Fleet {
 
     /**
      * An outcome to store, with the job as the worker read it from its checked entry: finish then
-     * takes the job's retries and key from it instead of reading the entry again.
+     * takes the job's retries, key and manager from it instead of reading the entry again.
      *
      * @param outcome the outcome
      * @param job the job it is the outcome of, or null when the worker could not read its entry
@@ -427,7 +427,7 @@ public final class Fleet {
      * @return a code per outcome and every job now in its in-flight list
      */
     public Finish finishRan(long pid, List<Ran> ran, int batch) {
-        List<Object> args = new ArrayList<>(3 + 6 * ran.size());
+        List<Object> args = new ArrayList<>(3 + 7 * ran.size());
         args.add(settings);
         args.add(Long.toString(pid));
         args.add(Integer.toString(batch));
@@ -445,6 +445,7 @@ public final class Fleet {
             args.add(outcomes.seal(json));
             args.add(r.job() == null ? "" : Integer.toString(r.job().retries()));
             args.add(r.job() == null || r.job().key() == null ? "" : r.job().key());
+            args.add(r.job() == null || r.job().manager() == null ? "" : r.job().manager());
         }
         List<String> finishKeys = new ArrayList<>(workerKeys(pid));
         finishKeys.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));

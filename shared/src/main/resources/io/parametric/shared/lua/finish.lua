@@ -25,10 +25,10 @@
     ARGV[1] settings (see lib.lua)
     ARGV[2] pid
     ARGV[3] batch: how many jobs the worker holds at most (0: take none, it is stopping)
-    ARGV[4..] per outcome, 6 entries: job id, state ('done' or 'failed'), reason ('' or a
+    ARGV[4..] per outcome, 7 entries: job id, state ('done' or 'failed'), reason ('' or a
               ProcessError reason), the signed outcome, then what the worker read from the job's
-              checked entry: its retries ('' when it could not read it: the entry is read here)
-              and its key ('' for none). The entry itself is then read only while events are
+              checked entry: its retries ('' when it could not read it: the entry is read here),
+              its key ('' for none) and its manager (m). The entry itself is then read only while events are
               listened to (their type label).
   Reaches the completion lists of managers and watchers through lib.lua.
   Output:
@@ -42,15 +42,15 @@ local function retries_of(job)
 end
 
 local pid = ARGV[2]
-local n = (#ARGV - 3) / 6
+local n = (#ARGV - 3) / 7
 local reply = {CODE.OK, n}
 local counted = {done = 0, failed = 0}
 local last
 begin_batch()
 for i = 1, n do
-  local b = 3 + (i - 1) * 6
+  local b = 3 + (i - 1) * 7
   local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
-  local retries, key = tonumber(ARGV[b + 5]), ARGV[b + 6]
+  local retries, key, manager = tonumber(ARGV[b + 5]), ARGV[b + 6], ARGV[b + 7]
   local r = read_rec(id)
   if redis.call('LREM', KEYS[1], 1, id) == 0 then
     if r and r.pid == pid and (ended(r.state) or r.state == 'delayed') then
@@ -65,7 +65,7 @@ for i = 1, n do
       -- '' when it vanished or grew past the size limit: routed by its id then.
       job = entry_routing(bounded_entry(id) or '')
     else
-      job = {m = manager_of_id(id), key = key ~= '' and key or nil}
+      job = {m = manager, key = key ~= '' and key or nil}
     end
     r = r or {deliveries = 0, attempts = 0}
     local code = CODE.OK

@@ -403,12 +403,15 @@ class FleetIT {
     }
 
     @Test
-    void aFinishWithTheJobsTheWorkerReadTakesRetriesAndKeyFromThemNotFromTheEntry() {
+    void aFinishWithTheJobsTheWorkerReadTakesRetriesKeyAndManagerFromThemNotFromTheEntry() {
         long pid = t.register();
         JobPayload retried = new JobPayload(JobPayload.VERSION, t.ids.next(), t.manager(), JobPayload.TYPE, "echo", null,
                 null, null, null, null, List.of(), List.of(), null, null, 1, JobPayload.DEFAULT_MAX_DELIVERIES, false,
                 null, "k-retried");
-        JobPayload keyed = t.keyed("k-done");
+        // Placed by another manager than the one its id names (a manager that adopted a worker with push).
+        JobPayload keyed = new JobPayload(JobPayload.VERSION, t.ids.next(), "adopter", JobPayload.TYPE, "echo", null,
+                null, null, null, null, List.of(), List.of(), null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false,
+                null, "k-done");
         List<String> ids = t.placeOn(pid, retried, keyed);
         assertThat(fleet.take(pid, 2).jobs()).hasSize(2);
         // Entries no script could read: only what the worker passes can route these outcomes.
@@ -421,7 +424,7 @@ class FleetIT {
         assertThat(f.codes()).containsExactly(ScriptCode.RETRY, ScriptCode.OK);
         assertThat(t.record(ids.get(0)).state()).isEqualTo("delayed");
         assertThat(t.redis.hget(t.keys.jobKeys(), "k-done")).as("the key of the finished job is free").isNull();
-        assertThat(t.completions()).extracting(Outcome::jobId).containsExactly(ids.get(1));
+        assertThat(t.completions("adopter")).extracting(Outcome::jobId).containsExactly(ids.get(1));
     }
 
     @Test
