@@ -360,24 +360,22 @@ local function worker_has_type(pid, jobtype)
   return string.find(types, ',' .. jobtype .. ',', 1, true) ~= nil
 end
 
--- An idle worker that was just given a job: no longer open, busy, woken ('j': take it).
-local function wake_worker(pid)
+-- An idle worker that was just given a job: no longer open, busy. The caller then wakes it.
+local function make_busy(pid)
   redis.call('LREM', k_open(), 0, pid)
   redis.call('HSET', k_worker(pid), 'state', 'busy')
-  redis.call('PUBLISH', k_signals(pid), 'j')
 end
 
--- Hands a job straight to an idle worker, as its take would: the id goes into its (empty)
--- in-flight list with its first delivery counted (record 'running'), the worker leaves 'open',
--- becomes busy, and the entry travels in the wake-up itself ('J <id> <entry>'), so the worker
--- starts it without a take (the caller emits STARTED after PLACED). The caller checked that the worker is idle, registered 'handover'
--- and that the entry is within the size limit. Pub/sub may lose the message; the id waits in the
--- in-flight list, which the worker's next take returns (every resubscription wakes it).
+-- Hands a job straight to a worker that was idle (made busy), as its take would: the id goes into
+-- its (empty) in-flight list with its first delivery counted (record 'running'), and the entry
+-- travels in the wake-up itself ('J <id> <entry>'), so the worker starts it without a take. The
+-- caller checked that the worker registered 'handover' and that the entry is within the size
+-- limit. Pub/sub may lose the message; the id waits in the in-flight list, which the worker's
+-- next take returns (every resubscription wakes it).
 local function hand_over(pid, id, entry)
   redis.call('RPUSH', k_inflight(pid), id)
   write_rec(id, {state = 'running', pid = pid, deliveries = 1, attempts = 0})
-  redis.call('LREM', k_open(), 0, pid)
-  redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', id)
+  redis.call('HSET', k_worker(pid), 'job', id)
   redis.call('PUBLISH', k_signals(pid), 'J ' .. id .. ' ' .. entry)
 end
 

@@ -22,9 +22,10 @@
               fallback: a pid, or 'backlog'
   Reaches worker keys (pending lists, in-flight lists, records, channels) through lib.lua. Ids are
   appended to each list in one RPUSH per list (chunks of 500) once every job is decided, and each
-  worker given a job is looked at (and woken) once per call: the first job given to an idle worker
-  that registered 'handover' = 1 is handed to it (lib.lua's hand_over: started, its entry in the
-  wake-up), the others queue on its pending list.
+  worker given a job is looked at once per call and woken at its end: an idle worker that
+  registered 'handover' = 1 and got one job from the call has it handed over (lib.lua's
+  hand_over: started, its entry in the wake-up); any other idle worker gets 'j' and takes its
+  jobs in one take.
   Output:
     {OK, where1, where2, ...}    per job: a pid, 0 for the backlog, -1 already placed (a repeat),
                                  or the id of the keyed job it joined (a string)
@@ -80,7 +81,9 @@ local function append(list, id)
   end
   ids[#ids + 1] = id
 end
-local woken = {}
+-- Workers that were idle when this call gave them their first job, in order, with whether they
+-- take hand-overs; each is woken at the end.
+local woken, idle = {}, {}
 for i = 1, n do
   local id, entry, jobtype, key, target, fallback = job_at(i)
   local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
@@ -95,7 +98,6 @@ for i = 1, n do
       joined[key] = id
     end
     local pid = target
-    local handed = false
     if target == 'open' then
       pid = take_open_worker(jobtype, candidates) or fallback
     end
@@ -104,24 +106,30 @@ for i = 1, n do
       append(KEYS[5], id)
       placed[#placed + 1] = 0
     else
-      if woken[pid] then
-        append(k_pending(pid), id)
-      else
-        -- Busy from here on: take_open_worker does not offer it again in this call.
+      append(k_pending(pid), id)
+      if not woken[pid] then
         woken[pid] = true
         local w = redis.call('HMGET', k_worker(pid), 'state', 'handover')
-        if w[1] == 'idle' and w[2] == '1' and #entry <= S.maxEntry then
-          hand_over(pid, id, entry)
-          handed = true
-        else
-          append(k_pending(pid), id)
-          if w[1] == 'idle' then wake_worker(pid) end
+        if w[1] == 'idle' then
+          -- Busy from here on: take_open_worker does not offer it again in this call.
+          make_busy(pid)
+          idle[#idle + 1] = {pid = pid, handover = w[2] == '1', id = id, entry = entry}
         end
       end
       placed[#placed + 1] = tonumber(pid)
     end
     emit_event('PLACED', id, placed[#placed], entry, nil)
-    if handed then emit_event('STARTED', id, pid, entry, nil) end
+  end
+end
+-- A worker that was idle and got one job from this call has it handed over; one that got several
+-- takes them (a take moves up to its batch at once).
+for _, w in ipairs(idle) do
+  if w.handover and #appends[k_pending(w.pid)] == 1 and #w.entry <= S.maxEntry then
+    appends[k_pending(w.pid)] = {}
+    hand_over(w.pid, w.id, w.entry)
+    emit_event('STARTED', w.id, w.pid, w.entry, nil)
+  else
+    redis.call('PUBLISH', k_signals(w.pid), 'j')
   end
 end
 for _, list in ipairs(lists) do

@@ -78,7 +78,7 @@ class FleetIT {
     }
 
     @Test
-    void theFirstJobForAnIdleWorkerThatTakesHandOversIsStartedAndTravelsInItsWakeUp() throws Exception {
+    void aLoneJobForAnIdleWorkerThatTakesHandOversIsStartedAndTravelsInItsWakeUp() throws Exception {
         long handing = fleet.newPid();
         fleet.register(handing, Map.of("name", "w-" + handing, "types", ",echo,", "handover", "1"));
         long plain = t.register();
@@ -90,12 +90,12 @@ class FleetIT {
         try {
             await().atMost(Duration.ofSeconds(10)).until(() -> heard.contains("subscribed"));
             JobPayload first = t.job();
-            JobPayload second = t.job();
-            List<String> ids = t.placeOn(handing, first, second);
+            List<String> ids = new ArrayList<>(t.placeOn(handing, first));
+            ids.add(t.placeOn(handing, t.job()).get(0));
             String other = t.placeOn(plain, t.job()).get(0);
 
             assertThat(t.redis.lrange(t.keys.inFlight(handing))).containsExactly(ids.get(0));
-            assertThat(t.redis.lrange(t.keys.pending(handing))).containsExactly(ids.get(1));
+            assertThat(t.redis.lrange(t.keys.pending(handing))).as("placed on it once busy").containsExactly(ids.get(1));
             assertThat(t.record(ids.get(0))).extracting(JobRecord::state, JobRecord::pid, JobRecord::deliveries)
                     .containsExactly("running", handing, 1L);
             assertThat(fleet.workerState(handing)).contains(WorkerState.BUSY);
@@ -116,6 +116,19 @@ class FleetIT {
             subscription.close();
             listener.join(10_000);
         }
+    }
+
+    @Test
+    void anIdleWorkerGivenSeveralJobsInOneCallIsWokenToTakeThemAllInsteadOfAHandOver() {
+        long handing = fleet.newPid();
+        fleet.register(handing, Map.of("name", "w-" + handing, "types", ",echo,", "handover", "1"));
+
+        List<String> ids = t.placeOn(handing, t.job(), t.job(), t.job());
+
+        assertThat(t.redis.lrange(t.keys.inFlight(handing))).isEmpty();
+        assertThat(t.redis.lrange(t.keys.pending(handing))).containsExactlyElementsOf(ids);
+        assertThat(fleet.workerState(handing)).contains(WorkerState.BUSY);
+        assertThat(fleet.take(handing, 16).jobs()).extracting(Fleet.TakenJob::id).containsExactlyElementsOf(ids);
     }
 
     @Test
