@@ -28,8 +28,8 @@
     ARGV[4..] per outcome, 7 entries: job id, state ('done' or 'failed'), reason ('' or a
               ProcessError reason), the signed outcome, then what the worker read from the job's
               checked entry: its retries ('' when it could not read it: the entry is read here),
-              its key ('' for none) and its manager (m). The entry itself is then read only while events are
-              listened to (their type label).
+              its key ('' for none) and its manager (m). Otherwise the entry is read only while
+              events are listened to (their type label).
   Reaches the completion lists of managers and watchers through lib.lua.
   Output:
     {OK, n, code1 .. coden, more, id, entry, deliveries, ...}  a code per outcome (OK, RETRY,
