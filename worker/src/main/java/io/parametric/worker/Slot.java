@@ -279,7 +279,7 @@ final class Slot implements Runnable {
         Fleet.Finish f;
         taking = true;
         try {
-            f = recovery.call(() -> fleet.finishRan(pid, outcomes, batch()));
+            f = recovery.call(() -> fleet.finish(pid, outcomes, batch()));
             holding = !f.next().jobs().isEmpty();
         } finally {
             taking = false;
@@ -523,7 +523,7 @@ final class Slot implements Runnable {
         if (jobId == null || !jobId.equals(stuck.payload().id())) {
             return false;
         }
-        return fleet.finishRan(pid, List.of(new Fleet.Ran(stuck.outcome(), stuck.payload())), 0).codes().get(0)
+        return fleet.finish(pid, List.of(new Fleet.Ran(stuck.outcome(), stuck.payload())), 0).codes().get(0)
                 != ScriptCode.STALE;
     }
 

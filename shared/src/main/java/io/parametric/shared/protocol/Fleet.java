@@ -397,17 +397,6 @@ public final class Fleet {
         return taken(reply, 1);
     }
 
-    /**
-     * Stores the outcomes of jobs a worker ran and takes its next jobs, in one round trip.
-     *
-     * @param pid the worker
-     * @param done the outcomes (may be empty)
-     * @param batch how many jobs it holds at most; 0 to take none (it is stopping)
-     * @return a code per outcome and every job now in its in-flight list
-     */
-    public Finish finish(long pid, List<Outcome> done, int batch) {
-        return finishRan(pid, done.stream().map(o -> new Ran(o, null)).toList(), batch);
-    }
 
     /**
      * An outcome to store, with the job as the worker read it from its checked entry: finish then
@@ -419,14 +408,15 @@ public final class Fleet {
     public record Ran(Outcome outcome, JobPayload job) {}
 
     /**
-     * As {@link #finish}, for jobs the worker read: their entries are not read again.
+     * Stores the outcomes of jobs a worker ran and takes its next jobs, in one round trip. The
+     * entry of a job the worker read is not read again.
      *
      * @param pid the worker
      * @param ran the outcomes, each with its job when the worker read it (may be empty)
      * @param batch how many jobs it holds at most; 0 to take none (it is stopping)
      * @return a code per outcome and every job now in its in-flight list
      */
-    public Finish finishRan(long pid, List<Ran> ran, int batch) {
+    public Finish finish(long pid, List<Ran> ran, int batch) {
         List<Object> args = new ArrayList<>(3 + 7 * ran.size());
         args.add(settings);
         args.add(Long.toString(pid));

@@ -61,7 +61,7 @@ class ClusterFleetIT {
                 .extracting(Fleet.Placed::pid).containsExactly(pid);
         Fleet.Taken taken = fleet.take(pid, 1);
         assertThat(taken.jobs()).extracting(Fleet.TakenJob::id).containsExactly(jobId);
-        assertThat(fleet.finish(pid, List.of(Outcome.success(jobId, pid, Json.tree(55), 1)), 1).codes())
+        assertThat(fleet.finish(pid, TestFleet.unread(Outcome.success(jobId, pid, Json.tree(55), 1)), 1).codes())
                 .containsExactly(ScriptCode.OK);
         assertThat(fleet.readOutcome(fleet.nextCompletions("m1", Duration.ofSeconds(5), 1).get(0)).jobId())
                 .isEqualTo(jobId);

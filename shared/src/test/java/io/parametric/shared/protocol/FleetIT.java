@@ -62,7 +62,7 @@ class FleetIT {
         assertThat(fleet.decode(taken)).isEqualTo(job.checked());
         assertThat(t.record(id)).extracting(JobRecord::state, JobRecord::pid, JobRecord::deliveries)
                 .containsExactly("running", pid, 1L);
-        Fleet.Finish finish = fleet.finish(pid, List.of(Outcome.success(id, pid, Json.tree(55), 1)), 1);
+        Fleet.Finish finish = fleet.finish(pid, TestFleet.unread(Outcome.success(id, pid, Json.tree(55), 1)), 1);
         assertThat(finish.codes()).containsExactly(ScriptCode.OK);
         assertThat(finish.next().jobs()).isEmpty();
         assertThat(t.completions()).singleElement().satisfies(o -> {
@@ -109,7 +109,7 @@ class FleetIT {
             assertThat(t.redis.lrange(t.keys.pending(plain))).containsExactly(other);
 
             // Its finish stores the outcome and takes the next, as for a taken job.
-            Fleet.Finish f = fleet.finish(handing, List.of(Outcome.success(ids.get(0), handing, Json.tree(1), 1)), 1);
+            Fleet.Finish f = fleet.finish(handing, TestFleet.unread(Outcome.success(ids.get(0), handing, Json.tree(1), 1)), 1);
             assertThat(f.codes()).containsExactly(ScriptCode.OK);
             assertThat(f.next().jobs()).extracting(Fleet.TakenJob::id).containsExactly(ids.get(1));
         } finally {
@@ -142,7 +142,7 @@ class FleetIT {
         assertThat(t.redis.lrange(t.keys.backlog())).containsExactly(b.id());
         t.takeOne(pid, a.id());
 
-        Fleet.Finish finish = fleet.finish(pid, List.of(Outcome.success(a.id(), pid, Json.tree(1), 1)), 1);
+        Fleet.Finish finish = fleet.finish(pid, TestFleet.unread(Outcome.success(a.id(), pid, Json.tree(1), 1)), 1);
 
         assertThat(finish.codes()).containsExactly(ScriptCode.OK);
         assertThat(finish.next().jobs()).as("one round trip: finished and took the next")
@@ -165,7 +165,7 @@ class FleetIT {
                     assertThat(o.reason()).isEqualTo("CANCELLED");
                 });
         assertThat(t.redis.lrange(t.keys.pending(pid))).as("no list is walked: the id stays").contains(ids.get(1));
-        Fleet.Finish finish = fleet.finish(pid, List.of(Outcome.success(ids.get(0), pid, Json.tree(1), 1)), 2);
+        Fleet.Finish finish = fleet.finish(pid, TestFleet.unread(Outcome.success(ids.get(0), pid, Json.tree(1), 1)), 2);
 
         assertThat(finish.next().jobs()).extracting(Fleet.TakenJob::id).containsExactly(ids.get(2), ids.get(3));
         assertThat(t.redis.llen(t.keys.pending(pid))).isZero();
@@ -318,7 +318,7 @@ class FleetIT {
         IllegalArgumentException refused = catchThrowableOfType(IllegalArgumentException.class, () -> fleet.decode(taken));
         assertThat(refused).hasMessageContaining("signature");
         Outcome failure = fleet.reject(pid, taken, refused.getMessage());
-        Fleet.Finish finish = fleet.finish(pid, List.of(failure), 1);
+        Fleet.Finish finish = fleet.finish(pid, TestFleet.unread(failure), 1);
 
         assertThat(finish.codes()).containsExactly(ScriptCode.OK);
         assertThat(fleet.deadLetters()).singleElement().asString().contains("\"jobId\":\"" + id + "\"")
@@ -383,7 +383,7 @@ class FleetIT {
 
         String id = t.placeOn(pid, t.job()).get(0);
         t.takeOne(pid, id);
-        small.finish(pid, List.of(Outcome.success(id, pid, Json.tree("y".repeat(400)), 1)), 0);
+        small.finish(pid, TestFleet.unread(Outcome.success(id, pid, Json.tree("y".repeat(400)), 1)), 0);
 
         assertThat(t.completions()).singleElement().satisfies(o -> {
             assertThat(o.reason()).isEqualTo("BAD_PAYLOAD");
@@ -404,7 +404,7 @@ class FleetIT {
         // The in-flight jobs come back without their entries (the worker rejects them), never the 2 KB.
         assertThat(small.take(pid, 2).jobs()).extracting(j -> j.entry().length).containsOnly(0);
         // Finish routes the outcome by the job id.
-        assertThat(small.finish(pid, List.of(Outcome.success(ids.get(0), pid, Json.tree(1), 1)), 0).codes())
+        assertThat(small.finish(pid, TestFleet.unread(Outcome.success(ids.get(0), pid, Json.tree(1), 1)), 0).codes())
                 .containsExactly(ScriptCode.OK);
         assertThat(t.completions()).extracting(Outcome::jobId).containsExactly(ids.get(0));
 
@@ -430,7 +430,7 @@ class FleetIT {
         // Entries no script could read: only what the worker passes can route these outcomes.
         ids.forEach(id -> t.redis.hset(t.keys.jobs(), Map.of(id, "unreadable")));
 
-        Fleet.Finish f = fleet.finishRan(pid, List.of(
+        Fleet.Finish f = fleet.finish(pid, List.of(
                 new Fleet.Ran(Outcome.failure(ids.get(0), pid, "JOB_FAILED", "boom", 1), retried.checked()),
                 new Fleet.Ran(Outcome.success(ids.get(1), pid, Json.tree(1), 1), keyed.checked())), 0);
 
@@ -518,7 +518,7 @@ class FleetIT {
         List<String> ids = t.placeOn(pid, t.job(), t.job(), t.job(), t.job(), t.job(), t.job());
         for (String id : ids) {
             assertThat(keepingThree.take(pid, 1).jobs()).extracting(Fleet.TakenJob::id).containsExactly(id);
-            keepingThree.finish(pid, List.of(Outcome.success(id, pid, Json.tree(1), 1)), 0);
+            keepingThree.finish(pid, TestFleet.unread(Outcome.success(id, pid, Json.tree(1), 1)), 0);
         }
 
         assertThat(keepingThree.records(ids)).extracting(r -> r == null ? null : r.state())

@@ -261,7 +261,7 @@ class ReaperIT {
         String id = t.placeOn(pid, t.job(1, 3, false)).get(0);
         t.takeOne(pid, id);
 
-        Fleet.Finish first = fleet.finish(pid, List.of(Outcome.thrown(id, pid, new IllegalStateException("boom"), 1)), 1);
+        Fleet.Finish first = fleet.finish(pid, TestFleet.unread(Outcome.thrown(id, pid, new IllegalStateException("boom"), 1)), 1);
 
         assertThat(first.codes()).containsExactly(ScriptCode.RETRY);
         JobRecord delayed = t.record(id);
@@ -275,7 +275,7 @@ class ReaperIT {
         Reaper reaper = new Reaper(fleet, Duration.ofHours(1), "test");
         await().atMost(Duration.ofSeconds(10)).until(() -> reaper.tick().promoted() == 1);
         assertThat(t.takeOne(pid, id).attempt()).as("its second run").isEqualTo(2);
-        Fleet.Finish last = fleet.finish(pid, List.of(Outcome.thrown(id, pid, new IllegalStateException("boom"), 2)), 1);
+        Fleet.Finish last = fleet.finish(pid, TestFleet.unread(Outcome.thrown(id, pid, new IllegalStateException("boom"), 2)), 1);
         assertThat(last.codes()).containsExactly(ScriptCode.OK);
         assertThat(t.completions()).singleElement().extracting(Outcome::reason, Outcome::attempt)
                 .containsExactly("JOB_FAILED", 2);
@@ -298,7 +298,7 @@ class ReaperIT {
         assertThat(t.record(run).state()).isEqualTo("cancelling");
         assertThat(fleet.cancelRequests(pid)).containsExactly(run);
         Fleet.Finish finish = fleet.finish(pid,
-                List.of(Outcome.thrown(run, pid, new InterruptedException("sleep interrupted"), 1)), 1);
+                TestFleet.unread(Outcome.thrown(run, pid, new InterruptedException("sleep interrupted"), 1)), 1);
         assertThat(finish.next().jobs()).as("the tombstone of the queued job is dropped").isEmpty();
         assertThat(t.record(run).state()).isEqualTo("cancelled");
         assertThat(t.completions()).extracting(Outcome::jobId, Outcome::reason).containsExactly(
@@ -332,7 +332,7 @@ class ReaperIT {
         long pid = t.register();
         String id = t.placeOn(pid, t.job()).get(0);
         t.takeOne(pid, id);
-        oneSecond.finish(pid, List.of(Outcome.success(id, pid, Json.tree(1), 1)), 0);
+        oneSecond.finish(pid, TestFleet.unread(Outcome.success(id, pid, Json.tree(1), 1)), 0);
         assertThat(oneSecond.job(id)).get().extracting(JobRecord::state).isEqualTo("done");
         Reaper reaper = new Reaper(oneSecond, LEASE, "test");
 

@@ -129,10 +129,18 @@ final class TestFleet implements AutoCloseable {
      * @return the code finish gave the outcome
      */
     ScriptCode succeed(long pid, String jobId, Object value) {
-        return fleet.finish(pid, List.of(Outcome.success(jobId, pid, Json.tree(value), 1)), 0).codes().get(0);
+        return fleet.finish(pid, unread(Outcome.success(jobId, pid, Json.tree(value), 1)), 0).codes().get(0);
     }
 
     /** @return the outcomes on this fleet's manager's completion list, each checked as a manager reads it */
+    /**
+     * @param outcomes outcomes of jobs whose entries the caller did not read
+     * @return them as {@link Fleet#finish} takes them: the script reads each job's entry
+     */
+    static List<Fleet.Ran> unread(Outcome... outcomes) {
+        return java.util.Arrays.stream(outcomes).map(o -> new Fleet.Ran(o, null)).toList();
+    }
+
     List<Outcome> completions() {
         return completions(manager());
     }
