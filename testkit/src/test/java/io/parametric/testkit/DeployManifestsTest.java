@@ -30,6 +30,8 @@ class DeployManifestsTest {
 
     private static final Path DEPLOY = Path.of(System.getProperty("pp.deployDir", "../deploy"));
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** {@code redis-sentinel://<sentinels>/<master>}. */
+    private static final Pattern SENTINEL_URL = Pattern.compile("^redis-sentinel://([^/]+)/([^/]+)$");
 
     /** Docker's stop timeout when neither the run nor compose sets one. */
     private static final Duration DOCKER_DEFAULT_STOP_TIMEOUT = Duration.ofSeconds(10);
@@ -167,13 +169,10 @@ class DeployManifestsTest {
         JsonNode worker = compose.at("/services/worker");
         // --scale worker=N fails with a fixed container name or a fixed host port; the metrics port
         // is mapped to a free host port per replica.
-        assertThat(worker.has("container_name")).isFalse();
+        assertScalesAndStopsGracefully(worker);
         assertThat(texts(worker.path("ports"))).containsExactly(worker.at("/environment/PP_METRICS_PORT").asText());
         assertThat(defaultOf(worker.at("/environment/PP_REDIS_URL").asText())).isEqualTo("redis://redis:6379");
         assertThat(worker.at("/build/dockerfile").asText()).isEqualTo("deploy/Dockerfile");
-        Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
-        Duration grace = duration(worker.path("stop_grace_period").asText());
-        assertThat(grace).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
     }
 
     @Test
@@ -184,7 +183,7 @@ class DeployManifestsTest {
         JsonNode worker = YAML.readTree(dir.resolve("worker-sentinel.yaml").toFile()).at("/spec/template/spec/containers/0");
         String url = env(worker, "PP_REDIS_URL");
         assertThat(env(worker, "PP_DURABILITY")).isEqualTo("replicated");
-        Matcher sentinelUrl = Pattern.compile("^redis-sentinel://([^/]+)/([^/]+)$").matcher(url);
+        Matcher sentinelUrl = SENTINEL_URL.matcher(url);
         assertThat(sentinelUrl.matches()).as(url).isTrue();
         JsonNode trigger = YAML.readTree(dir.resolve("scaledobject-sentinel.yaml").toFile()).at("/0/value/0");
         assertThat(trigger.path("type").asText()).isEqualTo("redis-sentinel");
@@ -222,20 +221,14 @@ class DeployManifestsTest {
         assertThat(String.join(" ", texts(services.at("/redis-replica/command")))).contains("--replicaof redis-master 6379");
         JsonNode worker = services.path("worker");
         String url = worker.at("/environment/PP_REDIS_URL").asText();
-        Matcher sentinelUrl = Pattern.compile("^redis-sentinel://([^/]+)/([^/]+)$").matcher(url);
+        Matcher sentinelUrl = SENTINEL_URL.matcher(url);
         assertThat(sentinelUrl.matches()).as(url).isTrue();
         // The sentinel services share one definition (x-sentinel, merged with <<: *sentinel).
         assertThat(String.join(" ", texts(compose.at("/x-sentinel/command"))))
                 .contains("sentinel monitor " + sentinelUrl.group(2) + " redis-master 6379 2");
-        String file = Files.readString(DEPLOY.resolve("docker-compose.sentinel.yml"));
-        for (String hostPort : sentinelUrl.group(1).split(",")) {
-            String service = hostPort.substring(0, hostPort.indexOf(':'));
-            assertThat(file).as("service %s", service).containsPattern("(?m)^  " + service + ":\\n    <<: \\*sentinel$");
-        }
+        assertEveryServiceMerges("docker-compose.sentinel.yml", sentinelUrl.group(1), "sentinel");
         assertThat(worker.at("/environment/PP_DURABILITY").asText()).isEqualTo("replicated");
-        assertThat(worker.has("container_name")).isFalse();
-        Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
-        assertThat(duration(worker.path("stop_grace_period").asText())).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
+        assertScalesAndStopsGracefully(worker);
     }
 
     @Test
@@ -297,17 +290,11 @@ class DeployManifestsTest {
         JsonNode worker = compose.at("/services/worker");
         Matcher clusterUrl = Pattern.compile("^redis-cluster://([^/]+)$").matcher(worker.at("/environment/PP_REDIS_URL").asText());
         assertThat(clusterUrl.matches()).isTrue();
-        String file = Files.readString(DEPLOY.resolve("docker-compose.cluster.yml"));
-        for (String hostPort : clusterUrl.group(1).split(",")) {
-            String service = hostPort.substring(0, hostPort.indexOf(':'));
-            assertThat(file).as("service %s", service).containsPattern("(?m)^  " + service + ":\\n    <<: \\*redis-node$");
-        }
+        assertEveryServiceMerges("docker-compose.cluster.yml", clusterUrl.group(1), "redis-node");
         assertThat(Integer.parseInt(defaultOf(worker.at("/environment/PP_SHARDS").asText()))).isGreaterThan(1);
         assertThat(worker.at("/depends_on/cluster-create/condition").asText()).isEqualTo("service_completed_successfully");
         assertThat(String.join(" ", texts(compose.at("/services/cluster-create/command")))).contains("--cluster create");
-        assertThat(worker.has("container_name")).isFalse();
-        Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
-        assertThat(duration(worker.path("stop_grace_period").asText())).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
+        assertScalesAndStopsGracefully(worker);
     }
 
     @Test
@@ -328,6 +315,26 @@ class DeployManifestsTest {
         assertThat(shutdown.find()).isTrue();
         assertThat(duration(shutdown.group(1))).isLessThan(DOCKER_DEFAULT_STOP_TIMEOUT);
         assertThat(Files.isExecutable(DEPLOY.resolve("docker/pp-probe"))).isTrue();
+    }
+
+    /**
+     * A compose worker service that {@code --scale worker=N} can run (no fixed container name)
+     * and that Docker stops no sooner than the worker's own shutdown timeout plus 10 s.
+     */
+    private static void assertScalesAndStopsGracefully(JsonNode worker) {
+        // --scale worker=N fails with a fixed container name.
+        assertThat(worker.has("container_name")).isFalse();
+        Duration shutdown = duration(worker.at("/environment/PP_SHUTDOWN_TIMEOUT").asText());
+        assertThat(duration(worker.path("stop_grace_period").asText())).isGreaterThanOrEqualTo(shutdown.plusSeconds(10));
+    }
+
+    /** Every service a Redis URL names ({@code host:port,...}) is defined by merging the compose anchor. */
+    private static void assertEveryServiceMerges(String composeFile, String hostPorts, String anchor) throws IOException {
+        String file = Files.readString(DEPLOY.resolve(composeFile));
+        for (String hostPort : hostPorts.split(",")) {
+            String service = hostPort.substring(0, hostPort.indexOf(':'));
+            assertThat(file).as("service %s", service).containsPattern("(?m)^  " + service + ":\\n    <<: \\*" + anchor + "$");
+        }
     }
 
     private static void assertPinned(String image) {

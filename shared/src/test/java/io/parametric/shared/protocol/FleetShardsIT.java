@@ -55,9 +55,8 @@ class FleetShardsIT {
             Fleet first = shards.shard(0);
             Fleet second = shards.shard(1);
             long a = first.newPid();
-            long b = second.newPid();
+            long b = registered(second);
             assertThat(b).isEqualTo(a + 1);
-            second.register(b, Map.of("name", "w-" + b, "types", ","));
             assertThat(shards.of(b)).isSameAs(second);
             assertThat(shards.of(a)).as("an unknown pid").isSameAs(first);
 
@@ -82,15 +81,19 @@ class FleetShardsIT {
             String fleet = TestRedis.uniqueFleet("shards-join");
             FleetShards shards = shards(redis, fleet);
             shards.raiseTo(3);
-            for (int k : List.of(0, 2)) {
-                long pid = shards.shard(k).newPid();
-                shards.shard(k).register(pid, Map.of("name", "w-" + pid, "types", ","));
-            }
+            registered(shards.shard(0));
+            registered(shards.shard(2));
             assertThat(shards.forNewWorker()).as("the one shard without workers").isSameAs(shards.shard(1));
-            long pid = shards.shard(1).newPid();
-            shards.shard(1).register(pid, Map.of("name", "w-" + pid, "types", ","));
+            registered(shards.shard(1));
             redis.rpush(shards.shard(2).keys().backlog(), "x.1", "x.2", "x.3");
             assertThat(shards.forNewWorker()).as("the shard with the most backlog per worker").isSameAs(shards.shard(2));
         }
+    }
+
+    /** @return the pid of a worker slot newly registered on that shard (fleet-wide pid, any job type) */
+    private static long registered(Fleet shard) {
+        long pid = shard.newPid();
+        shard.register(pid, Map.of("name", "w-" + pid, "types", ","));
+        return pid;
     }
 }
