@@ -80,7 +80,7 @@ record CommandStats(Map<String, Long> calls) {
     /**
      * @param per what to divide by (jobs, placements)
      * @param limit how many commands to name
-     * @return the most called commands, e.g. {@code evalsha 2.00, blmove 1.00}
+     * @return the most called commands, e.g. {@code fcall 2.00, blmove 1.00}
      */
     String top(double per, int limit) {
         Map<String, Long> sorted = calls.entrySet().stream()

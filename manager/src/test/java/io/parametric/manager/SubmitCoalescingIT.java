@@ -53,13 +53,13 @@ class SubmitCoalescingIT {
     void aSingleThreadedLoopOfSubmitsIsPlacedInBatchesEachJobOnce() {
         try (ProcessManager procs = connect(local.url(), fleet.keys().fleet(), TestSecret.VALUE)) {
             ProcessJob job = newJob(() -> 1);
-            long scriptCallsBefore = local.calls("evalsha");
+            long scriptCallsBefore = local.calls("fcall");
             List<JobFuture<Object>> futures = new ArrayList<>();
             for (int i = 0; i < JOBS; i++) {
                 futures.add(procs.submit(job));
             }
             await().until(() -> futures.stream().allMatch(JobFuture::isPlaced));
-            long scriptCalls = local.calls("evalsha") - scriptCallsBefore;
+            long scriptCalls = local.calls("fcall") - scriptCallsBefore;
             System.out.println("[measured] " + JOBS + " submits from one thread went out in " + scriptCalls + " script calls");
             // One placement per submit would be 3,000 calls.
             assertThat(scriptCalls).isLessThan(JOBS / 2);

@@ -2,7 +2,6 @@ package io.parametric.shared.protocol;
 
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
-import io.parametric.shared.redis.LuaScript;
 import io.parametric.shared.redis.Redis;
 import io.parametric.shared.redis.Subscription;
 import java.nio.charset.StandardCharsets;
@@ -34,19 +33,6 @@ public final class Fleet {
     /** Placements per script call; larger calls are split into chunks sent in one pipeline. */
     public static final int CHUNK = 500;
 
-    private static final LuaScript REGISTER = LuaScript.load("register.lua");
-    private static final LuaScript HEARTBEAT = LuaScript.load("heartbeat.lua");
-    private static final LuaScript PLACE = LuaScript.load("place.lua");
-    private static final LuaScript TAKE = LuaScript.load("take.lua");
-    private static final LuaScript FINISH = LuaScript.load("finish.lua");
-    private static final LuaScript CLOSE = LuaScript.load("close.lua");
-    private static final LuaScript REAP = LuaScript.load("reap.lua");
-    private static final LuaScript CANCEL = LuaScript.load("cancel.lua");
-    private static final LuaScript SCHEDULE = LuaScript.load("schedule.lua");
-    private static final LuaScript REQUEUE = LuaScript.load("requeue.lua");
-    private static final LuaScript PROGRESS = LuaScript.load("progress.lua");
-    private static final LuaScript WATCH = LuaScript.load("watch.lua");
-    private static final LuaScript STATS = LuaScript.load("stats.lua");
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
@@ -57,6 +43,8 @@ public final class Fleet {
     private final Duration jobTtl;
     private final int maxPayloadBytes;
     private final FleetSecret secret;
+    /** The scripts, named for this fleet's secret. */
+    private final FleetScripts scripts;
     private final EntryCodec entries;
     private final OutcomeCodec outcomes;
     /** Lambda records read so far, by hash: their content never changes. */
@@ -90,6 +78,7 @@ public final class Fleet {
         this.secret = secret;
         this.jobTtl = jobTtl;
         this.maxPayloadBytes = maxPayloadBytes;
+        this.scripts = FleetScripts.of(secret);
         this.entries = new EntryCodec(secret);
         this.outcomes = new OutcomeCodec(secret, maxPayloadBytes);
         this.settings = new ProtocolSettings(keys.prefix(), jobTtl, Limits.keepFinished(), maxPayloadBytes).argv();
@@ -152,7 +141,7 @@ public final class Fleet {
             args.add(k);
             args.add(v);
         });
-        List<?> reply = (List<?>) redis.eval(REGISTER,
+        List<?> reply = (List<?>) redis.eval(scripts.register(),
                 List.of(keys.worker(pid), keys.workers(), keys.openWorkers(), keys.pidCounter(), keys.protocolVersion(),
                         keys.backlog(), keys.jobs()),
                 args);
@@ -174,7 +163,7 @@ public final class Fleet {
         List<String> args = new ArrayList<>();
         args.add(settings);
         pids.forEach(p -> args.add(String.valueOf(p)));
-        List<?> gone = (List<?>) redis.eval(HEARTBEAT, List.of(keys.workers()), args);
+        List<?> gone = (List<?>) redis.eval(scripts.heartbeat(), List.of(keys.workers()), args);
         return gone.stream().map(p -> Long.parseLong((String) p)).toList();
     }
 
@@ -253,7 +242,7 @@ public final class Fleet {
         long deadline = System.nanoTime() + backlogWait.toNanos();
         long pauseMs = 10;
         while (true) {
-            List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.evalBytes(PLACE, placeKeys, args)));
+            List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.evalBytes(scripts.place(), placeKeys, args)));
             List<Placed> placed = new ArrayList<>(placements.size());
             List<?> full = null;
             for (Object r : replies) {
@@ -389,7 +378,7 @@ public final class Fleet {
      * @return every job in its in-flight list
      */
     public Taken take(long pid, int batch) {
-        List<?> reply = (List<?>) redis.evalBytes(TAKE, workerKeys(pid),
+        List<?> reply = (List<?>) redis.evalBytes(scripts.take(), workerKeys(pid),
                 List.of(settings, Long.toString(pid), Integer.toString(batch)));
         if (ScriptCode.of(reply) == ScriptCode.GONE) {
             return new Taken(true, false, List.of());
@@ -439,7 +428,7 @@ public final class Fleet {
         }
         List<String> finishKeys = new ArrayList<>(workerKeys(pid));
         finishKeys.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));
-        List<?> reply = (List<?>) redis.evalBytes(FINISH, finishKeys, args);
+        List<?> reply = (List<?>) redis.evalBytes(scripts.finish(), finishKeys, args);
         ScriptCode.of(reply);
         int n = ((Long) reply.get(1)).intValue();
         List<ScriptCode> codes = new ArrayList<>(n);
@@ -593,7 +582,7 @@ public final class Fleet {
      * @param fraction between 0 and 1
      */
     public void progress(String jobId, double fraction) {
-        redis.eval(PROGRESS, List.of(keys.records()), List.of(settings, jobId, Double.toString(fraction)));
+        redis.eval(scripts.progress(), List.of(keys.records()), List.of(settings, jobId, Double.toString(fraction)));
     }
 
     /**
@@ -615,7 +604,7 @@ public final class Fleet {
         long remaining;
         boolean withInFlight = includeInFlight;
         do {
-            List<?> reply = (List<?>) redis.eval(CLOSE,
+            List<?> reply = (List<?>) redis.eval(scripts.close(),
                     List.of(keys.pending(pid), keys.inFlight(pid), keys.worker(pid), keys.workers(),
                             keys.openWorkers(), keys.orphans()),
                     List.of(settings, Long.toString(pid), withInFlight ? "1" : "0", newState == null ? "" : newState, why));
@@ -650,7 +639,7 @@ public final class Fleet {
      * @return what it did
      */
     public Reaped reap(Duration lease, Duration lockPeriod, String owner) {
-        List<?> reply = (List<?>) redis.eval(REAP,
+        List<?> reply = (List<?>) redis.eval(scripts.reap(),
                 List.of(keys.workers(), keys.reaperLock(), keys.redisRunId(), keys.orphans()),
                 List.of(settings, Long.toString(lease.toMillis()), owner,
                         Long.toString(Math.max(1, lockPeriod.toMillis()))));
@@ -720,7 +709,7 @@ public final class Fleet {
             chunks.add(args);
         }
         storeLambdas(fnArgs);
-        chunks.forEach(args -> redis.evalBytes(SCHEDULE, List.of(keys.jobs(), keys.records(), keys.delayed()), args));
+        chunks.forEach(args -> redis.evalBytes(scripts.schedule(), List.of(keys.jobs(), keys.records(), keys.delayed()), args));
     }
 
     /** Stores lambda records (hash, json pairs) a schedule names; a record, named by its content, is never rewritten. */
@@ -748,7 +737,7 @@ public final class Fleet {
      * @return what happened
      */
     public Cancel cancel(String jobId, String who) {
-        List<?> reply = (List<?>) redis.eval(CANCEL, List.of(keys.jobs(), keys.records(), keys.delayed()),
+        List<?> reply = (List<?>) redis.eval(scripts.cancel(), List.of(keys.jobs(), keys.records(), keys.delayed()),
                 List.of(settings, jobId, who == null ? "" : who));
         return switch (ScriptCode.of(reply)) {
             case REMOVED -> Cancel.REMOVED;
@@ -866,7 +855,7 @@ public final class Fleet {
         int requeued = 0;
         while (toLook > 0) {
             long look = Math.min(toLook, ProtocolSettings.REHOME_CHUNK);
-            List<?> reply = (List<?>) redis.eval(REQUEUE, List.of(keys.deadLetter(), keys.jobs(), keys.records()),
+            List<?> reply = (List<?>) redis.eval(scripts.requeue(), List.of(keys.deadLetter(), keys.jobs(), keys.records()),
                     List.of(settings, Long.toString(look)));
             ScriptCode.of(reply);
             requeued += ((Long) reply.get(1)).intValue();
@@ -1092,7 +1081,7 @@ public final class Fleet {
      * @throws ProcessError ILLEGAL_STATE when the fleet does not know the job (never placed, or its record trimmed)
      */
     public Optional<Outcome> watch(String jobId, String managerId) {
-        List<?> reply = (List<?>) redis.eval(WATCH, List.of(keys.jobs(), keys.records(), keys.watchers()),
+        List<?> reply = (List<?>) redis.eval(scripts.watch(), List.of(keys.jobs(), keys.records(), keys.watchers()),
                 List.of(settings, jobId, managerId));
         ScriptCode code = ScriptCode.of(reply);
         if (code == ScriptCode.NO_JOB) {
@@ -1168,7 +1157,7 @@ public final class Fleet {
      * @return the script's reply, as its header describes it
      */
     public List<?> statsSnapshot(int minutes) {
-        return (List<?>) redis.eval(STATS, List.of(keys.workers()), List.of(settings, Integer.toString(minutes)));
+        return (List<?>) redis.eval(scripts.stats(), List.of(keys.workers()), List.of(settings, Integer.toString(minutes)));
     }
 
     /**

@@ -22,8 +22,8 @@ import redis.clients.jedis.exceptions.JedisRedirectionException;
 /**
  * The only class that touches the Redis client library (Jedis), so an upgrade touches one file
  * (its helpers {@link RedisDeployment} and {@link ReplicaWait} sit beside it). A connection
- * failure becomes {@link ProcessError} with reason REDIS_UNAVAILABLE; a missing script is
- * reloaded and the call retried once.
+ * failure becomes {@link ProcessError} with reason REDIS_UNAVAILABLE; a script is a Redis Functions
+ * library ({@link LuaScript}), loaded when Redis does not have it and the call then sent once more.
  *
  * <p>One server ({@code redis://}), the master a Sentinel group names ({@code redis-sentinel://},
  * followed through failovers) or a Redis Cluster ({@code redis-cluster://}): every command goes to
@@ -107,7 +107,8 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * Runs a script by its SHA, loading it first when Redis does not have it (NOSCRIPT).
+     * Runs a script ({@code FCALL} of its function), loading its library first when Redis does
+     * not have it (a restarted Redis, {@code FUNCTION FLUSH}, the first call of a new build).
      *
      * @param script the script
      * @param keys its KEYS
@@ -115,25 +116,26 @@ public final class Redis implements AutoCloseable {
      * @return the script's reply: Long, String, List or null
      */
     public Object eval(LuaScript script, List<String> keys, List<String> args) {
-        deployment.routeKey(keys);
+        String route = deployment.routeKey(keys);
         if (replicaWait != null) {
             return batch(b -> b.eval(script, keys, args)).get(0);
         }
         return call(() -> {
             try {
-                return client().evalsha(script.sha(), keys, args);
+                return client().fcall(script.function(), keys, args);
             } catch (JedisDataException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    return client().eval(script.body(), keys, args);
+                if (!isMissingFunction(e)) {
+                    throw e;
                 }
-                throw e;
+                load(route, List.of(script));
+                return client().fcall(script.function(), keys, args);
             }
         }, script.repeatSafe());
     }
 
     /**
-     * Runs a script by its SHA with arguments that may be exact bytes (list entries), loading it
-     * first when Redis does not have it (NOSCRIPT).
+     * Runs a script with arguments that may be exact bytes (list entries), loading its library
+     * first when Redis does not have it.
      *
      * @param script the script
      * @param keys its KEYS
@@ -141,22 +143,42 @@ public final class Redis implements AutoCloseable {
      * @return the script's reply: Long, {@code byte[]}, List or null; bulk strings stay bytes
      */
     public Object evalBytes(LuaScript script, List<String> keys, List<?> args) {
-        deployment.routeKey(keys);
+        String route = deployment.routeKey(keys);
         if (replicaWait != null) {
             return batch(b -> b.evalBytes(script, keys, args)).get(0);
         }
+        byte[] function = utf8(script.function());
         List<byte[]> k = keys.stream().map(Redis::utf8).toList();
         List<byte[]> a = args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList();
         return call(() -> {
             try {
-                return client().evalsha(utf8(script.sha()), k, a);
+                return client().fcall(function, k, a);
             } catch (JedisDataException e) {
-                if (e.getMessage() != null && e.getMessage().startsWith("NOSCRIPT")) {
-                    return client().eval(utf8(script.body()), k, a);
+                if (!isMissingFunction(e)) {
+                    throw e;
                 }
-                throw e;
+                load(route, List.of(script));
+                return client().fcall(function, k, a);
             }
         }, script.repeatSafe());
+    }
+
+    /** True for the error of an {@code FCALL} whose library Redis does not have. */
+    private static boolean isMissingFunction(JedisDataException e) {
+        return e.getMessage() != null && e.getMessage().contains("Function not found");
+    }
+
+    /**
+     * Loads scripts' libraries on the node a key routes to. {@code REPLACE}: a library's name is
+     * the hash of its code, so replacing one puts back the same code, and two clients loading it at
+     * once both succeed.
+     */
+    private void load(String route, List<LuaScript> scripts) {
+        try (Connection connection = deployment.connection(route); Pipeline pipe = new Pipeline(connection, false)) {
+            List<Response<String>> loaded = scripts.stream().distinct().map(s -> pipe.functionLoadReplace(s.library())).toList();
+            pipe.sync();
+            loaded.forEach(Response::get);
+        }
     }
 
     /**
@@ -382,22 +404,22 @@ public final class Redis implements AutoCloseable {
         boolean repeatSafe = dryRun.scripts.stream().allMatch(LuaScript::repeatSafe);
         return call(() -> {
             try {
-                return runBatch(route, commands, List.of(), !dryRun.scripts.isEmpty());
+                return runBatch(route, commands, !dryRun.scripts.isEmpty());
             } catch (JedisDataException e) {
-                if (e.getMessage() == null || !e.getMessage().startsWith("NOSCRIPT")) {
+                if (!isMissingFunction(e)) {
                     throw e;
                 }
-                // Redis lost its scripts (a restart, a promoted replica): every EVALSHA of the batch
-                // failed alike and the other commands only read, so loading the scripts on the same
-                // connection and sending the batch again is safe.
-                return runBatch(route, commands, dryRun.scripts, !dryRun.scripts.isEmpty());
+                // Redis does not have a script's library (a restart without persistence, a new
+                // build): an FCALL that meets that runs nothing, and the other commands only read, so
+                // loading the libraries and sending the batch again is safe.
+                load(route, dryRun.scripts);
+                return runBatch(route, commands, !dryRun.scripts.isEmpty());
             }
         }, repeatSafe);
     }
 
-    private List<Object> runBatch(String route, Consumer<Batch> commands, List<LuaScript> load, boolean runsScripts) {
+    private List<Object> runBatch(String route, Consumer<Batch> commands, boolean runsScripts) {
         try (Connection connection = deployment.connection(route); Pipeline pipe = new Pipeline(connection, false)) {
-            load.forEach(s -> pipe.scriptLoad(s.body(), route));
             Batch batch = new Batch(pipe);
             commands.accept(batch);
             Runnable acknowledged = replicaWait != null && runsScripts
@@ -497,7 +519,8 @@ public final class Redis implements AutoCloseable {
         }
 
         /**
-         * Runs a script by its SHA; a batch that meets NOSCRIPT loads its scripts and is sent again.
+         * Runs a script ({@code FCALL}); a batch that meets one whose library Redis does not have
+         * loads its scripts' libraries and is sent again.
          *
          * @param script the script
          * @param keys its KEYS (on a cluster the batch goes to the first key's master)
@@ -507,7 +530,7 @@ public final class Redis implements AutoCloseable {
             scripts.add(script);
             this.keys.addAll(keys);
             if (pipe != null) {
-                responses.add(pipe.evalsha(script.sha(), keys, args));
+                responses.add(pipe.fcall(script.function(), keys, args));
             }
         }
 
@@ -523,7 +546,7 @@ public final class Redis implements AutoCloseable {
             scripts.add(script);
             this.keys.addAll(keys);
             if (pipe != null) {
-                responses.add(pipe.evalsha(utf8(script.sha()), keys.stream().map(Redis::utf8).toList(),
+                responses.add(pipe.fcall(utf8(script.function()), keys.stream().map(Redis::utf8).toList(),
                         args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList()));
             }
         }

@@ -1,6 +1,9 @@
 --[[
-  Shared functions of protocol 2: a script of this folder gets those it uses (and every statement
-  that is not a function) prepended when it is loaded (LuaLibrary).
+  Shared functions of protocol 2. Each script of this folder is loaded into Redis as a function
+  library of its own (FUNCTION LOAD, called with FCALL): the functions of this file it uses (and
+  every statement that is not a function), then the script as the body of a function, which Redis
+  calls after begin_run (LuaLibrary). A library's code runs once, when it is loaded; a call runs
+  only the script's own function.
 
   ARGV[1] of every script is the settings line Fleet passes from ProtocolSettings (one Java place
   for every TTL, interval and limit a script uses): 'prefix=pp:{f}:;version=2;jobTtl=86400;...'.
@@ -20,11 +23,9 @@
   Entries (field of k_jobs(), the only copy of a job's bytes): '<version> <signature> <body>'.
   Records (field of k_rec()): 'state|pid|deliveries|attempts|ms|progress|outcome'.
 ]]
-local S = {}
-for k, v in string.gmatch(ARGV[1] or '', '([^=;]+)=([^;]*)') do
-  S[k] = tonumber(v) or v
-end
-local P = S.prefix or ''
+-- The settings of the current call (S, a table of ARGV[1]) and its fleet prefix (P); LINE is the
+-- line they were read from. Read-only for scripts.
+local LINE, S, P
 
 local CODE = {OK = 1, RETRY = 2, INTERRUPTING = 3, REMOVED = 4, FINISHED = 5, WATCHING = 6, SKIPPED = 7,
   GRACE = 8, STALE = -1, NO_SUCH_WORKER = -2, UNKNOWN_TYPE = -3, NO_JOB = -4, GONE = -5,
@@ -60,17 +61,35 @@ local function k_events() return P .. 'events' end
 local function k_listening() return P .. 'listening' end
 local function k_members() return P .. 'members' end
 
--- What one script run has read once and reuses: a script stores many outcomes and takes many
--- jobs per call, and each of these would otherwise cost a command per job.
-local RUN = {
-  now = nil,          -- Redis time (ms), read once: a script runs for microseconds
-  kept = {},          -- keys whose expiry this run has set (completion lists, minute counters)
-  watched = nil,      -- whether any job has watchers (the 'watch' hash exists)
-  fin = nil,          -- the length of the retention list 'fin', once known
-  finYoung = false,   -- its head is a record retention keeps (so is every record after it)
-  openEmpty = false,  -- the open-worker list was found empty and nothing was pushed on it since
-  batch = nil,        -- while a script stores many outcomes (begin_batch): the writes of all of them, done at its end
-}
+-- What one script run has read once and reuses (begin_run makes it anew for every call): a script
+-- stores many outcomes and takes many jobs per call, and each of these would otherwise cost a
+-- command per job.
+local RUN
+
+-- Starts a call: reads the settings line when it is not the last call's (the parsed table is kept
+-- between calls: it cost about 9 µs a call) and forgets what the last run read.
+local function begin_run(args)
+  local line = args[1] or ''
+  if line ~= LINE then
+    S = {}
+    for k, v in string.gmatch(line, '([^=;]+)=([^;]*)') do
+      S[k] = tonumber(v) or v
+    end
+    P = S.prefix or ''
+    LINE = line
+  end
+  RUN = {
+    now = nil,          -- Redis time (ms), read once: a script runs for microseconds
+    kept = {},          -- keys whose expiry this run has set (completion lists, minute counters)
+    watched = nil,      -- whether any job has watchers (the 'watch' hash exists)
+    fin = nil,          -- the length of the retention list 'fin', once known
+    finYoung = false,   -- its head is a record retention keeps (so is every record after it)
+    openEmpty = false,  -- the open-worker list was found empty and nothing was pushed on it since
+    batch = nil,        -- while a script stores many outcomes (begin_batch): the writes of all of them, done at its end
+    listening = nil,    -- whether some listener of the fleet has 'listening' set (events_on)
+    fnClass = {},       -- the class each lambda record names (fn_class)
+  }
+end
 
 local function now_ms()
   if RUN.now == nil then
@@ -115,20 +134,18 @@ local function begin_batch()
 end
 
 -- The class a lambda record names, read once per script run (only while events are written).
-local FN_CLASS = {}
 local function fn_class(hash)
-  if FN_CLASS[hash] == nil then
+  if RUN.fnClass[hash] == nil then
     local ok, rec = pcall(cjson.decode, redis.call('HGET', P .. 'fn', hash) or '')
-    FN_CLASS[hash] = ok and type(rec) == 'table' and type(rec.cls) == 'string' and rec.cls or hash
+    RUN.fnClass[hash] = ok and type(rec) == 'table' and type(rec.cls) == 'string' and rec.cls or hash
   end
-  return FN_CLASS[hash]
+  return RUN.fnClass[hash]
 end
 
 -- True while some listener of the fleet has 'listening' set: read once per script run.
-local LISTENING = nil
 local function events_on()
-  if LISTENING == nil then LISTENING = redis.call('EXISTS', k_listening()) == 1 end
-  return LISTENING
+  if RUN.listening == nil then RUN.listening = redis.call('EXISTS', k_listening()) == 1 end
+  return RUN.listening
 end
 
 -- Appends a job event to the fleet's capped stream 'events', only while events_on() (a fleet

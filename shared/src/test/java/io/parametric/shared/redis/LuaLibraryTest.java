@@ -21,8 +21,16 @@ class LuaLibraryTest {
     @Test
     void keepsOnlyTheFunctionsAScriptNamesAndEveryOtherStatement() {
         String text = LIB.neededBy("return k_jobs()");
-        assertThat(text).contains("local function k_jobs()", "local S = {}", "local CODE = {", "local RUN = {")
-                .doesNotContain("local function k_rec()", "local function store_outcome(");
+        assertThat(text).contains("local function k_jobs()", "local LINE, S, P", "local CODE = {", "local RUN")
+                .doesNotContain("local function k_rec()", "local function store_outcome(", "local function begin_run(");
+    }
+
+    @Test
+    void makesTheCodeOfAFunctionLibraryThatStartsEachRunBeforeTheScript() {
+        String code = LIB.functionCode("return k_jobs()");
+        assertThat(code).contains("local function begin_run(", "local function k_jobs()", "local function run(KEYS, ARGV)\nreturn k_jobs()\nend")
+                .doesNotContain("local function k_rec()", "#!lua");
+        assertThat(LuaLibrary.CALL).contains("begin_run(args)", "return run(keys, args)");
     }
 
     @Test

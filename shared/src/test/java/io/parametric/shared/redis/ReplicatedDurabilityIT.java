@@ -47,7 +47,7 @@ class ReplicatedDurabilityIT {
             long pid = fleet.newPid();
             fleet.register(pid, Map.of("name", "w", "types", ",echo,"));
             assertThat(group.replica().cli("hget", fleet.keys().worker(pid), "name").trim()).isEqualTo("w");
-            fleet.heartbeat(List.of(pid)); // loads the script: its first call meets NOSCRIPT and is sent again
+            fleet.heartbeat(List.of(pid)); // loads the script: its first call finds no library, loads it and is sent again
             long waits = calls(master, "wait");
             fleet.heartbeat(List.of(pid));
             assertThat(calls(master, "wait")).as("WAIT after the script").isEqualTo(waits + 1);
