@@ -173,14 +173,18 @@ end
 
 -- Records ---------------------------------------------------------------------------------------
 
-local function read_rec(id)
-  local text = redis.call('HGET', k_rec(), id)
+-- A record's text as a table; nil when there is none or it is not in that shape.
+local function parse_rec(text)
   if not text then return nil end
   local state, pid, deliveries, attempts, ms, progress, outcome =
     string.match(text, '^([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|([^|]*)|(.*)$')
   if not state then return nil end
   return {state = state, pid = pid, deliveries = tonumber(deliveries) or 0, attempts = tonumber(attempts) or 0,
     ms = tonumber(ms) or 0, progress = progress, outcome = outcome}
+end
+
+local function read_rec(id)
+  return parse_rec(redis.call('HGET', k_rec(), id))
 end
 
 local function write_rec(id, r)
@@ -260,17 +264,34 @@ local function script_outcome(id, pid, reason, message, attempt)
     message = message, attempt = attempt or 0})
 end
 
--- Drops the oldest finished records past the retention count or age, at most max of them.
+-- Drops the oldest finished records past the retention count or age, at most max of them. An id
+-- whose record is not ended (its job was placed again) leaves 'fin' but keeps its record.
 local function trim_finished(max, now)
   local fin = k_fin()
   if RUN.fin == nil then RUN.fin = redis.call('LLEN', fin) end
+  -- Past the count the oldest go whatever their age: read, popped and deleted together (4 commands
+  -- for all of them, where one at a time cost 4 each).
+  local over = math.min(max, RUN.fin - S.keepCount)
+  if over > 0 then
+    local ids = redis.call('LRANGE', fin, 0, over - 1)
+    local texts = redis.call('HMGET', k_rec(), unpack(ids))
+    local gone = {}
+    for i, id in ipairs(ids) do
+      local r = parse_rec(texts[i])
+      if r == nil or ended(r.state) then gone[#gone + 1] = id end
+    end
+    redis.call('LTRIM', fin, #ids, -1)
+    if #gone > 0 then redis.call('HDEL', k_rec(), unpack(gone)) end
+    RUN.fin = RUN.fin - #ids
+    max = max - #ids
+  end
+  -- Within the count, by age from the head, up to the first record retention keeps.
   for _ = 1, max do
-    if RUN.fin <= S.keepCount and RUN.finYoung then return end
+    if RUN.finYoung then return end
     local head = redis.call('LINDEX', fin, 0)
     if not head then return end
     local r = read_rec(head)
-    local old = r == nil or not ended(r.state) or now - r.ms > S.jobTtl * 1000
-    if RUN.fin <= S.keepCount and not old then
+    if r ~= nil and ended(r.state) and now - r.ms <= S.jobTtl * 1000 then
       RUN.finYoung = true
       return
     end

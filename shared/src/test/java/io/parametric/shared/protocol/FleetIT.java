@@ -505,15 +505,18 @@ class FleetIT {
                 .containsExactly("done", "queued", null);
     }
 
-    @Test
-    void finishedRecordsBeyondTheRetentionCountAreTrimmedOldestFirst() {
-        Fleet keepingThree;
-        System.setProperty("pp.keep.finished", "3");
+    private Fleet keepingFinished(int count) {
+        System.setProperty("pp.keep.finished", Integer.toString(count));
         try {
-            keepingThree = new Fleet(t.redis, t.keys, fleet.secret(), Fleet.DEFAULT_JOB_TTL);
+            return new Fleet(t.redis, t.keys, fleet.secret(), Fleet.DEFAULT_JOB_TTL);
         } finally {
             System.clearProperty("pp.keep.finished");
         }
+    }
+
+    @Test
+    void finishedRecordsBeyondTheRetentionCountAreTrimmedOldestFirst() {
+        Fleet keepingThree = keepingFinished(3);
         long pid = t.register();
         List<String> ids = t.placeOn(pid, t.job(), t.job(), t.job(), t.job(), t.job(), t.job());
         for (String id : ids) {
@@ -524,6 +527,23 @@ class FleetIT {
         assertThat(keepingThree.records(ids)).extracting(r -> r == null ? null : r.state())
                 .containsExactly(null, null, null, "done", "done", "done");
         assertThat(t.redis.lrange(t.keys.finished())).containsExactlyElementsOf(ids.subList(3, 6));
+    }
+
+    @Test
+    void outcomesStoredTogetherTrimTogetherAndAnIdPlacedAgainKeepsItsRecord() {
+        Fleet keepingTwo = keepingFinished(2);
+        String placedAgain = t.placeOn(t.register(), t.job()).get(0);
+        t.redis.rpush(t.keys.finished(), placedAgain);
+        long pid = t.register();
+        List<String> ids = t.placeOn(pid, t.job(), t.job(), t.job(), t.job());
+        assertThat(keepingTwo.take(pid, 4).jobs()).extracting(Fleet.TakenJob::id).containsExactlyElementsOf(ids);
+
+        keepingTwo.finish(pid, TestFleet.unread(ids.stream().map(id -> Outcome.success(id, pid, Json.tree(1), 1))
+                .toArray(Outcome[]::new)), 0);
+
+        assertThat(t.redis.lrange(t.keys.finished())).containsExactlyElementsOf(ids.subList(2, 4));
+        assertThat(keepingTwo.records(List.of(placedAgain, ids.get(0), ids.get(1), ids.get(2), ids.get(3))))
+                .extracting(r -> r == null ? null : r.state()).containsExactly("queued", null, null, "done", "done");
     }
 
     @Test
