@@ -45,4 +45,34 @@ class SubmitQueueTest {
             }
         }
     }
+
+    @Test
+    void threadsThatEachWaitForEveryJobTheySubmitGetEveryReturn() throws Exception {
+        // Each submit waits for the placer thread to send it while five other threads submit too.
+        try (ProcessManager procs = processes(2, Async.class)) {
+            ExecutorService threads = Executors.newFixedThreadPool(6);
+            try {
+                List<Future<List<Object>>> perThread = new ArrayList<>();
+                for (int t = 0; t < 6; t++) {
+                    int thread = t;
+                    perThread.add(threads.submit(() -> {
+                        List<Object> returns = new ArrayList<>();
+                        for (int i = 0; i < 150; i++) {
+                            int value = thread * 1000 + i;
+                            returns.add(procs.submit(newJob(() -> value)).get());
+                        }
+                        return returns;
+                    }));
+                }
+                for (int t = 0; t < 6; t++) {
+                    int thread = t;
+                    assertThat(perThread.get(t).get()).hasSize(150)
+                            .allSatisfy(r -> assertThat((Integer) r / 1000).isEqualTo(thread))
+                            .doesNotHaveDuplicates();
+                }
+            } finally {
+                threads.shutdownNow();
+            }
+        }
+    }
 }

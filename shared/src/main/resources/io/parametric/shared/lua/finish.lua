@@ -101,4 +101,4 @@ if tonumber(ARGV[3]) == 0 or (wstate ~= 'idle' and wstate ~= 'busy')
   reply[#reply + 1] = 0
   return reply
 end
-return take_jobs(pid, tonumber(ARGV[3]), reply)
+return take_jobs(pid, tonumber(ARGV[3]), reply, wstate)

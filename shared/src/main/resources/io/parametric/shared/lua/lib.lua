@@ -80,7 +80,7 @@ local function begin_run(args)
   end
   RUN = {
     now = nil,          -- Redis time (ms), read once: a script runs for microseconds
-    kept = {},          -- keys whose expiry this run has set (completion lists, minute counters)
+    kept = {},          -- completion lists whose expiry this run has set
     watched = nil,      -- whether any job has watchers (the 'watch' hash exists)
     fin = nil,          -- the length of the retention list 'fin', once known
     finYoung = false,   -- its head is a record retention keeps (so is every record after it)
@@ -99,19 +99,19 @@ local function now_ms()
   return RUN.now
 end
 
--- Sets a key's expiry the first time this run touches it, when it has none.
-local function keep_for(key, seconds, only_if_none)
+-- Sets a list's expiry the first time this run pushes to it, when it has none: pushed is how many
+-- values the push added and length what RPUSH returned (equal: the push made the list).
+local function keep_for(key, seconds, pushed, length)
   if RUN.kept[key] then return end
   RUN.kept[key] = true
-  if not only_if_none or redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, seconds) end
+  if pushed == length or redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, seconds) end
 end
 
 -- Counts an outcome ('done' or 'failed') in the fleet's per-minute counters (hash
--- 'minute:<epoch minute>', kept one hour: at most 61 such keys exist).
+-- 'minute:<epoch minute>', kept one hour from its first count: at most 61 such keys exist).
 local function count_outcome(field, now, n)
   local key = k_minute(math.floor(now / 60000))
-  redis.call('HINCRBY', key, field, n)
-  keep_for(key, S.minuteTtl, false)
+  if redis.call('HINCRBY', key, field, n) == n then redis.call('EXPIRE', key, S.minuteTtl) end
 end
 
 -- Appends a value to a list at the end of the batch (one RPUSH per list for all of it).
@@ -264,6 +264,14 @@ local function script_outcome(id, pid, reason, message, attempt)
     message = message, attempt = attempt or 0})
 end
 
+-- For each retention list ('fin' of a fleet), when (Redis time, ms) the record at its head ended,
+-- last time it was read: kept between calls (a library's state lives as long as it is loaded), so
+-- a call that finds the list within the count reads its head again only once that time is past
+-- the retention age. Ids are appended as their jobs end, so the head is the oldest and a later
+-- head is not older: the time stays a safe bound whatever is popped. Lost with the library (a
+-- restart, a failover), it is read again. Forgotten whole past 1,000 fleets.
+local FIN_HEAD_MS, FIN_HEADS = {}, 0
+
 -- Drops the oldest finished records past the retention count or age, at most max of them. An id
 -- whose record is not ended (its job was placed again) leaves 'fin' but keeps its record.
 local function trim_finished(max, now)
@@ -287,12 +295,17 @@ local function trim_finished(max, now)
   end
   -- Within the count, by age from the head, up to the first record retention keeps.
   for _ = 1, max do
-    if RUN.finYoung then return end
+    if RUN.finYoung or now - (FIN_HEAD_MS[fin] or -math.huge) <= S.jobTtl * 1000 then return end
     local head = redis.call('LINDEX', fin, 0)
     if not head then return end
     local r = read_rec(head)
     if r ~= nil and ended(r.state) and now - r.ms <= S.jobTtl * 1000 then
       RUN.finYoung = true
+      if FIN_HEAD_MS[fin] == nil then
+        FIN_HEADS = FIN_HEADS + 1
+        if FIN_HEADS > 1000 then FIN_HEAD_MS, FIN_HEADS = {}, 1 end
+      end
+      FIN_HEAD_MS[fin] = r.ms
       return
     end
     redis.call('LPOP', fin)
@@ -313,7 +326,7 @@ local function end_batch()
     for from = 1, #values, 500 do
       len = redis.call('RPUSH', key, unpack(values, from, math.min(#values, from + 499)))
     end
-    if key == fin then RUN.fin = len else keep_for(key, S.doneTtl, true) end
+    if key == fin then RUN.fin = len else keep_for(key, S.doneTtl, #values, len) end
   end
   local now = now_ms()
   if b.stored > 0 then trim_finished(2 * b.stored, now) end
@@ -398,22 +411,17 @@ local function worker_has_type(pid, jobtype)
   return string.find(types, ',' .. jobtype .. ',', 1, true) ~= nil
 end
 
--- An idle worker that was just given a job: no longer open, busy. The caller then wakes it.
-local function make_busy(pid)
-  redis.call('LREM', k_open(), 0, pid)
-  redis.call('HSET', k_worker(pid), 'state', 'busy')
-end
-
--- Hands a job straight to a worker that was idle (made busy), as its take would: the id goes into
--- its (empty) in-flight list with its first delivery counted (record 'running'), and the entry
--- travels in the wake-up itself ('J <id> <entry>'), so the worker starts it without a take. The
+-- Hands a job straight to a worker that was idle (the caller took it off the open list), as its
+-- take would: the worker becomes busy with it, the id goes into its (empty) in-flight list with its
+-- first delivery counted (record 'running'), and the entry travels in the wake-up itself
+-- ('J <id> <entry>'), so the worker starts it without a take. The
 -- caller checked that the worker registered 'handover' and that the entry is within the size
 -- limit. Pub/sub may lose the message; the id waits in the in-flight list, which the worker's
 -- next take returns (every resubscription wakes it).
 local function hand_over(pid, id, entry)
   redis.call('RPUSH', k_inflight(pid), id)
   write_rec(id, {state = 'running', pid = pid, deliveries = 1, attempts = 0})
-  redis.call('HSET', k_worker(pid), 'job', id)
+  redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', id)
   redis.call('PUBLISH', k_signals(pid), 'J ' .. id .. ' ' .. entry)
 end
 
@@ -535,10 +543,12 @@ end
 -- Moves ids from the worker's pending list, else the backlog, into its in-flight list until it
 -- holds batch of them (skipping at most S.skipMax tombstones and bad ids per call), then appends
 -- 'more' (1 when it stopped at that bound: call again at once) and every id in flight with its
--- entry and delivery count: the worker runs those it does not hold.
-local function take_jobs(pid, batch, reply)
+-- entry and delivery count: the worker runs those it does not hold. state: the worker's state as
+-- the caller read it (nil: read here).
+local function take_jobs(pid, batch, reply, state)
   local inflight = k_inflight(pid)
-  local room = batch - redis.call('LLEN', inflight)
+  local held = redis.call('LLEN', inflight)
+  local room = batch - held
   local skipped = 0
   local admitted = {}
   local pending_empty = false
@@ -552,6 +562,7 @@ local function take_jobs(pid, batch, reply)
     local ok, entry, attempt = admit(pid, id)
     if ok then
       room = room - 1
+      held = held + 1
       admitted[id] = {entry, attempt}
     else
       skipped = skipped + 1
@@ -559,7 +570,8 @@ local function take_jobs(pid, batch, reply)
   end
   local more = skipped > S.skipMax
   reply[#reply + 1] = more and 1 or 0
-  local ids = redis.call('LRANGE', inflight, 0, -1)
+  -- admit removes what it refuses: 'held' is the list's length now.
+  local ids = held > 0 and redis.call('LRANGE', inflight, 0, -1) or {}
   for _, id in ipairs(ids) do
     reply[#reply + 1] = id
     local known = admitted[id]
@@ -574,13 +586,14 @@ local function take_jobs(pid, batch, reply)
       reply[#reply + 1] = r and (r.deliveries + r.attempts) or 0
     end
   end
+  state = state or redis.call('HGET', k_worker(pid), 'state')
   if #ids > 0 then
     -- A worker that took from the backlog while idle is no longer open: placement must not pick it.
-    if redis.call('HGET', k_worker(pid), 'state') == 'idle' then redis.call('LREM', k_open(), 0, pid) end
+    if state == 'idle' then redis.call('LREM', k_open(), 0, pid) end
     redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', ids[1])
   else
     redis.call('HDEL', k_worker(pid), 'job')
-    if not more and redis.call('HGET', k_worker(pid), 'state') ~= 'idle' then
+    if not more and state ~= 'idle' then
       redis.call('HSET', k_worker(pid), 'state', 'idle')
       redis.call('LREM', k_open(), 0, pid)
       redis.call('RPUSH', k_open(), pid)

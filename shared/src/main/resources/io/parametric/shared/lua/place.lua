@@ -46,23 +46,39 @@ local function job_at(i)
   return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
 end
 
+-- A worker's record fields this call needs (state, handover, types), read once per worker.
+local seen = {}
+local function worker_fields(pid)
+  local w = seen[pid]
+  if not w then
+    w = redis.call('HMGET', k_worker(pid), 'state', 'handover', 'types')
+    seen[pid] = w
+  end
+  return w
+end
+
 local to_backlog = 0
 local checked = {}
 for i = 1, n do
   local _, _, jobtype, _, target, fallback = job_at(i)
   for _, pid in ipairs({target, fallback}) do
     if pid ~= 'open' and pid ~= 'backlog' and not checked[pid .. '|' .. jobtype] then
-      if not worker_usable(pid) then return {CODE.NO_SUCH_WORKER, pid} end
-      if not worker_has_type(pid, jobtype) then return {CODE.UNKNOWN_TYPE, pid, jobtype} end
+      local w = worker_fields(pid)
+      if (w[1] ~= 'idle' and w[1] ~= 'busy') or redis.call('ZSCORE', k_workers(), pid) == false then
+        return {CODE.NO_SUCH_WORKER, pid}
+      end
+      if jobtype ~= '' and not string.find(w[3] or '', ',' .. jobtype .. ',', 1, true) then
+        return {CODE.UNKNOWN_TYPE, pid, jobtype}
+      end
       checked[pid .. '|' .. jobtype] = true
     end
   end
   if fallback == 'backlog' then to_backlog = to_backlog + 1 end
 end
-local limit = tonumber(redis.call('HGET', KEYS[6], 'backlogLimit') or '')
-if limit and to_backlog > 0 then
-  local length = redis.call('LLEN', KEYS[5])
-  if length + to_backlog > limit then return {CODE.QUEUE_FULL, limit, length} end
+if to_backlog > 0 then
+  local limit = tonumber(redis.call('HGET', KEYS[6], 'backlogLimit') or '')
+  local length = limit and redis.call('LLEN', KEYS[5])
+  if limit and length + to_backlog > limit then return {CODE.QUEUE_FULL, limit, length} end
 end
 
 for i = 1, nfn do
@@ -109,10 +125,11 @@ for i = 1, n do
       append(k_pending(pid), id)
       if not woken[pid] then
         woken[pid] = true
-        local w = redis.call('HMGET', k_worker(pid), 'state', 'handover')
+        local w = worker_fields(pid)
         if w[1] == 'idle' then
-          -- Busy from here on: take_open_worker does not offer it again in this call.
-          make_busy(pid)
+          -- Off the open list from here on: take_open_worker does not offer it again in this call.
+          -- It becomes busy when it is woken, at the end.
+          redis.call('LREM', k_open(), 0, pid)
           idle[#idle + 1] = {pid = pid, handover = w[2] == '1', id = id, entry = entry}
         end
       end
@@ -129,6 +146,7 @@ for _, w in ipairs(idle) do
     hand_over(w.pid, w.id, w.entry)
     emit_event('STARTED', w.id, w.pid, w.entry, nil)
   else
+    redis.call('HSET', k_worker(w.pid), 'state', 'busy')
     redis.call('PUBLISH', k_signals(w.pid), 'j')
   end
 end

@@ -530,6 +530,28 @@ class FleetIT {
     }
 
     @Test
+    void theCompletionListAndTheMinuteCountersAnOutcomeMakesExpire() {
+        long pid = t.register();
+        List<String> ids = t.placeOn(pid, t.job(), t.job());
+        long minute = System.currentTimeMillis() / 60_000;
+        for (String id : ids) {
+            t.takeOne(pid, id);
+            t.succeed(pid, id, 1);
+            assertThat(t.redis.ttl(t.keys.completions(t.manager()))).as("made by the first outcome, kept by the second")
+                    .isBetween(1L, ProtocolSettings.COMPLETION_TTL.toSeconds());
+        }
+        t.redis.del(t.keys.completions(t.manager()));
+        t.redis.rpush(t.keys.completions(t.manager()), "a wake-up marker, pushed without an expiry");
+        String third = t.placeOn(pid, t.job()).get(0);
+        t.takeOne(pid, third);
+        t.succeed(pid, third, 1);
+
+        assertThat(t.redis.ttl(t.keys.completions(t.manager()))).as("a list found without an expiry gets one").isPositive();
+        long counted = List.of(minute, minute + 1).stream().filter(m -> t.redis.ttl(t.keys.minute(m)) > 0).count();
+        assertThat(counted).as("the minute counter of the outcomes expires").isPositive();
+    }
+
+    @Test
     void outcomesStoredTogetherTrimTogetherAndAnIdPlacedAgainKeepsItsRecord() {
         Fleet keepingTwo = keepingFinished(2);
         String placedAgain = t.placeOn(t.register(), t.job()).get(0);
