@@ -1,43 +1,37 @@
 package io.parametric.shared.protocol;
 
 import io.parametric.shared.redis.LuaScript;
+import io.parametric.shared.redis.LuaScripts;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
-import java.util.function.UnaryOperator;
 
 /**
- * The protocol's scripts as one fleet calls them. Redis Functions are named by whoever loads them,
- * and a Redis user allowed {@code FUNCTION LOAD} may replace any library whose name it knows; a
- * fleet's scripts are therefore named by an HMAC of their code with the fleet secret
- * ({@link LuaScript#named}), which another fleet's user (with its own secret and ACL) cannot know.
- * An insecure fleet calls them under the hash of their code. The managers and workers of one
- * fleet, sharing its secret, share its libraries.
+ * The protocol's scripts as one fleet calls them: one Redis Functions library ({@link LuaScripts}).
+ * A Redis user allowed {@code FUNCTION LOAD} may replace any library whose name it knows, so a
+ * fleet names its library by an HMAC of the code with the fleet secret ({@link LuaScripts#named}),
+ * which another fleet's user (with its own secret and ACL) cannot know. An insecure fleet uses the
+ * hash of the code. The managers and workers of one fleet and build, sharing its secret and code,
+ * share its library.
  */
 record FleetScripts(LuaScript register, LuaScript heartbeat, LuaScript place, LuaScript take, LuaScript finish,
                     LuaScript close, LuaScript reap, LuaScript cancel, LuaScript schedule, LuaScript requeue,
                     LuaScript progress, LuaScript watch, LuaScript stats) {
 
-    private static final FleetScripts LOADED = new FleetScripts(LuaScript.load("register.lua"),
-            LuaScript.load("heartbeat.lua"), LuaScript.load("place.lua"), LuaScript.load("take.lua"),
-            LuaScript.load("finish.lua"), LuaScript.load("close.lua"), LuaScript.load("reap.lua"),
-            LuaScript.load("cancel.lua"), LuaScript.load("schedule.lua"), LuaScript.load("requeue.lua"),
-            LuaScript.load("progress.lua"), LuaScript.load("watch.lua"), LuaScript.load("stats.lua"));
+    private static final LuaScripts LOADED = LuaScripts.load("register.lua", "heartbeat.lua", "place.lua", "take.lua",
+            "finish.lua", "close.lua", "reap.lua", "cancel.lua", "schedule.lua", "requeue.lua", "progress.lua",
+            "watch.lua", "stats.lua");
 
     /**
      * @param secret the fleet secret
-     * @return the scripts named for that secret's fleet
+     * @return the scripts in the library named for that secret's fleet
      */
     static FleetScripts of(FleetSecret secret) {
-        if (secret.isInsecure()) {
-            return LOADED;
-        }
-        return LOADED.map(script -> script.named(
-                Base64.getUrlDecoder().decode(secret.sign(script.code().getBytes(StandardCharsets.UTF_8)))));
-    }
-
-    private FleetScripts map(UnaryOperator<LuaScript> f) {
-        return new FleetScripts(f.apply(register), f.apply(heartbeat), f.apply(place), f.apply(take), f.apply(finish),
-                f.apply(close), f.apply(reap), f.apply(cancel), f.apply(schedule), f.apply(requeue),
-                f.apply(progress), f.apply(watch), f.apply(stats));
+        LuaScripts library = secret.isInsecure() ? LOADED : LOADED.named(
+                Base64.getUrlDecoder().decode(secret.sign(LOADED.code().getBytes(StandardCharsets.UTF_8))));
+        return new FleetScripts(library.script("register.lua"), library.script("heartbeat.lua"),
+                library.script("place.lua"), library.script("take.lua"), library.script("finish.lua"),
+                library.script("close.lua"), library.script("reap.lua"), library.script("cancel.lua"),
+                library.script("schedule.lua"), library.script("requeue.lua"), library.script("progress.lua"),
+                library.script("watch.lua"), library.script("stats.lua"));
     }
 }

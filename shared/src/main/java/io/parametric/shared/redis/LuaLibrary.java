@@ -10,9 +10,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The shared functions of {@code lib.lua}, cut down to those one script uses, and the Redis
- * Functions library that script is loaded as ({@link #functionCode}). A function is kept when
- * the code of the script, or of a kept function, names it; every statement that is not a function
+ * The shared functions of {@code lib.lua}, cut down to those scripts use, and the Redis
+ * Functions library scripts are loaded as ({@link #functionsCode}). A function is kept when
+ * the code of a script, or of a kept function, names it; every statement that is not a function
  * (the settings, the return codes, shared tables) is always kept, in order.
  *
  * <p>Why a library: Redis runs a script's ({@code EVAL}) whole text on every call, and each
@@ -26,9 +26,6 @@ import java.util.regex.Pattern;
  * the comment lines right above a function go with it.
  */
 final class LuaLibrary {
-
-    /** What a library registers: starts the run ({@code begin_run} reads the settings), then runs the script. */
-    static final String CALL = "function(keys, args)\n  begin_run(args)\n  return run(keys, args)\nend";
 
     private static final Pattern FUNCTION = Pattern.compile("^local function (\\w+)\\(");
     private static final Pattern NAME = Pattern.compile("[A-Za-z_]\\w*");
@@ -92,16 +89,29 @@ final class LuaLibrary {
     }
 
     /**
-     * The code of a Redis Functions library holding one script, without its name: the functions
-     * of {@code lib.lua} it needs, then the script as the body of {@code run(KEYS, ARGV)}. The
-     * library registers {@link #CALL} under its name.
+     * The code of a Redis Functions library holding scripts, without its name line or its
+     * registrations: the functions of {@code lib.lua} they need, then each script as the body of a
+     * function {@code run_<key>(KEYS, ARGV)}.
      *
-     * @param script the text of one script
-     * @return the code, to follow the library's {@code #!lua name=} line
+     * @param scripts each script's key (a Lua name) and text, in order
+     * @return the code
      */
-    String functionCode(String script) {
-        String run = "local function run(KEYS, ARGV)\n" + script + "\nend\n";
-        return neededBy(run + CALL) + run;
+    String functionsCode(Map<String, String> scripts) {
+        StringBuilder runs = new StringBuilder();
+        scripts.forEach((key, text) -> runs.append("local function run_").append(key).append("(KEYS, ARGV)\n")
+                .append(text).append("\nend\n"));
+        return neededBy(runs + "begin_run") + runs;
+    }
+
+    /**
+     * @param function the name to register
+     * @param key the key of a script {@link #functionsCode} holds
+     * @return the Lua that registers that script under the name: it starts the run
+     *     ({@code begin_run} reads the settings), then runs the script
+     */
+    static String registration(String function, String key) {
+        return "redis.register_function('" + function + "', function(keys, args)\n  begin_run(args)\n  return run_"
+                + key + "(keys, args)\nend)\n";
     }
 
     /** @return the names of the library's functions, in order */

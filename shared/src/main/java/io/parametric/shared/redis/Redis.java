@@ -169,13 +169,13 @@ public final class Redis implements AutoCloseable {
     }
 
     /**
-     * Loads scripts' libraries on the node a key routes to. {@code REPLACE}: a library's name is
-     * the hash of its code, so replacing one puts back the same code, and two clients loading it at
-     * once both succeed.
+     * Loads the libraries of scripts on the node a key routes to, each once. {@code REPLACE}: a
+     * library's name is a hash of its code, so replacing one puts back the same code, and two
+     * clients loading it at once both succeed.
      */
     private void load(String route, List<LuaScript> scripts) {
         try (Connection connection = deployment.connection(route); Pipeline pipe = new Pipeline(connection, false)) {
-            List<Response<String>> loaded = scripts.stream().distinct().map(s -> pipe.functionLoadReplace(s.library())).toList();
+            List<Response<String>> loaded = scripts.stream().map(LuaScript::library).distinct().map(pipe::functionLoadReplace).toList();
             pipe.sync();
             loaded.forEach(Response::get);
         }

@@ -1,9 +1,9 @@
 --[[
-  Shared functions of protocol 2. Each script of this folder is loaded into Redis as a function
-  library of its own (FUNCTION LOAD, called with FCALL): the functions of this file it uses (and
-  every statement that is not a function), then the script as the body of a function, which Redis
-  calls after begin_run (LuaLibrary). A library's code runs once, when it is loaded; a call runs
-  only the script's own function.
+  Shared functions of protocol 2. The scripts of this folder are loaded into Redis as one
+  function library (FUNCTION LOAD, called with FCALL; LuaScripts, LuaLibrary): the functions of
+  this file they use (and every statement that is not a function), then each script as the body
+  of a function run_<script>, which Redis calls after begin_run. A library's code runs once, when
+  it is loaded; a call runs only its script's function.
 
   ARGV[1] of every script is the settings line Fleet passes from ProtocolSettings (one Java place
   for every TTL, interval and limit a script uses): 'prefix=pp:{f}:;version=2;jobTtl=86400;...'.

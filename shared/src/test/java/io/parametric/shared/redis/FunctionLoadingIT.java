@@ -15,16 +15,17 @@ import redis.clients.jedis.Jedis;
  */
 class FunctionLoadingIT {
 
+    private static final LuaScripts LIBRARY = LuaScripts.load("mirror-test.lua");
     /** Returns every key lib.lua builds from the prefix of its settings (LibMirrorIT). */
-    private static final LuaScript MIRROR = LuaScript.load("mirror-test.lua");
+    private static final LuaScript MIRROR = LIBRARY.script("mirror-test.lua");
 
     @Test
     void aCallAndABatchLoadTheLibraryWhenRedisHasNone() {
         try (LocalRedisServer server = LocalRedisServer.start(false); Redis redis = new Redis(server.url(), 2);
              Jedis admin = new Jedis(URI.create(server.url()))) {
-            assertThat(admin.functionList(MIRROR.function())).isEmpty();
+            assertThat(admin.functionList(LIBRARY.name())).isEmpty();
             assertThat(firstKey(redis.eval(MIRROR, List.of(), settings("pp:{a}:")))).startsWith("pp:{a}:");
-            assertThat(admin.functionList(MIRROR.function())).as("loaded by the call").hasSize(1);
+            assertThat(admin.functionList(LIBRARY.name())).as("loaded by the call").hasSize(1);
 
             admin.functionFlush();
             List<Object> replies = redis.batch(b -> {
@@ -33,7 +34,7 @@ class FunctionLoadingIT {
             });
             assertThat(replies.get(0)).isEqualTo(false);
             assertThat(firstKey(replies.get(1))).startsWith("pp:{b}:");
-            assertThat(admin.functionList(MIRROR.function())).as("loaded by the batch").hasSize(1);
+            assertThat(admin.functionList(LIBRARY.name())).as("loaded by the batch").hasSize(1);
         }
     }
 

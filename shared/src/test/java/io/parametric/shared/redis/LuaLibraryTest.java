@@ -26,11 +26,12 @@ class LuaLibraryTest {
     }
 
     @Test
-    void makesTheCodeOfAFunctionLibraryThatStartsEachRunBeforeTheScript() {
-        String code = LIB.functionCode("return k_jobs()");
-        assertThat(code).contains("local function begin_run(", "local function k_jobs()", "local function run(KEYS, ARGV)\nreturn k_jobs()\nend")
-                .doesNotContain("local function k_rec()", "#!lua");
-        assertThat(LuaLibrary.CALL).contains("begin_run(args)", "return run(keys, args)");
+    void makesTheCodeOfAFunctionsLibraryWithAFunctionPerScriptAndRegistersThemAfterBeginRun() {
+        String code = LIB.functionsCode(new java.util.LinkedHashMap<>(java.util.Map.of("jobs", "return k_jobs()")));
+        assertThat(code).contains("local function begin_run(", "local function k_jobs()", "local function run_jobs(KEYS, ARGV)\nreturn k_jobs()\nend")
+                .doesNotContain("local function k_rec()", "#!lua", "register_function");
+        assertThat(LuaLibrary.registration("pp_x_jobs", "jobs"))
+                .isEqualTo("redis.register_function('pp_x_jobs', function(keys, args)\n  begin_run(args)\n  return run_jobs(keys, args)\nend)\n");
     }
 
     @Test
