@@ -28,6 +28,9 @@ public final class Reaper {
     /** How long a worker may go without a heartbeat before it is dead, by default. */
     public static final Duration DEFAULT_LEASE = Duration.ofSeconds(10);
 
+    /** How long stopping the daemon waits for a tick under way. */
+    static final int STOP_WAIT_SECONDS = 5;
+
     private static final Logger LOG = LoggerFactory.getLogger(Reaper.class);
 
     private final Fleet fleet;
@@ -98,7 +101,8 @@ public final class Reaper {
      * (Redis away) is logged once per outage and retried on the next one.
      *
      * @param every the interval
-     * @return closes the thread
+     * @return stops the thread, waiting up to {@value #STOP_WAIT_SECONDS} s for a tick under way, so
+     *     the caller may close the connections after it
      */
     public AutoCloseable startDaemon(Duration every) {
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -115,13 +119,19 @@ public final class Reaper {
                     failing[0] = false;
                 }
             } catch (RuntimeException e) {
-                // Never let the timer die: the next tick tries again.
-                if (!failing[0]) {
+                // Never let the timer die: the next tick tries again. One that fails while the timer
+                // stops (its connections closing) is not an outage.
+                if (!failing[0] && !timer.isShutdown()) {
                     LOG.warn("reaper of fleet '{}' cannot run: {}", fleet.keys().fleet(), e.getMessage());
                     failing[0] = true;
                 }
             }
         }, 0, Math.max(1, every.toMillis()), TimeUnit.MILLISECONDS);
-        return timer::shutdownNow;
+        return () -> {
+            timer.shutdownNow();
+            if (!timer.awaitTermination(STOP_WAIT_SECONDS, TimeUnit.SECONDS)) {
+                LOG.debug("reaper of fleet '{}' still ticking after {} s; stopping anyway", fleet.keys().fleet(), STOP_WAIT_SECONDS);
+            }
+        };
     }
 }
