@@ -33,7 +33,6 @@ public final class Fleet {
     /** Placements per script call; larger calls are split into chunks sent in one pipeline. */
     public static final int CHUNK = 500;
 
-
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
 
     private final Redis redis;
@@ -385,7 +384,6 @@ public final class Fleet {
         }
         return taken(reply, 1);
     }
-
 
     /**
      * An outcome to store, with the job as the worker read it from its checked entry: finish then

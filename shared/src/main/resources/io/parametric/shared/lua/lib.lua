@@ -397,27 +397,29 @@ end
 
 -- Workers ---------------------------------------------------------------------------------------
 
--- A worker can take new jobs: registered, live, not closing or closed.
-local function worker_usable(pid)
-  local state = redis.call('HGET', k_worker(pid), 'state')
+-- A worker can take new jobs: registered, live, not closing or closed. state: its record's state
+-- as the caller read it (nil or false: read here).
+local function worker_usable(pid, state)
+  state = state or redis.call('HGET', k_worker(pid), 'state')
   if state ~= 'idle' and state ~= 'busy' then return false end
   return redis.call('ZSCORE', k_workers(), pid) ~= false
 end
 
--- The worker lists the job type (types are stored as ",a,b,"); '' means any worker will do.
-local function worker_has_type(pid, jobtype)
+-- The worker lists the job type (types are stored as ",a,b,"); '' means any worker will do. types:
+-- its record's types as the caller read them (nil: read here).
+local function worker_has_type(pid, jobtype, types)
   if jobtype == nil or jobtype == '' then return true end
-  local types = redis.call('HGET', k_worker(pid), 'types') or ''
+  types = types or redis.call('HGET', k_worker(pid), 'types') or ''
   return string.find(types, ',' .. jobtype .. ',', 1, true) ~= nil
 end
 
 -- Hands a job straight to a worker that was idle (the caller took it off the open list), as its
 -- take would: the worker becomes busy with it, the id goes into its (empty) in-flight list with its
 -- first delivery counted (record 'running'), and the entry travels in the wake-up itself
--- ('J <id> <entry>'), so the worker starts it without a take. The
--- caller checked that the worker registered 'handover' and that the entry is within the size
--- limit. Pub/sub may lose the message; the id waits in the in-flight list, which the worker's
--- next take returns (every resubscription wakes it).
+-- ('J <id> <entry>'), so the worker starts it without a take. The caller checked that the worker
+-- registered 'handover' and that the entry is within the size limit. Pub/sub may lose the
+-- message; the id waits in the in-flight list, which the worker's next take returns (every
+-- resubscription wakes it).
 local function hand_over(pid, id, entry)
   redis.call('RPUSH', k_inflight(pid), id)
   write_rec(id, {state = 'running', pid = pid, deliveries = 1, attempts = 0})

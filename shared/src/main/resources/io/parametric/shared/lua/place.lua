@@ -64,12 +64,8 @@ for i = 1, n do
   for _, pid in ipairs({target, fallback}) do
     if pid ~= 'open' and pid ~= 'backlog' and not checked[pid .. '|' .. jobtype] then
       local w = worker_fields(pid)
-      if (w[1] ~= 'idle' and w[1] ~= 'busy') or redis.call('ZSCORE', k_workers(), pid) == false then
-        return {CODE.NO_SUCH_WORKER, pid}
-      end
-      if jobtype ~= '' and not string.find(w[3] or '', ',' .. jobtype .. ',', 1, true) then
-        return {CODE.UNKNOWN_TYPE, pid, jobtype}
-      end
+      if not worker_usable(pid, w[1]) then return {CODE.NO_SUCH_WORKER, pid} end
+      if not worker_has_type(pid, jobtype, w[3] or '') then return {CODE.UNKNOWN_TYPE, pid, jobtype} end
       checked[pid .. '|' .. jobtype] = true
     end
   end
