@@ -124,13 +124,28 @@ final class WorkerSignals implements Runnable {
      * only wakes the slot, whose take then finds whatever its in-flight list holds.
      */
     private void handOver(Slot slot, String message) {
-        int space = message.indexOf(' ', 2);
-        if (space < 3 || message.length() - space - 1 > fleet.maxPayloadBytes()) {
+        Fleet.TakenJob job = handedJob(message, fleet.maxPayloadBytes());
+        if (job == null) {
             slot.wake();
-            return;
+        } else {
+            slot.handOver(job);
         }
-        slot.handOver(new Fleet.TakenJob(message.substring(2, space),
-                message.substring(space + 1).getBytes(StandardCharsets.UTF_8), 1));
+    }
+
+    /**
+     * @param message a {@code J <id> <entry>} message
+     * @param maxBytes the most bytes an entry may have
+     * @return the job it hands over, its entry as UTF-8 bytes; null when it is not in that form or
+     *     its entry is longer than {@code maxBytes} (counted in characters first, then in bytes: a
+     *     character may take 4)
+     */
+    static Fleet.TakenJob handedJob(String message, int maxBytes) {
+        int space = message.indexOf(' ', 2);
+        if (space < 3 || message.length() - space - 1 > maxBytes) {
+            return null;
+        }
+        byte[] entry = message.substring(space + 1).getBytes(StandardCharsets.UTF_8);
+        return entry.length > maxBytes ? null : new Fleet.TakenJob(message.substring(2, space), entry, 1);
     }
 
     /** Reads what may have been missed while not subscribed: closes and cancellations. */
