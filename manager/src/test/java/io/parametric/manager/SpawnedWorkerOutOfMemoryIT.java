@@ -6,9 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.parametric.manager.internal.ThreadedBackend;
 import io.parametric.manager.testjobs.Work;
 import io.parametric.shared.ProcessError;
@@ -20,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.slf4j.LoggerFactory;
 
 /**
  * A spawned worker runs with -XX:+ExitOnOutOfMemoryError: out of heap, it ends at once (status 3),
@@ -31,10 +27,7 @@ class SpawnedWorkerOutOfMemoryIT {
 
     @Test
     void aJobThatRunsTheHeapOutEndsEachSpawnedWorkerItReachesUntilItIsPoison() {
-        Logger logger = (Logger) LoggerFactory.getLogger(ThreadedBackend.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
+        LoggedLines logged = LoggedLines.of(ThreadedBackend.class);
         // A small heap, so the job runs it out fast; the exit flag is not among these options.
         String previous = System.setProperty("pp.worker.jvmOptions", "-Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
         try (ProcessManager procs = processes(1)) {
@@ -45,7 +38,7 @@ class SpawnedWorkerOutOfMemoryIT {
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(deaths(logged)).hasSizeGreaterThanOrEqualTo(3)
                     .allMatch(m -> m.contains("ran out of memory (exit status 3: -XX:+ExitOnOutOfMemoryError)"), "out of memory, status 3"));
         } finally {
-            logger.detachAppender(logged);
+            logged.close();
             if (previous == null) {
                 System.clearProperty("pp.worker.jvmOptions");
             } else {
@@ -54,9 +47,7 @@ class SpawnedWorkerOutOfMemoryIT {
         }
     }
 
-    private static List<String> deaths(ListAppender<ILoggingEvent> logged) {
-        synchronized (logged) { // the appender's lock: the replacing thread appends under it
-            return logged.list.stream().map(ILoggingEvent::getFormattedMessage).filter(m -> m.startsWith("spawned worker")).toList();
-        }
+    private static List<String> deaths(LoggedLines logged) {
+        return logged.messages().stream().filter(m -> m.startsWith("spawned worker")).toList();
     }
 }

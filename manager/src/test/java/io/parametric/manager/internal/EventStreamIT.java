@@ -3,10 +3,8 @@ package io.parametric.manager.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 import io.parametric.manager.JobEvent;
+import io.parametric.manager.LoggedLines;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.redis.Redis;
@@ -17,19 +15,14 @@ import java.util.List;
 import java.util.ArrayList;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /** An event entry that cannot be read is skipped with one escaped log line; the next is delivered. */
 class EventStreamIT {
 
     @Test
     void anUnreadableEventIsLoggedEscapedAndSkipped() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(EventStream.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
         List<JobEvent> seen = new CopyOnWriteArrayList<>();
-        try (Redis redis = new Redis(TestRedis.url(), 2)) {
+        try (LoggedLines logged = LoggedLines.of(EventStream.class); Redis redis = new Redis(TestRedis.url(), 2)) {
             Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("events")), TestSecret.secret(), Fleet.DEFAULT_JOB_TTL);
             try (EventStream stream = EventStream.listen(fleet, seen::add)) {
                 String events = fleet.keys().events();
@@ -38,11 +31,9 @@ class EventStreamIT {
                 await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty());
             }
             assertThat(seen).extracting(JobEvent::jobId).containsExactly("good");
-            assertThat(logged.list).filteredOn(e -> e.getFormattedMessage().startsWith("skipped an unreadable event"))
-                    .singleElement().satisfies(e -> assertThat(e.getFormattedMessage())
+            assertThat(logged.messages()).filteredOn(m -> m.startsWith("skipped an unreadable event"))
+                    .singleElement().satisfies(m -> assertThat(m)
                             .contains("PLACED\\u000a01:00:00 INFO forged line").doesNotContain("\n"));
-        } finally {
-            logger.detachAppender(logged);
         }
     }
 

@@ -2,9 +2,7 @@ package io.parametric.manager.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
+import io.parametric.manager.LoggedLines;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetKeys;
 import io.parametric.shared.protocol.Reaper;
@@ -13,7 +11,6 @@ import io.parametric.shared.testing.TestRedis;
 import io.parametric.shared.testing.TestSecret;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
 
 /**
  * Closing a manager stops its reaper before its connections close: a tick under way finishes
@@ -24,11 +21,7 @@ class ReaperDaemonIT {
 
     @Test
     void aReaperStoppedRightBeforeItsConnectionsCloseLogsNoOutage() throws Exception {
-        Logger logger = (Logger) LoggerFactory.getLogger(Reaper.class);
-        ListAppender<ILoggingEvent> logged = new ListAppender<>();
-        logged.start();
-        logger.addAppender(logged);
-        try {
+        try (LoggedLines logged = LoggedLines.of(Reaper.class)) {
             // A tick every millisecond: most of the time one is under way when the daemon stops.
             for (int i = 0; i < 20; i++) {
                 Redis redis = new Redis(TestRedis.url(), 2);
@@ -40,9 +33,7 @@ class ReaperDaemonIT {
                 redis.close();
             }
             Thread.sleep(50);
-            assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage).noneMatch(m -> m.contains("cannot run"));
-        } finally {
-            logger.detachAppender(logged);
+            assertThat(logged.messages()).noneMatch(m -> m.contains("cannot run"));
         }
     }
 }
