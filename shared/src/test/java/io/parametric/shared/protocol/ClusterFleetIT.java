@@ -112,7 +112,7 @@ class ClusterFleetIT {
                 .findFirst().orElseThrow();
         replica.cli("cluster", "failover");
         await().atMost(Duration.ofSeconds(30)).until(() -> cluster.masterOf(slot) == replica.port());
-        cluster.awaitOk();
+        cluster.awaitSettled();
         runOneJob(fleet, "after-failover");
         assertThat(fleet.records(List.of("before", "after-move", "after-failover"))).extracting(JobRecord::state)
                 .containsExactly("done", "done", "done");

@@ -5,8 +5,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -37,9 +39,9 @@ public final class TestRedisCluster implements AutoCloseable {
     }
 
     /**
-     * Starts six nodes, joins them into a cluster and waits until every node says it is ok.
+     * Starts six nodes, joins them into a cluster and waits until it has settled.
      *
-     * @return the running cluster
+     * @return the running cluster, settled ({@link #awaitSettled()})
      * @throws IllegalStateException when a node does not start or the cluster does not form
      */
     public static TestRedisCluster start() {
@@ -58,13 +60,13 @@ public final class TestRedisCluster implements AutoCloseable {
             for (int i = 0; i < 2 * MASTERS; i++) {
                 nodes.add(RedisProcess.start(dir, List.of("cluster-enabled yes", "cluster-config-file nodes.conf",
                         "cluster-node-timeout 2000", "requirepass " + password, "masterauth " + password,
-                        "maxmemory-policy noeviction"), password, false));
+                        "maxmemory-policy noeviction", "repl-diskless-sync-delay 0"), password, false));
             }
             List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
             nodes.forEach(n -> create.add(n.address()));
             create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
             RedisProcess.run(create, password);
-            cluster.awaitOk();
+            cluster.awaitSettled();
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
@@ -154,7 +156,7 @@ public final class TestRedisCluster implements AutoCloseable {
     public String shardedFleetOnEveryMaster(String prefix) {
         for (int n = 0; n < 10_000; n++) {
             String fleet = prefix + "-" + n;
-            java.util.Set<Integer> masters = new java.util.HashSet<>();
+            Set<Integer> masters = new HashSet<>();
             for (int shard = 0; shard < MASTERS; shard++) {
                 masters.add(masterOf(slotOf(shard == 0 ? fleet : fleet + "/" + shard)));
             }
@@ -177,7 +179,7 @@ public final class TestRedisCluster implements AutoCloseable {
 
     /**
      * Moves a hash slot, at rest, to another master ({@code CLUSTER SETSLOT} and {@code MIGRATE}
-     * of its keys, as {@code redis-cli --cluster reshard} does).
+     * of its keys, as {@code redis-cli --cluster reshard} does), then waits until the cluster has settled.
      *
      * @param slot the slot
      * @param toPort the master to take it
@@ -204,27 +206,61 @@ public final class TestRedisCluster implements AutoCloseable {
                 n.cli("cluster", "setslot", Integer.toString(slot), "node", toId);
             }
         }
+        awaitSettled();
     }
 
-    /** Waits until every running node reports {@code cluster_state:ok}. */
-    public void awaitOk() {
+    /**
+     * Waits until the cluster has settled: every running node reports {@code cluster_state:ok},
+     * every running node's {@code CLUSTER NODES} gives each node the same role, master, config
+     * epoch and slots, and every running replica's link to its master is up. A
+     * {@code CLUSTER FAILOVER} asked for before that can fail: a master that still sees the replica
+     * as a master denies its vote, and a replica still in its first sync cannot start ("Manual
+     * failover timed out" in its log).
+     */
+    public void awaitSettled() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (true) {
-            boolean ok = nodes.stream().filter(RedisProcess::isRunning)
-                    .allMatch(n -> n.cli("cluster", "info").contains("cluster_state:ok"));
-            if (ok) {
-                return;
-            }
+        while (!isSettled()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the cluster did not reach cluster_state:ok within 60 s; see the logs under " + dir);
+                throw new IllegalStateException("the cluster did not settle (cluster_state:ok, one view of its nodes,"
+                        + " every replica in sync) within 60 s; see the logs under " + dir);
             }
             try {
-                Thread.sleep(100);
+                Thread.sleep(100); // gossip and replication settle with no event to wait on
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted", e);
             }
         }
+    }
+
+    private boolean isSettled() {
+        List<RedisProcess> running = nodes.stream().filter(RedisProcess::isRunning).toList();
+        Set<Set<String>> views = new HashSet<>();
+        for (RedisProcess node : running) {
+            String replication = node.cli("info", "replication");
+            if (!node.cli("cluster", "info").contains("cluster_state:ok")
+                    || replication.contains("role:slave") && !replication.contains("master_link_status:up")) {
+                return false;
+            }
+            views.add(view(node.cli("cluster", "nodes")));
+        }
+        return views.size() == 1;
+    }
+
+    /** One line per node: id, role, master id, config epoch and slots, without what differs per observer. */
+    private static Set<String> view(String clusterNodes) {
+        Set<String> view = new HashSet<>();
+        for (String line : clusterNodes.split("\n")) {
+            String[] f = line.trim().split(" ");
+            if (f.length < 8) {
+                continue;
+            }
+            String role = f[2].contains("master") ? "master" : f[2].contains("slave") ? "slave" : f[2];
+            List<String> kept = new ArrayList<>(List.of(f[0], role, f[3], f[6]));
+            kept.addAll(List.of(f).subList(8, f.length));
+            view.add(String.join(" ", kept));
+        }
+        return view;
     }
 
     /** Kills every node. */
