@@ -28,8 +28,8 @@ final class DashboardCommand extends FleetCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         String token = allowActions ? newToken() : null;
         try (Session session = open();
-             DashboardServer server = new DashboardServer(session.fleet(), bind, port, token)) {
-            out().println("dashboard of fleet '" + session.fleet().keys().fleet() + "' at " + server.address()
+             DashboardServer server = new DashboardServer(session, bind, port, token)) {
+            out().println("dashboard of fleet '" + session.shards().fleet() + "' at " + server.address()
                     + (token == null ? " (read-only)" : ""));
             if (token != null) {
                 out().println("actions token (shown once; send it as " + DashboardServer.TOKEN_HEADER + "): " + token);

@@ -3,7 +3,7 @@ package io.parametric.cli;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.parametric.manager.internal.StatsReader;
-import io.parametric.shared.protocol.Fleet;
+import io.parametric.shared.protocol.FleetShards;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -22,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * The web dashboard: the JDK's HTTP server with a plain HTML/CSS/JS page from the jar and one
  * JSON endpoint it polls ({@code /api/fleet}). Actions (requeue dead letters, cancel a job, close
  * a worker) answer only when enabled and only to POSTs carrying the token in {@code X-PP-Token}.
+ * A sharded fleet is shown whole: every shard's workers, queues, failures and dead letters, its
+ * shard count read again at every poll.
  */
 final class DashboardServer implements AutoCloseable {
 
@@ -32,7 +34,8 @@ final class DashboardServer implements AutoCloseable {
     private static final Map<String, String> FILES = Map.of(
             "/", "index.html", "/dashboard.css", "dashboard.css", "/dashboard.js", "dashboard.js");
 
-    private final Fleet fleet;
+    private final Session session;
+    private final FleetShards shards;
     private final String token;
     private final HttpServer server;
     private final RecentFailures failures;
@@ -40,16 +43,17 @@ final class DashboardServer implements AutoCloseable {
     /**
      * Starts serving.
      *
-     * @param fleet the fleet shown
+     * @param session the fleet shown, all its shards
      * @param bind the address to listen on
      * @param port the port, 0 for any free one
      * @param token the actions token, or null when actions are off
      * @throws IOException when the port cannot be bound
      */
-    DashboardServer(Fleet fleet, String bind, int port, String token) throws IOException {
-        this.fleet = fleet;
+    DashboardServer(Session session, String bind, int port, String token) throws IOException {
+        this.session = session;
+        this.shards = session.shards();
         this.token = token;
-        this.failures = new RecentFailures(fleet);
+        this.failures = new RecentFailures(shards);
         this.server = HttpServer.create(new InetSocketAddress(bind, port), 16);
         server.createContext("/", this::handle);
         server.setExecutor(Executors.newFixedThreadPool(4, r -> {
@@ -90,10 +94,11 @@ final class DashboardServer implements AutoCloseable {
     }
 
     private Map<String, Object> snapshot() {
+        shards.refresh();
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("stats", StatsJson.of(StatsReader.read(fleet)));
+        m.put("stats", StatsJson.of(StatsReader.read(shards)));
         m.put("failures", failures.latest());
-        List<String> dead = fleet.deadLetters();
+        List<String> dead = shards.deadLetters();
         m.put("deadLetters", dead.subList(Math.max(0, dead.size() - 50), dead.size()));
         m.put("actions", token != null);
         return m;
@@ -116,10 +121,9 @@ final class DashboardServer implements AutoCloseable {
         }
         Map<String, String> q = query(x.getRequestURI().getRawQuery());
         Object result = switch (name) {
-            case "requeue" -> Map.of("requeued", fleet.requeueDeadLetters());
-            case "cancel" -> Map.of("cancel", fleet.cancel(required(q, "job"), "dashboard").name());
-            case "close" -> Map.of("closed", fleet.rehome(Long.parseLong(required(q, "pid")), false, "closed",
-                    "closed from the dashboard").toString());
+            case "requeue" -> Map.of("requeued", shards.requeueDeadLetters());
+            case "cancel" -> Map.of("cancel", cancel(required(q, "job")));
+            case "close" -> Map.of("closed", close(Long.parseLong(required(q, "pid"))));
             default -> null;
         };
         if (result == null) {
@@ -128,6 +132,14 @@ final class DashboardServer implements AutoCloseable {
             LOG.info("dashboard action {} {}", name, q);
             sendJson(x, 200, result);
         }
+    }
+
+    private String cancel(String jobId) {
+        return session.holding(jobId).cancel(jobId, "dashboard").name();
+    }
+
+    private String close(long pid) {
+        return shards.of(pid).rehome(pid, false, "closed", "closed from the dashboard").toString();
     }
 
     private static String required(Map<String, String> q, String name) {

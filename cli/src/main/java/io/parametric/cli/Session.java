@@ -12,11 +12,6 @@ import io.parametric.shared.redis.Redis;
  */
 record Session(FleetShards shards, Redis redis) implements AutoCloseable {
 
-    /** @return shard 0: the whole fleet when it is not sharded */
-    Fleet fleet() {
-        return shards.base();
-    }
-
     /**
      * @param jobId a job
      * @return the shard that holds it, shard 0 when none does

@@ -1,6 +1,5 @@
 package io.parametric.cli;
 
-import io.parametric.shared.testing.TestSecret;
 import static io.parametric.manager.ParametricProcesses.newJob;
 import static io.parametric.manager.ParametricProcesses.processes;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -8,11 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.parametric.manager.JobFuture;
 import io.parametric.manager.ProcessManager;
-import io.parametric.shared.protocol.Fleet;
-import io.parametric.shared.protocol.FleetKeys;
-import io.parametric.shared.redis.Redis;
 import io.parametric.shared.testing.TestRedis;
-import io.parametric.shared.testing.TestSecret;
 import io.parametric.shared.testing.UsesTestRedis;
 import java.io.File;
 import java.nio.file.Files;
@@ -53,9 +48,8 @@ class DashboardBrowserIT {
         String fleetName = TestRedis.uniqueFleet("dashboard");
         System.setProperty("pp.fleet", fleetName);
         try (ProcessManager procs = processes(3, io.parametric.shared.Threaded.class, "render-1", "render-2", "render-3");
-             Redis redis = new Redis(TestRedis.url(), 4);
-             DashboardServer server = new DashboardServer(
-                     new Fleet(redis, new FleetKeys(fleetName), TestSecret.secret(), Duration.ofHours(1)), "127.0.0.1", 0, TOKEN)) {
+             Session session = TestSessions.open(fleetName);
+             DashboardServer server = new DashboardServer(session, "127.0.0.1", 0, TOKEN)) {
             System.clearProperty("pp.fleet");
             WebDriver browser = chromium(profile);
             try {
