@@ -38,14 +38,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class JobRunner {
 
-    /** A loaded class's bytecode does not change: hash it once, not once per job. */
-    private static final ClassValue<String> FINGERPRINTS = new ClassValue<>() {
-        @Override
-        protected String computeValue(Class<?> type) {
-            return ClassFingerprint.of(type);
-        }
-    };
-
     private final Allowlist allowlist;
     private final ClassLoader loader;
     private final MissingClasses missingClasses;
@@ -306,7 +298,7 @@ public final class JobRunner {
 
     /** A worker whose copy of the implementing class differs would run different code: refuse it. */
     private static void checkFingerprint(Class<?> c, String fingerprint) {
-        String here = FINGERPRINTS.get(c);
+        String here = ClassFingerprint.of(c);
         if (!here.equals(fingerprint)) {
             throw new Refusal(Reason.BAD_PAYLOAD, "class " + c.getName() + " on this worker differs from the manager's"
                     + " (bytecode fingerprint " + abbreviate(here) + " here, " + abbreviate(fingerprint)

@@ -217,7 +217,10 @@ public final class WorkerSpawner {
     }
 
     private static List<String> jvmOptions() {
-        String options = System.getProperty("pp.worker.jvmOptions", "-XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+        String options = System.getProperty("pp.worker.jvmOptions");
+        if (options == null) {
+            return WorkerJit.options();
+        }
         return options.isBlank() ? List.of() : Arrays.asList(options.trim().split("\\s+"));
     }
 

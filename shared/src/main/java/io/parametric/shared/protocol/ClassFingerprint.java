@@ -9,9 +9,17 @@ import java.util.HexFormat;
 /**
  * The SHA-256 of a class's bytecode as its class loader has it. A lambda's payload carries the
  * fingerprint of its implementing class; a worker whose class differs refuses the job rather
- * than run a different method by accident.
+ * than run a different method by accident. A loaded class's bytecode does not change, so each
+ * class is read and hashed once (every job of a lambda asks again).
  */
 public final class ClassFingerprint {
+
+    private static final ClassValue<String> FINGERPRINTS = new ClassValue<>() {
+        @Override
+        protected String computeValue(Class<?> type) {
+            return read(type);
+        }
+    };
 
     private ClassFingerprint() {}
 
@@ -21,6 +29,10 @@ public final class ClassFingerprint {
      * @throws IllegalArgumentException when the class file cannot be read (e.g. a generated class)
      */
     public static String of(Class<?> type) {
+        return FINGERPRINTS.get(type);
+    }
+
+    private static String read(Class<?> type) {
         String resource = type.getName().replace('.', '/') + ".class";
         ClassLoader loader = type.getClassLoader() != null ? type.getClassLoader() : ClassLoader.getSystemClassLoader();
         try (InputStream in = loader.getResourceAsStream(resource)) {
