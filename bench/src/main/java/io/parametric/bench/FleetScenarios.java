@@ -62,11 +62,14 @@ final class FleetScenarios {
             log.println("[bench] end to end: submit loop");
             long memory = redis.usedMemory();
             CommandStats before = redis.commandStats();
+            CpuUse cpuBefore = CpuUse.now(redis);
             double submitRate = throughput(manager, Placement.SUBMIT_LOOP, n);
+            CpuUse cpu = CpuUse.now(redis).minus(cpuBefore);
             CommandStats perRun = redis.commandStats().minus(before).without("info");
             long finishedBytes = redis.usedMemory() - memory;
             Value submit = Value.of(submitRate, Unit.JOBS_PER_S);
             table.add(submitLoopFigure(settings), submit);
+            addCpuPerJob(table, cpu, n);
 
             for (Placement p : List.of(Placement.DISTRIBUTE, Placement.SUBMIT_ALL)) {
                 log.println("[bench] end to end: " + p.name().toLowerCase(java.util.Locale.ROOT));
@@ -91,6 +94,19 @@ final class FleetScenarios {
         }
         bytesPerQueuedJob(table);
         return new Figures(latency);
+    }
+
+    /** Where the submit loop's CPU went, per job: what a rate on a shared machine cannot say. */
+    private void addCpuPerJob(ResultTable table, CpuUse cpu, int n) {
+        String of = "CPU per job of those " + String.format(java.util.Locale.ROOT, "%,d", n) + " `submit`s: ";
+        table.add(of + "the manager's JVM (the benchmark's)", micros(cpu.manager().toNanos(), n));
+        table.add(of + "the " + settings.slots() + " worker JVMs", micros(cpu.workers().toNanos(), n));
+        table.add(of + "Redis (INFO cpu)", micros(cpu.redis().toNanos(), n));
+        table.add(of + "all three", micros(cpu.total().toNanos(), n));
+    }
+
+    private static Value micros(long nanos, int n) {
+        return Value.of(nanos / 1e3 / n, Unit.MICROS);
     }
 
     private double throughput(ProcessManager manager, Placement placement, int n) {

@@ -36,6 +36,12 @@ final class RedisInspector implements AutoCloseable {
         return field("memory", "used_memory");
     }
 
+    /** @return {@code used_cpu_user} plus {@code used_cpu_sys} of {@code INFO cpu}: Redis' CPU time so far */
+    java.time.Duration cpuTime() {
+        double seconds = Double.parseDouble(text("cpu", "used_cpu_user")) + Double.parseDouble(text("cpu", "used_cpu_sys"));
+        return java.time.Duration.ofNanos(Math.round(seconds * 1e9));
+    }
+
     /** @return {@code redis_version} of {@code INFO server} */
     String version() {
         for (String line : call(j -> j.info("server")).split("\r?\n")) {

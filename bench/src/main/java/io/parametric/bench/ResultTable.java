@@ -29,7 +29,9 @@ final class ResultTable {
         /** Redis memory */
         BYTES("%,.0f B"),
         /** a count per job, placement or second */
-        COUNT("%.2f");
+        COUNT("%.2f"),
+        /** CPU time per job */
+        MICROS("%.1f µs");
 
         private final String format;
 

@@ -38,7 +38,10 @@ class BenchIT {
                         "`submit(pid, job).get()`, p50", "p99.9", "placement only", "worker-only drain",
                         "bytes per queued job", "bytes per finished job", "commands per job", "inside scripts",
                         "per idle worker slot")
-                .containsPattern("200 `submit`s then all results +\\| [0-9,]+ jobs/s +\\| [0-9,]+ jobs/s +\\| [0-9,]+ jobs/s +\\| [0-9.]+× +\\| [0-9.]+× +\\|");
+                .containsPattern("200 `submit`s then all results +\\| [0-9,]+ jobs/s +\\| [0-9,]+ jobs/s +\\| [0-9,]+ jobs/s +\\| [0-9.]+× +\\| [0-9.]+× +\\|")
+                .containsPattern("CPU per job of those 200 `submit`s: the 2 worker JVMs +\\| [0-9.]+ µs +\\|")
+                .containsPattern("CPU per job of those 200 `submit`s: Redis \\(INFO cpu\\) +\\| [0-9.]+ µs +\\|")
+                .containsPattern("CPU per job of those 200 `submit`s: all three +\\| [0-9.]+ µs +\\|");
     }
 
     @Test
