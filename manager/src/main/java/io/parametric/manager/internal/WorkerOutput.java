@@ -10,8 +10,9 @@ import org.slf4j.event.Level;
  * {@code pp.worker.<worker name>}: a line the worker's own logging wrote
  * ({@code 12:00:00.000 WARN  [thread] Slot - ...}) keeps its level and message, except the
  * worker's per-job INFO lines ({@code ... - job <id> done on worker ...}), which come at DEBUG so
- * a manager's log is not one line per job; anything else (a job's {@code System.out}, a stack
- * trace) is forwarded at INFO as printed.
+ * a manager's log is not one line per job; the line HotSpot prints when it reads the worker's
+ * compiler directives ({@link WorkerJit}: {@code 2 compiler directives added}) comes at DEBUG too;
+ * anything else (a job's {@code System.out}, a stack trace) is forwarded at INFO as printed.
  */
 final class WorkerOutput {
 
@@ -19,6 +20,8 @@ final class WorkerOutput {
     private static final Pattern LOG_LINE = Pattern.compile("^\\S+\\s+(TRACE|DEBUG|INFO|WARN|ERROR)\\s+(.*)$");
     /** The message of a per-job line, after the thread and logger name. */
     private static final Pattern PER_JOB = Pattern.compile("^(\\[[^]]*\\]\\s+)?\\S+\\s+-\\s+job\\s.*");
+    /** What HotSpot prints, unasked, on reading a compiler directives file. */
+    private static final Pattern DIRECTIVES_READ = Pattern.compile("^\\d+ compiler directives added$");
 
     private final Logger log;
 
@@ -39,7 +42,7 @@ final class WorkerOutput {
     static Leveled parse(String line) {
         Matcher m = LOG_LINE.matcher(line);
         if (!m.matches()) {
-            return new Leveled(Level.INFO, line);
+            return new Leveled(DIRECTIVES_READ.matcher(line).matches() ? Level.DEBUG : Level.INFO, line);
         }
         Level level = Level.valueOf(m.group(1));
         boolean perJob = level == Level.INFO && PER_JOB.matcher(m.group(2)).matches();

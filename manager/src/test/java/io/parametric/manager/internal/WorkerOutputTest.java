@@ -25,6 +25,12 @@ class WorkerOutputTest {
     }
 
     @Test
+    void theJvmsNoteOnReadingTheWorkersCompilerDirectivesComesAtDebug() {
+        assertThat(WorkerOutput.parse("2 compiler directives added").level()).isEqualTo(Level.DEBUG);
+        assertThat(WorkerOutput.parse("2 compiler directives added by a job").level()).isEqualTo(Level.INFO);
+    }
+
+    @Test
     void anythingElseIsForwardedAtInfoAsPrinted() {
         WorkerOutput.Leveled l = WorkerOutput.parse("\tat com.example.Job.run(Job.java:12)");
         assertThat(l.level()).isEqualTo(Level.INFO);
