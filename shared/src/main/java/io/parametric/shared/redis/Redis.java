@@ -120,17 +120,8 @@ public final class Redis implements AutoCloseable {
         if (replicaWait != null) {
             return batch(b -> b.eval(script, keys, args)).get(0);
         }
-        return call(() -> {
-            try {
-                return client().fcall(script.function(), keys, args);
-            } catch (JedisDataException e) {
-                if (!isMissingFunction(e)) {
-                    throw e;
-                }
-                load(route, List.of(script));
-                return client().fcall(script.function(), keys, args);
-            }
-        }, script.repeatSafe());
+        return call(() -> loadingIfMissing(route, List.of(script), () -> client().fcall(script.function(), keys, args)),
+                script.repeatSafe());
     }
 
     /**
@@ -150,17 +141,25 @@ public final class Redis implements AutoCloseable {
         byte[] function = utf8(script.function());
         List<byte[]> k = keys.stream().map(Redis::utf8).toList();
         List<byte[]> a = args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList();
-        return call(() -> {
-            try {
-                return client().fcall(function, k, a);
-            } catch (JedisDataException e) {
-                if (!isMissingFunction(e)) {
-                    throw e;
-                }
-                load(route, List.of(script));
-                return client().fcall(function, k, a);
+        return call(() -> loadingIfMissing(route, List.of(script), () -> client().fcall(function, k, a)), script.repeatSafe());
+    }
+
+    /**
+     * Sends script calls (one {@code FCALL}, or a batch holding some); when Redis does not have a
+     * script's library (a restart without persistence, {@code FUNCTION FLUSH}, a new build), the
+     * {@code FCALL} that meets that ran nothing: the libraries are loaded on the route's node and
+     * the calls sent once more.
+     */
+    private <T> T loadingIfMissing(String route, List<LuaScript> scripts, Supplier<T> send) {
+        try {
+            return send.get();
+        } catch (JedisDataException e) {
+            if (!isMissingFunction(e)) {
+                throw e;
             }
-        }, script.repeatSafe());
+            load(route, scripts);
+            return send.get();
+        }
     }
 
     /** True for the error of an {@code FCALL} whose library Redis does not have. */
@@ -402,20 +401,9 @@ public final class Redis implements AutoCloseable {
         String route = deployment.routeKey(dryRun.keys);
         // Its other commands only read or delete: the batch is as safe to repeat as its scripts.
         boolean repeatSafe = dryRun.scripts.stream().allMatch(LuaScript::repeatSafe);
-        return call(() -> {
-            try {
-                return runBatch(route, commands, !dryRun.scripts.isEmpty());
-            } catch (JedisDataException e) {
-                if (!isMissingFunction(e)) {
-                    throw e;
-                }
-                // Redis does not have a script's library (a restart without persistence, a new
-                // build): an FCALL that meets that runs nothing, and the other commands only read, so
-                // loading the libraries and sending the batch again is safe.
-                load(route, dryRun.scripts);
-                return runBatch(route, commands, !dryRun.scripts.isEmpty());
-            }
-        }, repeatSafe);
+        // A batch that meets a missing library is sent again whole: its other commands only read.
+        return call(() -> loadingIfMissing(route, dryRun.scripts, () -> runBatch(route, commands, !dryRun.scripts.isEmpty())),
+                repeatSafe);
     }
 
     private List<Object> runBatch(String route, Consumer<Batch> commands, boolean runsScripts) {
