@@ -35,6 +35,8 @@ public final class LuaScripts {
     private final Map<String, Boolean> repeatSafe;
     private final String code;
     private final String name;
+    /** {@link #library()}'s text, built on first use: about 260 KB, needed only to load it. */
+    private volatile String library;
 
     private LuaScripts(Map<String, String> keys, Map<String, Boolean> repeatSafe, String code, String name) {
         this.keys = keys;
@@ -97,9 +99,14 @@ public final class LuaScripts {
 
     /** @return the library as {@code FUNCTION LOAD} takes it: its name line, its code, the functions it registers */
     public String library() {
-        StringBuilder text = new StringBuilder("#!lua name=").append(name).append('\n').append(code);
-        keys.values().forEach(key -> text.append(LuaLibrary.registration(name + "_" + key, key)));
-        return text.toString();
+        String text = library;
+        if (text == null) {
+            StringBuilder built = new StringBuilder("#!lua name=").append(name).append('\n').append(code);
+            keys.values().forEach(key -> built.append(LuaLibrary.registration(name + "_" + key, key)));
+            text = built.toString();
+            library = text;
+        }
+        return text;
     }
 
     private static String libraryName(byte[] hash) {
