@@ -140,7 +140,7 @@ public final class Redis implements AutoCloseable {
         }
         byte[] function = utf8(script.function());
         List<byte[]> k = keys.stream().map(Redis::utf8).toList();
-        List<byte[]> a = args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList();
+        List<byte[]> a = argBytes(args);
         return call(() -> loadingIfMissing(route, List.of(script), () -> client().fcall(function, k, a)), script.repeatSafe());
     }
 
@@ -200,6 +200,11 @@ public final class Redis implements AutoCloseable {
 
     static byte[] utf8(String s) {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    /** A script's ARGV as sent: a {@code byte[]} as is, anything else as the UTF-8 of its text. */
+    private static List<byte[]> argBytes(List<?> args) {
+        return args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList();
     }
 
     /**
@@ -534,8 +539,7 @@ public final class Redis implements AutoCloseable {
             scripts.add(script);
             this.keys.addAll(keys);
             if (pipe != null) {
-                responses.add(pipe.fcall(utf8(script.function()), keys.stream().map(Redis::utf8).toList(),
-                        args.stream().map(x -> x instanceof byte[] b ? b : utf8(String.valueOf(x))).toList()));
+                responses.add(pipe.fcall(utf8(script.function()), keys.stream().map(Redis::utf8).toList(), argBytes(args)));
             }
         }
     }
