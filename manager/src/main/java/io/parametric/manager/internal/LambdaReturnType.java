@@ -4,19 +4,28 @@ import io.parametric.shared.protocol.JobPayloads;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The return type a serializable lambda was instantiated with, as the compiler recorded it in
  * its {@link SerializedLambda}: a {@code (Callable<Long> & Serializable) () -> 42} returns
  * {@code Long}, so its result, read back from JSON as an {@code Integer}, is converted to
  * {@code Long}. Primitives come back boxed; {@code void} and types this JVM cannot load as
- * {@code Object} (the natural JSON form).
+ * {@code Object} (the natural JSON form). Worked out once per lambda class.
  */
 public final class LambdaReturnType {
 
     private static final Map<Character, Class<?>> BOXES = Map.of(
             'Z', Boolean.class, 'B', Byte.class, 'C', Character.class, 'S', Short.class,
             'I', Integer.class, 'J', Long.class, 'F', Float.class, 'D', Double.class);
+
+    /** Each lambda class's return type, from its first instance. */
+    private static final ClassValue<AtomicReference<Class<?>>> RETURN_TYPES = new ClassValue<>() {
+        @Override
+        protected AtomicReference<Class<?>> computeValue(Class<?> type) {
+            return new AtomicReference<>();
+        }
+    };
 
     private LambdaReturnType() {}
 
@@ -26,9 +35,16 @@ public final class LambdaReturnType {
      * @throws io.parametric.shared.ProcessError BAD_PAYLOAD when {@code fn} is not a serializable lambda
      */
     public static Class<?> of(Serializable fn) {
-        String signature = JobPayloads.serializedLambda(fn).getInstantiatedMethodType();
-        ClassLoader loader = fn.getClass().getClassLoader();
-        return ofDescriptor(signature.substring(signature.indexOf(')') + 1), loader != null ? loader : ClassLoader.getSystemClassLoader());
+        AtomicReference<Class<?>> known = RETURN_TYPES.get(fn.getClass());
+        Class<?> type = known.get();
+        if (type == null) {
+            String signature = JobPayloads.instantiatedMethodType(fn);
+            ClassLoader loader = fn.getClass().getClassLoader();
+            type = ofDescriptor(signature.substring(signature.indexOf(')') + 1),
+                    loader != null ? loader : ClassLoader.getSystemClassLoader());
+            known.set(type);
+        }
+        return type;
     }
 
     /**

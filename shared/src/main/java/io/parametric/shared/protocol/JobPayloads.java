@@ -5,7 +5,6 @@ import io.parametric.shared.Job;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import java.io.Serializable;
-import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Array;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
@@ -43,28 +42,18 @@ public final class JobPayloads {
     public static JobPayload lambda(Serializable fn, List<Object> args) {
         Objects.requireNonNull(fn, "fn");
         List<Object> given = args == null ? List.of() : args;
-        SerializedLambda sl = serializedLambda(fn);
-        String className = sl.getImplClass().replace('/', '.');
-        Class<?> implClass;
-        LambdaMethod method;
-        String fingerprint;
-        try {
-            implClass = Class.forName(className, false, loaderOf(fn));
-            method = LambdaMethod.find(implClass, sl.getImplMethodName(), sl.getImplMethodSignature(), sl.getImplMethodKind());
-            fingerprint = ClassFingerprint.of(implClass);
-        } catch (ClassNotFoundException | IllegalArgumentException | LinkageError e) {
-            throw bad("the lambda's implementing method " + className + "." + sl.getImplMethodName()
-                    + " cannot be resolved (" + e.getMessage() + "); use a lambda or method reference of a named class", e);
-        }
+        LambdaShape shape = LambdaShape.of(fn);
+        LambdaMethod method = shape.method();
         List<Type> types = method.parameterTypes();
-        int capturedCount = sl.getCapturedArgCount();
+        int capturedCount = shape.capturedArgCount();
         if (capturedCount + given.size() != types.size()) {
             throw bad("lambda " + method.describe() + " takes " + (types.size() - capturedCount)
                     + " argument(s) but the job has " + given.size() + "; pass exactly the arguments it declares", null);
         }
+        Object[] capturedValues = shape.captured(fn);
         List<JsonNode> captured = new ArrayList<>(capturedCount);
         for (int i = 0; i < capturedCount; i++) {
-            captured.add(travel(sl.getCapturedArg(i), types.get(i),
+            captured.add(travel(capturedValues[i], types.get(i),
                     (i == 0 && method.hasReceiver() ? "the captured receiver" : "captured value #" + (i + 1))
                             + " of lambda " + method.describe()));
         }
@@ -73,10 +62,9 @@ public final class JobPayloads {
             jsonArgs.add(travel(given.get(i), types.get(capturedCount + i),
                     "argument #" + (i + 1) + " of lambda " + method.describe()));
         }
-        return new JobPayload(JobPayload.VERSION, null, null, JobPayload.LAMBDA, null, className,
-                sl.getImplMethodName(), sl.getImplMethodSignature(), sl.getImplMethodKind(), fingerprint,
-                captured, jsonArgs, null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false,
-                sl.getCapturingClass().replace('/', '.'));
+        return new JobPayload(JobPayload.VERSION, null, null, JobPayload.LAMBDA, null, shape.implClass(),
+                shape.implMethodName(), shape.implMethodSignature(), shape.implMethodKind(), shape.fingerprint(),
+                captured, jsonArgs, null, null, 0, JobPayload.DEFAULT_MAX_DELIVERIES, false, shape.capturingClass());
     }
 
     /**
@@ -255,28 +243,13 @@ public final class JobPayloads {
 
     /**
      * @param fn a serializable lambda or method reference
-     * @return what the compiler recorded about it (implementation, instantiated signature, captures)
+     * @return the method descriptor it was instantiated with, e.g. {@code ()Ljava/lang/Long;}
      * @throws ProcessError BAD_PAYLOAD when {@code fn} is not a serializable lambda
      */
-    public static SerializedLambda serializedLambda(Serializable fn) {
-        try {
-            Method writeReplace = fn.getClass().getDeclaredMethod("writeReplace");
-            writeReplace.setAccessible(true);
-            Object replaced = writeReplace.invoke(fn);
-            if (replaced instanceof SerializedLambda sl) {
-                return sl;
-            }
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            // fall through: not a serializable lambda
-        }
-        throw bad(fn.getClass().getName() + " is not a serializable lambda or method reference; pass a lambda "
-                + "or method reference of an Fn interface, or write the job as a record implementing Job<R>", null);
+    public static String instantiatedMethodType(Serializable fn) {
+        return LambdaShape.of(Objects.requireNonNull(fn, "fn")).instantiatedMethodType();
     }
 
-    private static ClassLoader loaderOf(Object fn) {
-        ClassLoader l = fn.getClass().getClassLoader();
-        return l != null ? l : ClassLoader.getSystemClassLoader();
-    }
 
     private static String describe(Object value) {
         if (value == null) {
