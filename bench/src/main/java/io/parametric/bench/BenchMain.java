@@ -59,7 +59,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "20000", description = "jobs per end-to-end run (default: ${DEFAULT-VALUE})")
     int jobs;
 
-    @Option(names = "--warmup", defaultValue = "10000", description = "round trips before measuring latency; twice as many jobs warm up throughput, so the JIT compilers are done with the hot paths (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "10000", description = "round trips before measuring latency; twice as many jobs warm up throughput, so the JIT compilers have the hottest paths (C2 may still be compiling on two busy cores) (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--samples", defaultValue = "10000", description = "sequential round trips measured (default: ${DEFAULT-VALUE})")
