@@ -1,10 +1,10 @@
 package io.parametric.manager.internal;
 
 import io.parametric.shared.protocol.JobPayloads;
+import io.parametric.shared.protocol.PerClass;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The return type a serializable lambda was instantiated with, as the compiler recorded it in
@@ -20,12 +20,7 @@ public final class LambdaReturnType {
             'I', Integer.class, 'J', Long.class, 'F', Float.class, 'D', Double.class);
 
     /** Each lambda class's return type, from its first instance. */
-    private static final ClassValue<AtomicReference<Class<?>>> RETURN_TYPES = new ClassValue<>() {
-        @Override
-        protected AtomicReference<Class<?>> computeValue(Class<?> type) {
-            return new AtomicReference<>();
-        }
-    };
+    private static final PerClass<Serializable, Class<?>> RETURN_TYPES = new PerClass<>(LambdaReturnType::read);
 
     private LambdaReturnType() {}
 
@@ -35,16 +30,14 @@ public final class LambdaReturnType {
      * @throws io.parametric.shared.ProcessError BAD_PAYLOAD when {@code fn} is not a serializable lambda
      */
     public static Class<?> of(Serializable fn) {
-        AtomicReference<Class<?>> known = RETURN_TYPES.get(fn.getClass());
-        Class<?> type = known.get();
-        if (type == null) {
-            String signature = JobPayloads.instantiatedMethodType(fn);
-            ClassLoader loader = fn.getClass().getClassLoader();
-            type = ofDescriptor(signature.substring(signature.indexOf(')') + 1),
-                    loader != null ? loader : ClassLoader.getSystemClassLoader());
-            known.set(type);
-        }
-        return type;
+        return RETURN_TYPES.get(fn);
+    }
+
+    private static Class<?> read(Serializable fn) {
+        String signature = JobPayloads.instantiatedMethodType(fn);
+        ClassLoader loader = fn.getClass().getClassLoader();
+        return ofDescriptor(signature.substring(signature.indexOf(')') + 1),
+                loader != null ? loader : ClassLoader.getSystemClassLoader());
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.HexFormat;
  * The SHA-256 of a class's bytecode as its class loader has it. A lambda's payload carries the
  * fingerprint of its implementing class; a worker whose class differs refuses the job rather
  * than run a different method by accident. A loaded class's bytecode does not change, so each
- * class is read and hashed once (every job of a lambda asks again).
+ * class is read and hashed once (a worker asks for every job it runs).
  */
 public final class ClassFingerprint {
 

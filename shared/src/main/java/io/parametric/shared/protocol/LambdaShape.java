@@ -5,11 +5,10 @@ import io.parametric.shared.ProcessError.Reason;
 import java.io.Serializable;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What every instance of one serializable lambda class has in common, worked out from its first
- * instance and kept for the class (a {@link ClassValue}): its {@code writeReplace} method, made
+ * instance and kept for the class ({@link PerClass}): its {@code writeReplace} method, made
  * accessible once, the parts of its {@link SerializedLambda} that are the same for every instance
  * (all but the captured values), its implementing method found by reflection, and that class's
  * fingerprint. A job of a lambda that captures nothing then costs no reflection at all; one that
@@ -30,12 +29,7 @@ record LambdaShape(Method writeReplace, String implClass, String implMethodName,
                    int implMethodKind, LambdaMethod method, String fingerprint, String capturingClass,
                    String instantiatedMethodType, int capturedArgCount) {
 
-    private static final ClassValue<AtomicReference<LambdaShape>> SHAPES = new ClassValue<>() {
-        @Override
-        protected AtomicReference<LambdaShape> computeValue(Class<?> type) {
-            return new AtomicReference<>();
-        }
-    };
+    private static final PerClass<Serializable, LambdaShape> SHAPES = new PerClass<>(LambdaShape::read);
 
     /**
      * @param fn a lambda
@@ -45,13 +39,7 @@ record LambdaShape(Method writeReplace, String implClass, String implMethodName,
      *     call tries again)
      */
     static LambdaShape of(Serializable fn) {
-        AtomicReference<LambdaShape> known = SHAPES.get(fn.getClass());
-        LambdaShape shape = known.get();
-        if (shape == null) {
-            shape = read(fn);
-            known.set(shape);
-        }
-        return shape;
+        return SHAPES.get(fn);
     }
 
     /**
