@@ -72,6 +72,11 @@ final class JobTracker {
         return new ArrayList<>(unfinished.values());
     }
 
+    /** @return true while any of this manager's futures has not completed */
+    synchronized boolean waitsForAny() {
+        return !unfinished.isEmpty();
+    }
+
     /** @return the ids of this manager's unfinished jobs that were placed in (or found in) a Redis fleet */
     synchronized List<String> unfinishedInFleet() {
         return unfinished.values().stream()

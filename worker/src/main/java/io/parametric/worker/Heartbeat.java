@@ -12,7 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One thread per worker process: refreshes the heartbeat of every live slot (timed by Redis's
  * clock, in the script), tells a slot to check itself when the fleet no longer lists it or its
- * manager closed it, and watches the parent process given with {@code --parent-pid}. Each beat it
+ * manager closed it, wakes an idle slot whose jobs no message announced, and watches the parent
+ * process given with {@code --parent-pid}. Each beat it
  * also runs a {@link Reaper} tick (the fleet reaps at most once per half lease, whoever runs it;
  * the tick also promotes due delayed jobs and retries) and hands cancel requests for running jobs
  * to the {@link JobWatchdog}. It keeps the {@link ProbeFile}s of container probes fresh.
@@ -97,12 +98,17 @@ final class Heartbeat implements Runnable {
         if (live.isEmpty()) {
             return false;
         }
-        Set<Long> gone = new HashSet<>(recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), this::shouldStop));
+        Fleet.Beat beat = recovery.call(() -> fleet.heartbeat(live.stream().map(Slot::pid).toList()), this::shouldStop);
         // Closes and cancellations arrive on the slots' signals channels (WorkerSignals); the
-        // heartbeat only learns which slots the fleet no longer counts as live.
+        // heartbeat learns which slots the fleet no longer counts as live, and where jobs wait for
+        // an idle slot that no wake-up reached (a lost message, a backlog job nobody offered it).
+        Set<Long> gone = new HashSet<>(beat.gone());
+        Set<Long> queued = new HashSet<>(beat.queued());
         for (Slot slot : live) {
             if (gone.contains(slot.pid())) {
                 slot.requestResync();
+            } else {
+                slot.nudge(queued.contains(slot.pid()), beat.backlog());
             }
         }
         // After this process's own heartbeats, so it never reaps itself for its own slowness;

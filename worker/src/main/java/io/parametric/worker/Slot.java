@@ -37,10 +37,16 @@ final class Slot implements Runnable {
     static final int EXIT_REAPED = 75;
 
     /**
-     * How long an idle slot waits for a wake-up before it takes anyway (a backlog job nobody
-     * offered it, a lost message) and notices a stop or resync.
+     * How often at most an idle slot takes because the heartbeat saw jobs in the fleet backlog
+     * (jobs it may not be able to run: it takes again only after this long).
      */
     static final Duration IDLE_TAKE_INTERVAL = Duration.ofSeconds(10);
+
+    /**
+     * How long an idle slot waits for a wake-up at most before it takes anyway: a last resort, as
+     * the heartbeat wakes an idle slot whose jobs no message announced ({@link #nudge}).
+     */
+    static final Duration IDLE_WAIT_LIMIT = Duration.ofSeconds(60);
 
     /** How many jobs a slot holds at most while its jobs are short; one while they are not. */
     static final int SHORT_JOB_BATCH = 16;
@@ -92,6 +98,10 @@ final class Slot implements Runnable {
     private volatile boolean holding;
     /** True while a take or finish is under way: its reply may bring the slot a started job. */
     private volatile boolean taking;
+    /** True while the slot waits, idle, for a wake-up. */
+    private volatile boolean waitingIdle;
+    /** When the slot last took ({@link System#nanoTime()}). */
+    private volatile long lastTake = System.nanoTime();
     /** The id of the last job that broke the slot's own code (slot thread only). */
     private String brokenJobId;
     private volatile String runningJobId;
@@ -191,6 +201,20 @@ final class Slot implements Runnable {
     /** Wakes the slot when it is idle: a job was queued on it (or a message may have been lost). */
     void wake() {
         wakeups.release();
+    }
+
+    /**
+     * Told by the heartbeat where jobs wait: an idle slot takes at once when its own lists hold
+     * jobs (their wake-up or hand-over was lost), and when the fleet backlog does and its last take was
+     * {@link #IDLE_TAKE_INTERVAL} ago or more.
+     *
+     * @param ownQueued the slot's pending or in-flight list holds ids
+     * @param backlog the fleet backlog holds ids
+     */
+    void nudge(boolean ownQueued, boolean backlog) {
+        if (waitingIdle && (ownQueued || backlog && System.nanoTime() - lastTake >= IDLE_TAKE_INTERVAL.toNanos())) {
+            wake();
+        }
     }
 
     /**
@@ -313,6 +337,7 @@ final class Slot implements Runnable {
         taking = true;
         try {
             t = recovery.call(() -> fleet.take(pid, Math.max(1, batch())), () -> stopRequested);
+            lastTake = System.nanoTime();
             holding = !t.jobs().isEmpty();
         } finally {
             taking = false;
@@ -324,16 +349,19 @@ final class Slot implements Runnable {
     }
 
     /**
-     * Waits, idle, up to {@link #IDLE_TAKE_INTERVAL} for a wake-up (a job queued on this slot),
-     * then takes: its own list first, else the fleet backlog (a job nobody offered it).
+     * Waits, idle, up to {@link #IDLE_WAIT_LIMIT} for a wake-up (a job queued on this slot, or the
+     * heartbeat's {@link #nudge}), then takes: its own list first, else the fleet backlog.
      *
      * @return what the take found, or null when the slot must stop or resync first
      */
     private Fleet.Taken idleTake() {
+        waitingIdle = true;
         try {
-            wakeups.tryAcquire(IDLE_TAKE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+            wakeups.tryAcquire(IDLE_WAIT_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            waitingIdle = false;
         }
         wakeups.drainPermits();
         // Dropped when stopping or resyncing too: it waits in the in-flight list (handed back or found again).

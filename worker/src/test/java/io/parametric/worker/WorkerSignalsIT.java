@@ -7,6 +7,7 @@ import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.JobPayloads;
 import io.parametric.shared.protocol.JobRecord;
 import io.parametric.shared.protocol.Outcome;
+import io.parametric.shared.protocol.WorkerState;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.testing.TestRedis;
 import java.time.Duration;
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Cancellation reaches a busy worker through its signals channel, not its heartbeat; a request
- * stored while the worker was not subscribed is read when it subscribes again.
+ * stored while the worker was not subscribed is read when it subscribes again; a job whose
+ * wake-up never came is found by the heartbeat.
  */
 class WorkerSignalsIT {
 
@@ -54,6 +56,24 @@ class WorkerSignalsIT {
             assertThat(killSubscriptions(server.url())).as("subscribed connections dropped").isPositive();
 
             assertThat(outcome(manager, running, w).reason()).isEqualTo("CANCELLED");
+        }
+    }
+
+    @Test
+    void aJobQueuedOnAnIdleWorkerWithoutAWakeUpIsFoundByItsHeartbeat() {
+        String fleet = TestRedis.uniqueFleet("lost-wakeup");
+        try (TestManager manager = new TestManager(TestRedis.url(), fleet);
+                WorkerProcess w = WorkerProcess.start(TestRedis.url(), fleet, 1, "--heartbeat", "300ms")) {
+            long pid = w.pid();
+            await().atMost(Duration.ofSeconds(20)).until(() -> manager.fleet.workerState(pid).orElse(null) == WorkerState.IDLE);
+            // Stored and queued on the worker as placement does, but its wake-up message is lost.
+            String id = manager.submit(JobPayloads.type("echo", List.of("found")));
+            assertThat(new String(manager.redis.blockingMoveBytes(manager.keys().backlog(), manager.keys().pending(pid),
+                    Duration.ofSeconds(1)), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(id);
+
+            Outcome o = outcome(manager, id, w);
+            assertThat(o.ok()).isTrue();
+            assertThat(o.value().asText()).isEqualTo("found");
         }
     }
 

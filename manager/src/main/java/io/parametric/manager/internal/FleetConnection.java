@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -22,8 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * A manager's place in one Redis fleet: the connection, the fleet, the completion listener and,
  * when the manager started it, the private Redis server. Closing it releases all of them. It also
- * runs a {@link Reaper} on a daemon thread (every second; the fleet reaps at most once per half
- * lease whoever runs it), so dead workers are found and delayed jobs promoted even when no live
+ * runs a {@link Reaper} on a daemon thread (every 2 s while the manager waits for jobs, else every
+ * half lease; the fleet reaps at most once per half lease whoever runs it), so dead workers are found and delayed jobs promoted even when no live
  * worker is left to do it. The job TTL comes from {@code -Dpp.job.ttl} (default 24 h); the lease
  * for workers that do not state their own from {@code -Dpp.lease} (default 10 s). For a {@code connect()}
  * manager it also keeps the fleet's live workers cached ({@link FleetMembers}).
@@ -36,8 +37,9 @@ import org.slf4j.LoggerFactory;
 public final class FleetConnection implements AutoCloseable {
 
     /**
-     * How often the manager's reaper ticks: delayed jobs are promoted and dead workers reaped at
-     * this resolution (the fleet reaps at most once per half lease, whoever ticks).
+     * How often the manager's reaper ticks while the manager waits for jobs: delayed jobs are
+     * promoted and dead workers reaped at this resolution (the fleet reaps at most once per half
+     * lease, whoever ticks). While it waits for none, it ticks once per half lease.
      */
     static final Duration REAPER_TICK = Duration.ofSeconds(2);
 
@@ -48,6 +50,7 @@ public final class FleetConnection implements AutoCloseable {
     private final String managerId;
     private final Consumer<Outcome> sink;
     private final Supplier<List<String>> waitedFor;
+    private final BooleanSupplier waiting;
     /** Per shard followed so far; guarded by this. */
     private final List<CompletionListener> listeners = new ArrayList<>();
     private final List<AutoCloseable> reapers = new ArrayList<>();
@@ -66,14 +69,16 @@ public final class FleetConnection implements AutoCloseable {
      * @param sink receives each outcome
      * @param waitedFor the ids of placed jobs still waited for, looked up after a Redis outage and
      *     swept once per lease for jobs that vanished from Redis
+     * @param waiting whether the manager waits for any job (its reaper then ticks more often)
      */
     public FleetConnection(RedisLocator.Found found, String fleetName, FleetSecret secret, String managerId,
-                           Consumer<Outcome> sink, Supplier<List<String>> waitedFor) {
+                           Consumer<Outcome> sink, Supplier<List<String>> waitedFor, BooleanSupplier waiting) {
         this.found = found;
         this.shards = new FleetShards(found.redis(), fleetName, secret, Limits.jobTtl());
         this.managerId = managerId;
         this.sink = sink;
         this.waitedFor = waitedFor;
+        this.waiting = waiting;
         secret.warning().ifPresent(LOG::warn);
         this.lease = lease();
         shards.refresh();
@@ -108,7 +113,7 @@ public final class FleetConnection implements AutoCloseable {
             Fleet shard = shards.shard(k);
             // One sweep for vanished jobs per manager, from shard 0's listener: it asks every shard.
             listeners.add(new CompletionListener(shard, shards, managerId, sink, waitedFor, lease, k == 0));
-            reapers.add(new Reaper(shard, lease, "manager-" + managerId).startDaemon(REAPER_TICK));
+            reapers.add(new Reaper(shard, lease, "manager-" + managerId).startDaemon(REAPER_TICK, waiting));
             if (k > 0) {
                 LOG.info("fleet '{}': following shard {}", shards.fleet(), k);
             }

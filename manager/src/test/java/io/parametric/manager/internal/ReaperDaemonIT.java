@@ -27,7 +27,7 @@ class ReaperDaemonIT {
                 Redis redis = new Redis(TestRedis.url(), 2);
                 Fleet fleet = new Fleet(redis, new FleetKeys(TestRedis.uniqueFleet("reaper-daemon")), TestSecret.secret(),
                         Fleet.DEFAULT_JOB_TTL);
-                AutoCloseable daemon = new Reaper(fleet, Reaper.DEFAULT_LEASE, Duration.ofMillis(1), "test").startDaemon(Duration.ofMillis(1));
+                AutoCloseable daemon = new Reaper(fleet, Reaper.DEFAULT_LEASE, Duration.ofMillis(1), "test").startDaemon(Duration.ofMillis(1), () -> true);
                 Thread.sleep(10);
                 daemon.close();
                 redis.close();

@@ -153,18 +153,31 @@ public final class Fleet {
     }
 
     /**
-     * Refreshes heartbeats.
+     * Refreshes heartbeats and reads where jobs wait.
      *
      * @param pids the slots of this process
-     * @return the pids that are no longer live (reaped or closed)
+     * @return the slots no longer live, those with queued jobs, and whether the backlog holds any
      */
-    public List<Long> heartbeat(Collection<Long> pids) {
+    public Beat heartbeat(Collection<Long> pids) {
         List<String> args = new ArrayList<>();
         args.add(settings);
         pids.forEach(p -> args.add(String.valueOf(p)));
-        List<?> gone = (List<?>) redis.eval(scripts.heartbeat(), List.of(keys.workers()), args);
-        return gone.stream().map(p -> Long.parseLong((String) p)).toList();
+        List<?> reply = (List<?>) redis.eval(scripts.heartbeat(), List.of(keys.workers(), keys.backlog()), args);
+        return new Beat(pidsOf(reply.get(0)), pidsOf(reply.get(1)), ((Long) reply.get(2)) == 1);
     }
+
+    private static List<Long> pidsOf(Object pids) {
+        return ((List<?>) pids).stream().map(p -> Long.parseLong((String) p)).toList();
+    }
+
+    /**
+     * What a heartbeat found.
+     *
+     * @param gone the slots that are no longer live workers (reaped or closed): they must stop
+     * @param queued the live slots whose pending or in-flight list holds ids
+     * @param backlog true when the fleet backlog holds ids
+     */
+    public record Beat(List<Long> gone, List<Long> queued, boolean backlog) {}
 
     /** @return the pids of the live workers, ascending */
     public List<Long> livePids() {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * Reaper reaper = new Reaper(fleet, Reaper.DEFAULT_LEASE, "worker-7");
  * reaper.tick();                                   // from a heartbeat thread, or:
- * try (AutoCloseable daemon = reaper.startDaemon(Duration.ofSeconds(1))) { ... }
+ * try (AutoCloseable daemon = reaper.startDaemon(Duration.ofSeconds(1), () -> true)) { ... }
  * }</pre>
  */
 public final class Reaper {
@@ -97,14 +98,18 @@ public final class Reaper {
     }
 
     /**
-     * Runs {@link #tick()} on a daemon thread every {@code every} until closed; a tick that fails
-     * (Redis away) is logged once per outage and retried on the next one.
+     * Runs {@link #tick()} on a daemon thread every {@code every} while {@code eager} says so, else
+     * once per {@link #lockPeriod()} (an idle manager need not promote delayed jobs at the finer
+     * resolution: it waits for none), until closed; a tick that fails (Redis away) is logged once
+     * per outage and retried on the next one.
      *
-     * @param every the interval
+     * @param every the interval while eager
+     * @param eager asked before each tick, e.g. whether the caller waits for jobs
      * @return stops the thread, waiting up to {@value #STOP_WAIT_SECONDS} s for a tick under way, so
      *     the caller may close the connections after it
      */
-    public AutoCloseable startDaemon(Duration every) {
+    public AutoCloseable startDaemon(Duration every, BooleanSupplier eager) {
+        long[] lastTick = {System.nanoTime() - lockPeriod.toNanos()};
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "pp-reaper-" + fleet.keys().fleet());
             t.setDaemon(true);
@@ -112,6 +117,10 @@ public final class Reaper {
         });
         boolean[] failing = {false};
         timer.scheduleWithFixedDelay(() -> {
+            if (!eager.getAsBoolean() && System.nanoTime() - lastTick[0] < lockPeriod.toNanos()) {
+                return;
+            }
+            lastTick[0] = System.nanoTime();
             try {
                 tick();
                 if (failing[0]) {

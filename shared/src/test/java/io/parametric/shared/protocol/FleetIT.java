@@ -153,6 +153,23 @@ class FleetIT {
     }
 
     @Test
+    void heartbeatSaysWhichSlotsHaveQueuedJobsAndWhetherTheBacklogHasAny() {
+        long quiet = t.register();
+        long queued = t.register();
+        long running = t.register();
+        long closed = t.register();
+        List<Long> all = List.of(quiet, queued, running, closed);
+        assertThat(fleet.heartbeat(all)).isEqualTo(new Fleet.Beat(List.of(), List.of(), false));
+
+        t.placeOn(queued, t.job());
+        t.takeOne(running, t.placeOn(running, t.job()).get(0));
+        fleet.rehome(closed, false, "closed", "test");
+        t.redis.rpush(t.keys.backlog(), "j-waiting");
+
+        assertThat(fleet.heartbeat(all)).isEqualTo(new Fleet.Beat(List.of(closed), List.of(queued, running), true));
+    }
+
+    @Test
     void finishTakesAWholeBatchOfQueuedJobsAndDropsTheTombstoneOfAJobCancelledWhileQueued() {
         long pid = t.register();
         List<String> ids = t.placeOn(pid, t.job(), t.job(), t.job(), t.job());

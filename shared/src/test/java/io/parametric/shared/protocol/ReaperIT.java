@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -66,7 +67,7 @@ class ReaperIT {
         assertThat(t.record(ids.get(0))).extracting(JobRecord::state, JobRecord::deliveries).containsExactly("queued", 1L);
         assertThat(fleet.workerState(dead)).contains(WorkerState.DEAD);
         // The reaped worker learns it is gone from its next heartbeat, and its late completion is refused.
-        assertThat(fleet.heartbeat(List.of(dead))).containsExactly(dead);
+        assertThat(fleet.heartbeat(List.of(dead)).gone()).containsExactly(dead);
         assertThat(t.succeed(dead, ids.get(0), 1)).isEqualTo(ScriptCode.STALE);
         assertThat(fleet.staleFinishes()).isEqualTo(1);
         assertThat(t.record(ids.get(0)).ended()).isFalse();
@@ -253,6 +254,26 @@ class ReaperIT {
         assertThat(t.redis.lrange(keys.pending(pid))).containsExactly(now.id());
         assertThat(t.redis.zcard(keys.delayed())).isEqualTo(1);
         assertThat(t.takeOne(pid, now.id()).attempt()).isEqualTo(1);
+    }
+
+    @Test
+    void aDaemonTicksOncePerLockPeriodUnlessEager() throws Exception {
+        long pid = t.register();
+        JobPayload first = t.job();
+        fleet.schedule(List.of(new Fleet.Scheduled(first, Duration.ZERO)));
+        AtomicBoolean eager = new AtomicBoolean(false);
+        Reaper reaper = new Reaper(fleet, LEASE, Duration.ofSeconds(30), "test");
+
+        try (AutoCloseable daemon = reaper.startDaemon(Duration.ofMillis(10), eager::get)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> t.redis.zcard(keys.delayed()) == 0);
+            assertThat(t.redis.lrange(keys.pending(pid))).containsExactly(first.id());
+            fleet.schedule(List.of(new Fleet.Scheduled(t.job(), Duration.ZERO)));
+            Thread.sleep(300);
+            assertThat(t.redis.zcard(keys.delayed())).as("not eager: no tick within the 30 s lock period").isEqualTo(1);
+
+            eager.set(true);
+            await().atMost(Duration.ofSeconds(10)).until(() -> t.redis.zcard(keys.delayed()) == 0);
+        }
     }
 
     @Test
