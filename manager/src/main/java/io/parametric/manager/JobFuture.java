@@ -4,6 +4,8 @@ import io.parametric.shared.ProcessError;
 import io.parametric.shared.ProcessError.Reason;
 import io.parametric.shared.protocol.Outcome;
 import java.lang.reflect.Type;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,8 +35,12 @@ public final class JobFuture<R> extends CompletableFuture<R> {
     private volatile Binding binding;
     /** True once its placement call returned (or, re-attached, once the fleet confirmed the job). */
     private volatile boolean placed;
-    /** Set on the thread that registers the manager's own bookkeeping ({@link #onDone}). */
-    private static final ThreadLocal<Boolean> BOOKKEEPING = new ThreadLocal<>();
+    /** The thread registering the manager's own bookkeeping ({@link #onDone}), while it does. */
+    private volatile Thread registering;
+    /** The manager's bookkeeping not run yet, null before the first; guarded by this. */
+    private List<Runnable> bookkeeping;
+    /** True once the bookkeeping ran: later registrations run at once; guarded by this. */
+    private boolean bookkept;
     /** True once a dependent stage was made from this future (thenApply, whenComplete, copy, …). */
     private volatile boolean stages;
     /** Callbacks of the manager's own bookkeeping registered on it, and threads blocked in get or join. */
@@ -96,7 +102,7 @@ public final class JobFuture<R> extends CompletableFuture<R> {
      */
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        if (BOOKKEEPING.get() == null) {
+        if (registering != Thread.currentThread()) {
             stages = true;
         }
         return new CompletableFuture<>();
@@ -104,16 +110,43 @@ public final class JobFuture<R> extends CompletableFuture<R> {
 
     /**
      * Registers the manager's own bookkeeping for when the job ends: short, never blocking, and no
-     * stage anyone else sees.
+     * stage anyone else sees. All of it runs from one dependent of this future, in the order it
+     * was registered; registered after the job ended, it runs at once.
      */
-    void onDone(Runnable bookkeeping) {
-        quietDependents.incrementAndGet();
-        BOOKKEEPING.set(Boolean.TRUE);
-        try {
-            whenComplete((r, e) -> bookkeeping.run());
-        } finally {
-            BOOKKEEPING.remove();
+    void onDone(Runnable action) {
+        boolean ended;
+        synchronized (this) {
+            if (bookkeeping != null) {
+                bookkeeping.add(action); // the dependent registered with the first runs it
+                return;
+            }
+            ended = bookkept;
+            if (!ended) {
+                bookkeeping = new ArrayList<>(3);
+                bookkeeping.add(action);
+            }
         }
+        if (ended) {
+            action.run();
+            return;
+        }
+        quietDependents.incrementAndGet();
+        registering = Thread.currentThread();
+        try {
+            whenComplete((r, e) -> runBookkeeping());
+        } finally {
+            registering = null;
+        }
+    }
+
+    private void runBookkeeping() {
+        List<Runnable> actions;
+        synchronized (this) {
+            bookkept = true;
+            actions = bookkeeping;
+            bookkeeping = null;
+        }
+        actions.forEach(Runnable::run);
     }
 
     /**

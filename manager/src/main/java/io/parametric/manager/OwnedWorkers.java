@@ -19,6 +19,8 @@ final class OwnedWorkers extends Membership {
     private final ProcessManager self;
     /** Guarded by this; ascending pids. */
     private final List<Worker<?>> members = new ArrayList<>();
+    /** An immutable copy of {@link #members}, replaced at each change: read per placement without a lock. */
+    private volatile List<Worker<?>> snapshot = List.of();
     /** Managers of pushed workers; guarded by this. */
     private final List<ProcessManager> adopted = new ArrayList<>();
 
@@ -28,8 +30,14 @@ final class OwnedWorkers extends Membership {
     }
 
     @Override
-    synchronized List<Worker<?>> workers() {
-        return List.copyOf(members);
+    List<Worker<?>> workers() {
+        return snapshot;
+    }
+
+    /** Publishes {@link #members} after a change; called holding this. */
+    private void changed() {
+        members.sort(Comparator.comparingLong(Worker::pid));
+        snapshot = List.copyOf(members);
     }
 
     @Override
@@ -42,7 +50,7 @@ final class OwnedWorkers extends Membership {
 
     private synchronized void list(Binding b, WorkerHandle h) {
         members.add(new Worker<>(castKind(b.kind()), h, b));
-        members.sort(Comparator.comparingLong(Worker::pid));
+        changed();
         backends.router().handedOut(h.pid());
     }
 
@@ -59,7 +67,7 @@ final class OwnedWorkers extends Membership {
                         worker.pid(), null, null, null, null);
             }
             members.add(worker);
-            members.sort(Comparator.comparingLong(Worker::pid));
+            changed();
             ProcessManager origin = worker.binding().manager();
             if (origin != self && !adopted.contains(origin)) {
                 adopted.add(origin);
@@ -78,6 +86,7 @@ final class OwnedWorkers extends Membership {
     @Override
     synchronized void remove(long pid) {
         members.removeIf(m -> m.pid() == pid);
+        changed();
     }
 
     @Override

@@ -21,21 +21,38 @@ final class Planner {
 
     private final Membership membership;
     private final Backends backends;
+    /** The members of the last call, kept while the membership hands out the same list. */
+    private volatile Members last = Members.of(List.of());
 
     Planner(Membership membership, Backends backends) {
         this.membership = membership;
         this.backends = backends;
     }
 
-    /** The workers and their backends, read once per call. */
-    record Members(List<Worker<?>> workers) {
+    /**
+     * The workers and their backends, read once per call.
+     *
+     * @param workers the workers, ascending pids
+     * @param distinct their backends, each once
+     */
+    record Members(List<Worker<?>> workers, List<Binding> distinct) {
+        static Members of(List<Worker<?>> workers) {
+            return new Members(workers, workers.stream().map(Worker::binding).distinct().toList());
+        }
+
         Binding bindingOf(long pid) {
             return Membership.find(workers, pid).binding();
         }
 
         /** @return the backends in use, without those released by a close */
         List<Binding> bindings() {
-            return workers.stream().map(Worker::binding).filter(b -> !b.released()).distinct().toList();
+            List<Binding> inUse = new ArrayList<>(distinct.size());
+            for (Binding b : distinct) {
+                if (!b.released()) {
+                    inUse.add(b);
+                }
+            }
+            return inUse;
         }
 
         List<Long> releasedPids() {
@@ -44,7 +61,7 @@ final class Planner {
 
         Members only(List<Long> pids) {
             pids.forEach(pid -> Membership.find(workers, pid));
-            return new Members(workers.stream().filter(w -> pids.contains(w.pid())).toList());
+            return of(workers.stream().filter(w -> pids.contains(w.pid())).toList());
         }
 
         List<Long> pidsIn(Binding b) {
@@ -54,7 +71,13 @@ final class Planner {
 
     /** @return the members placement goes by (see {@link Membership#cached()}) */
     Members members() {
-        return new Members(membership.cached());
+        List<Worker<?>> workers = membership.cached();
+        Members m = last;
+        if (m.workers() != workers) {
+            m = Members.of(workers);
+            last = m;
+        }
+        return m;
     }
 
     /**
