@@ -593,11 +593,13 @@ local function take_jobs(pid, batch, reply, state)
     -- A worker that took from the backlog while idle is no longer open: placement must not pick it.
     if state == 'idle' then redis.call('LREM', k_open(), 0, pid) end
     redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', ids[1])
-  else
+  elseif state ~= 'idle' then
+    -- Busy until now (take_jobs runs for idle and busy workers only). An idle worker has no 'job'
+    -- field and is on 'open' once; a busy one is not on 'open' (every script that makes a worker
+    -- busy takes it off), so it is pushed without looking.
     redis.call('HDEL', k_worker(pid), 'job')
-    if not more and state ~= 'idle' then
+    if not more then
       redis.call('HSET', k_worker(pid), 'state', 'idle')
-      redis.call('LREM', k_open(), 0, pid)
       redis.call('RPUSH', k_open(), pid)
       RUN.openEmpty = false
     end
