@@ -26,6 +26,7 @@ final class FleetWorkers extends Membership {
     private final Backends backends;
     /** The handles of cached pids, made once per pid (a handle reads its name once). */
     private final Map<Long, Worker<?>> known = new ConcurrentHashMap<>();
+    private volatile Listed last = new Listed(List.of(), List.of());
 
     FleetWorkers(Backends backends) {
         this.backends = backends;
@@ -37,15 +38,23 @@ final class FleetWorkers extends Membership {
         if (connection.isEmpty()) {
             return workers();
         }
-        Binding b = backends.binding(Threaded.class);
         List<Long> pids = connection.get().members().pids();
-        known.keySet().retainAll(new HashSet<>(pids));
-        List<Worker<?>> live = new ArrayList<>(pids.size());
-        for (long pid : pids) {
-            live.add(known.computeIfAbsent(pid, p -> new Worker<>(Threaded.class, ThreadedWorker.found(b.shards().of(p), p), b)));
+        Listed listed = last;
+        if (listed.pids() != pids) {
+            Binding b = backends.binding(Threaded.class);
+            known.keySet().retainAll(new HashSet<>(pids));
+            List<Worker<?>> live = new ArrayList<>(pids.size());
+            for (long pid : pids) {
+                live.add(known.computeIfAbsent(pid, p -> new Worker<>(Threaded.class, ThreadedWorker.found(b.shards().of(p), p), b)));
+            }
+            listed = new Listed(pids, List.copyOf(live));
+            last = listed;
         }
-        return live;
+        return listed.workers();
     }
+
+    /** The workers made for one list of pids: kept, and handed out again, while the cache lists the same pids. */
+    private record Listed(List<Long> pids, List<Worker<?>> workers) {}
 
     @Override
     boolean refresh() {

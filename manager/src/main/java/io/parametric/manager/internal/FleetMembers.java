@@ -19,6 +19,10 @@ public final class FleetMembers implements AutoCloseable {
     private final Duration every;
     /** Index = shard; guarded by this. */
     private final List<MembershipCache> caches = new ArrayList<>();
+    /** The shards' pid lists {@link #allPids} was made from; guarded by this. */
+    private List<List<Long>> combined = List.of();
+    /** Every shard's pids, ascending; guarded by this. */
+    private List<Long> allPids = List.of();
     private boolean closed;
 
     /**
@@ -45,17 +49,40 @@ public final class FleetMembers implements AutoCloseable {
         return List.copyOf(caches);
     }
 
-    /** @return the pids of the live workers of every shard as last known, ascending */
-    public List<Long> pids() {
-        TreeSet<Long> all = new TreeSet<>();
-        List<MembershipCache> each = caches();
-        for (int k = 0; k < each.size(); k++) {
-            for (long pid : each.get(k).pids()) {
-                shards.learn(pid, k);
-                all.add(pid);
+    /**
+     * @return the pids of the live workers of every shard as last known, ascending: the same list
+     *     until they change
+     */
+    public synchronized List<Long> pids() {
+        List<List<Long>> each = new ArrayList<>(caches.size());
+        for (MembershipCache cache : caches) {
+            each.add(cache.pids());
+        }
+        if (!sameLists(each, combined)) {
+            TreeSet<Long> all = new TreeSet<>();
+            for (int k = 0; k < each.size(); k++) {
+                for (long pid : each.get(k)) {
+                    shards.learn(pid, k);
+                    all.add(pid);
+                }
+            }
+            combined = each;
+            allPids = List.copyOf(all);
+        }
+        return allPids;
+    }
+
+    /** @return true when both hold the very same lists, in order */
+    private static boolean sameLists(List<List<Long>> a, List<List<Long>> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (a.get(i) != b.get(i)) {
+                return false;
             }
         }
-        return List.copyOf(all);
+        return true;
     }
 
     /** @return how many live workers each shard has as last known, index = shard */

@@ -36,6 +36,8 @@ public final class MembershipCache implements AutoCloseable {
     private final Object rereading = new Object();
     /** Ascending pids; guarded by lock. */
     private TreeSet<Long> pids = new TreeSet<>();
+    /** An immutable copy of {@link #pids}, replaced at each change: the same list while nothing changes. */
+    private volatile List<Long> snapshot = List.of();
     /** Messages received while a re-read is under way, applied on top of what it read; null between re-reads; guarded by lock. */
     private List<String> replay;
     private volatile boolean stopped;
@@ -62,10 +64,16 @@ public final class MembershipCache implements AutoCloseable {
         timer.scheduleWithFixedDelay(this::rereadQuietly, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** @return the pids of the live workers as last known, ascending */
+    /** @return the pids of the live workers as last known, ascending: the same list until they change */
     public List<Long> pids() {
-        synchronized (lock) {
-            return List.copyOf(pids);
+        return snapshot;
+    }
+
+    /** Publishes {@link #pids} after a change; called holding lock. */
+    private void changed() {
+        List<Long> now = List.copyOf(pids);
+        if (!now.equals(snapshot)) {
+            snapshot = now;
         }
     }
 
@@ -95,6 +103,7 @@ public final class MembershipCache implements AutoCloseable {
                 replay = null;
                 boolean changed = !fresh.equals(pids);
                 pids = fresh;
+                changed();
                 return changed;
             }
         }
@@ -112,8 +121,11 @@ public final class MembershipCache implements AutoCloseable {
 
     private void onMessage(String from, String message) {
         synchronized (lock) {
-            if (apply(pids, message) && replay != null) {
-                replay.add(message);
+            if (apply(pids, message)) {
+                changed();
+                if (replay != null) {
+                    replay.add(message);
+                }
             }
         }
     }
