@@ -1,7 +1,9 @@
 --[[
   Finish-and-take-next: stores the outcomes of the jobs a worker ran, then takes its next jobs as
   take.lua does, in one round trip.
-  Per outcome: the id leaves the in-flight list (fencing: when it is not there the job was
+  The records of all outcomes are read in one HMGET and written, with the entries deleted, in one
+  HSET and one HDEL at the end (lib.lua's batch). Per outcome: the id leaves the in-flight list (all
+  of them with one LTRIM when they are its head, in order, as a worker finishes them) (fencing: when it is not there the job was
   re-homed and the completion is refused, counted in 'stale' — unless this worker's outcome is
   already stored, a call repeated after a lost reply); a JOB_FAILED outcome of a job with retries
   left goes to the delayed-jobs set (record 'delayed', attempts counted) instead; a failure of a
@@ -46,13 +48,27 @@ local n = (#ARGV - 3) / 7
 local reply = {CODE.OK, n}
 local counted = {done = 0, failed = 0}
 local last
+local ids = {}
+for i = 1, n do ids[i] = ARGV[4 + (i - 1) * 7] end
+-- Every record read in one HMGET, and written at the end in one HSET (begin_batch).
+local texts = rec_texts(ids)
+-- The worker finishes its jobs in the order it took them: when the outcomes' ids are the head of
+-- the in-flight list, one LTRIM takes them all off (else, and for a single outcome, one LREM per id).
+local at_head = n > 1
+if at_head then
+  local head = redis.call('LRANGE', KEYS[1], 0, n - 1)
+  for i = 1, n do
+    if head[i] ~= ids[i] then at_head = false break end
+  end
+  if at_head then redis.call('LTRIM', KEYS[1], n, -1) end
+end
 begin_batch()
 for i = 1, n do
   local b = 3 + (i - 1) * 7
   local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local retries, key, manager = tonumber(ARGV[b + 5]), ARGV[b + 6], ARGV[b + 7]
-  local r = read_rec(id)
-  if redis.call('LREM', KEYS[1], 1, id) == 0 then
+  local r = read_rec(id, texts[i])
+  if not at_head and redis.call('LREM', KEYS[1], 1, id) == 0 then
     if r and r.pid == pid and (ended(r.state) or r.state == 'delayed') then
       reply[#reply + 1] = CODE.REPEATED
     else

@@ -126,11 +126,12 @@ local function push(key, value)
   values[#values + 1] = value
 end
 
--- Starts batching the outcomes a script stores: their list appends and counters are written
--- together by end_batch (a worker's finish stores up to its batch of outcomes per call; any other
--- outcome is a batch of its own).
+-- Starts batching what a script writes for many jobs: record writes, entry deletes, list appends
+-- and counters are written together by end_batch, a command each instead of one per job (a
+-- worker's finish stores up to its batch of outcomes per call and its take admits up to its batch;
+-- any other outcome is a batch of its own). Reads of a record see the batch's writes (read_rec).
 local function begin_batch()
-  RUN.batch = {lists = {}, order = {}, counts = {}, stored = 0}
+  RUN.batch = {lists = {}, order = {}, counts = {}, stored = 0, recs = {}, recArgs = {}, unjobs = {}, gone = {}}
 end
 
 -- The class a lambda record names, read once per script run (only while events are written).
@@ -183,13 +184,38 @@ local function parse_rec(text)
     ms = tonumber(ms) or 0, progress = progress, outcome = outcome}
 end
 
-local function read_rec(id)
-  return parse_rec(redis.call('HGET', k_rec(), id))
+-- A job's record: the one this run's batch wrote, else text (when the caller read it already, e.g.
+-- with one HMGET for many ids; false: there is none), else read now.
+local function read_rec(id, text)
+  local b = RUN.batch
+  local written = b and b.recs[id]
+  if written then return parse_rec(written) end
+  if text == nil then text = redis.call('HGET', k_rec(), id) end
+  return parse_rec(text)
 end
 
+-- The records of many ids (HMGET, in chunks of 500), as texts in the same order (false: none).
+local function rec_texts(ids)
+  local texts = {}
+  for from = 1, #ids, 500 do
+    local chunk = redis.call('HMGET', k_rec(), unpack(ids, from, math.min(#ids, from + 499)))
+    for i = 1, #chunk do texts[from + i - 1] = chunk[i] end
+  end
+  return texts
+end
+
+-- Writes a job's record, at the end of the batch while one is open.
 local function write_rec(id, r)
-  redis.call('HSET', k_rec(), id, r.state .. '|' .. (r.pid or '') .. '|' .. (r.deliveries or 0) .. '|'
-    .. (r.attempts or 0) .. '|' .. (r.ms or now_ms()) .. '|' .. (r.progress or '') .. '|' .. (r.outcome or ''))
+  local text = r.state .. '|' .. (r.pid or '') .. '|' .. (r.deliveries or 0) .. '|'
+    .. (r.attempts or 0) .. '|' .. (r.ms or now_ms()) .. '|' .. (r.progress or '') .. '|' .. (r.outcome or '')
+  local b = RUN.batch
+  if b then
+    b.recs[id] = text
+    b.recArgs[#b.recArgs + 1] = id
+    b.recArgs[#b.recArgs + 1] = text
+  else
+    redis.call('HSET', k_rec(), id, text)
+  end
 end
 
 local function ended(state)
@@ -216,11 +242,18 @@ local function read_entry(entry)
   return job
 end
 
+-- The size of a job's entry, 0 when there is none (or this run's batch deleted it).
+local function entry_size(id)
+  local b = RUN.batch
+  if b and b.gone[id] then return 0 end
+  return redis.call('HSTRLEN', k_jobs(), id)
+end
+
 -- An entry, read only when it is within the size limit: the entry and its size; nil and its size
 -- when it is larger (never loaded into the script: someone rewrote it after it was checked); nil
 -- and 0 when there is none.
 local function bounded_entry(id)
-  local size = redis.call('HSTRLEN', k_jobs(), id)
+  local size = entry_size(id)
   if size == 0 or size > S.maxEntry then return nil, size end
   return redis.call('HGET', k_jobs(), id), size
 end
@@ -314,11 +347,19 @@ local function trim_finished(max, now)
   end
 end
 
--- Writes what a batch of outcomes held back: one RPUSH per list (in chunks of 500 values), the
+-- Writes what a batch held back: the records (one HSET per 500; a record written twice keeps its
+-- last text), the entries of ended jobs deleted, one RPUSH per list (in chunks of 500 values), the
 -- expiry of the completion lists, the retention trim (2 per outcome) and the counters.
 local function end_batch()
   local b = RUN.batch
   RUN.batch = nil
+  local recArgs = b.recArgs
+  for from = 1, #recArgs, 1000 do
+    redis.call('HSET', k_rec(), unpack(recArgs, from, math.min(#recArgs, from + 999)))
+  end
+  for from = 1, #b.unjobs, 500 do
+    redis.call('HDEL', k_jobs(), unpack(b.unjobs, from, math.min(#b.unjobs, from + 499)))
+  end
   local fin = k_fin()
   for _, key in ipairs(b.order) do
     local values = b.lists[key]
@@ -344,7 +385,9 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   if before == nil then before = read_rec(id) end
   write_rec(id, {state = state, pid = pid, deliveries = deliveries, attempts = attempts, ms = now,
     progress = before and before.progress or '', outcome = outcome})
-  redis.call('HDEL', k_jobs(), id)
+  local b = RUN.batch
+  b.unjobs[#b.unjobs + 1] = id
+  b.gone[id] = true
   local key = job and job.key
   if type(key) == 'string' and key ~= '' and redis.call('HGET', k_keys(), key) == id then
     redis.call('HDEL', k_keys(), key)
@@ -361,7 +404,6 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   end
   for _, m in ipairs(targets) do push(k_done(m), outcome) end
   push(k_fin(), id)
-  local b = RUN.batch
   b.stored = b.stored + 1
   local counter = state == 'done' and 'done' or 'failed'
   b.counts[counter] = (b.counts[counter] or 0) + 1
@@ -470,19 +512,27 @@ end
 
 -- Taking ----------------------------------------------------------------------------------------
 
--- Checks an id just moved into a worker's in-flight list and counts its delivery. Returns true,
+-- True when an id has the shape of a job id (JobIds): checked before the id is used in any command.
+local function is_job_id(id)
+  return #id <= S.maxId and string.match(id, '^[%w._:!-]+$') ~= nil
+end
+
+-- Checks an id just moved into a worker's in-flight list and counts its delivery (read: what the
+-- caller read for it already, nil to read it here: rec, its record's text or false; size, its
+-- entry's size; entry, the entry when within the limit). Returns true,
 -- the entry and the attempt the worker reports when the worker is to run it; otherwise false, and
 -- the id left the in-flight list and, when it was bad, went to the dead-letter list (the job
 -- failed where a manager could be named). An entry in the shape EntryCodec writes, naming this id,
 -- is not decoded here (the worker checks its signature and body); any other entry is.
-local function admit(pid, id)
+local function admit(pid, id, read)
   local inflight = k_inflight(pid)
-  if #id > S.maxId or not string.match(id, '^[%w._:!-]+$') then
+  if not is_job_id(id) then
     redis.call('LREM', inflight, 1, id)
     dead_letter(nil, 'not a job id (found on a list of worker ' .. pid .. ')', id)
     return false
   end
-  local size = redis.call('HSTRLEN', k_jobs(), id)
+  local b = RUN.batch
+  local size = read and not (b and b.gone[id]) and read.size or entry_size(id)
   if size == 0 then
     redis.call('LREM', inflight, 1, id)
     if not read_rec(id) then
@@ -503,7 +553,7 @@ local function admit(pid, id)
     fail_job(id, {m = manager_of_id(id)}, 'failed', 'BAD_PAYLOAD', 'job ' .. id .. ' was not run: ' .. why, pid, 0)
     return false
   end
-  local entry = redis.call('HGET', k_jobs(), id)
+  local entry = read and read.entry or redis.call('HGET', k_jobs(), id)
   local version, named = entry_head(entry)
   local job, why = nil, nil
   if not version or tonumber(version) ~= S.version or named ~= id then
@@ -517,7 +567,7 @@ local function admit(pid, id)
       'job ' .. id .. ' cannot be read: ' .. why .. '; place it again with a protocol-' .. S.version .. ' manager', pid, 0)
     return false
   end
-  local r = read_rec(id)
+  local r = read_rec(id, read and read.rec)
   if r and (ended(r.state) or r.state == 'running' or r.state == 'cancelling') then
     -- Ended, or already in another worker's hands (an id placed twice by a foreign writer).
     redis.call('LREM', inflight, 1, id)
@@ -554,22 +604,51 @@ local function take_jobs(pid, batch, reply, state)
   local skipped = 0
   local admitted = {}
   local pending_empty = false
+  -- The records and entries of the ids a round moves are read in one HMGET each (each entry's size
+  -- first: one over the limit is never loaded), and the admitted ones' records written in one HSET
+  -- at the end (the batch, which also makes admit see its own writes).
+  begin_batch()
   while room > 0 and skipped <= S.skipMax do
-    local id = not pending_empty and redis.call('LMOVE', k_pending(pid), inflight, 'LEFT', 'RIGHT')
-    if not id then
-      pending_empty = true
-      id = redis.call('LMOVE', k_backlog(), inflight, 'LEFT', 'RIGHT')
+    -- Up to room ids from the pending list, else the backlog, onto the in-flight list in order:
+    -- one LPOP per list and one RPUSH.
+    local moved, ids = {}, {}
+    local function pop(list, want)
+      local got = redis.call('LPOP', list, want) or {}
+      for _, id in ipairs(got) do moved[#moved + 1] = id end
+      return #got
     end
-    if not id then break end
-    local ok, entry, attempt = admit(pid, id)
-    if ok then
-      room = room - 1
-      held = held + 1
-      admitted[id] = {entry, attempt}
-    else
-      skipped = skipped + 1
+    if not pending_empty and pop(k_pending(pid), room) < room then pending_empty = true end
+    if #moved < room then pop(k_backlog(), room - #moved) end
+    if #moved == 0 then break end
+    redis.call('RPUSH', inflight, unpack(moved))
+    for _, id in ipairs(moved) do
+      if is_job_id(id) then ids[#ids + 1] = id end
+    end
+    -- What admit reads of each: its record and entry size, and the entries within the limit.
+    local read, within = {}, {}
+    for i, text in ipairs(rec_texts(ids)) do
+      local id = ids[i]
+      local size = redis.call('HSTRLEN', k_jobs(), id)
+      read[id] = {rec = text, size = size}
+      if size > 0 and size <= S.maxEntry then within[#within + 1] = id end
+    end
+    for from = 1, #within, 500 do
+      local chunk = {unpack(within, from, math.min(#within, from + 499))}
+      local entries = redis.call('HMGET', k_jobs(), unpack(chunk))
+      for i, id in ipairs(chunk) do read[id].entry = entries[i] end
+    end
+    for _, id in ipairs(moved) do
+      local ok, entry, attempt = admit(pid, id, read[id])
+      if ok then
+        room = room - 1
+        held = held + 1
+        admitted[id] = {entry, attempt}
+      else
+        skipped = skipped + 1
+      end
     end
   end
+  end_batch()
   local more = skipped > S.skipMax
   reply[#reply + 1] = more and 1 or 0
   -- admit removes what it refuses: 'held' is the list's length now.

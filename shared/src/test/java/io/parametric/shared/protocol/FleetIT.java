@@ -170,6 +170,32 @@ class FleetIT {
     }
 
     @Test
+    void oneFinishStoresManyOutcomesInTheOrderTakenOrAnyOtherAndARepeatChangesNothing() {
+        long pid = t.register();
+        List<String> ids = t.placeOn(pid, t.job(), t.job(), t.job(), t.job(), t.job());
+        assertThat(fleet.take(pid, 5).jobs()).hasSize(5);
+
+        Fleet.Finish inOrder = fleet.finish(pid, TestFleet.unread(Outcome.success(ids.get(0), pid, Json.tree(0), 1),
+                Outcome.success(ids.get(1), pid, Json.tree(1), 1), Outcome.success(ids.get(2), pid, Json.tree(2), 1)), 5);
+        assertThat(inOrder.codes()).containsExactly(ScriptCode.OK, ScriptCode.OK, ScriptCode.OK);
+        assertThat(t.redis.lrange(t.keys.inFlight(pid))).containsExactly(ids.get(3), ids.get(4));
+
+        Fleet.Finish outOfOrder = fleet.finish(pid, TestFleet.unread(Outcome.success(ids.get(4), pid, Json.tree(4), 1),
+                Outcome.success(ids.get(3), pid, Json.tree(3), 1)), 0);
+        assertThat(outOfOrder.codes()).containsExactly(ScriptCode.OK, ScriptCode.OK);
+        assertThat(t.redis.lrange(t.keys.inFlight(pid))).isEmpty();
+
+        Fleet.Finish repeated = fleet.finish(pid, TestFleet.unread(Outcome.success(ids.get(0), pid, Json.tree(0), 1),
+                Outcome.success(ids.get(1), pid, Json.tree(1), 1)), 0);
+        assertThat(repeated.codes()).containsExactly(ScriptCode.REPEATED, ScriptCode.REPEATED);
+        assertThat(ids).allSatisfy(id -> {
+            assertThat(t.record(id).state()).isEqualTo("done");
+            assertThat(t.redis.hget(t.keys.jobs(), id)).as("the entry leaves with the outcome").isNull();
+        });
+        assertThat(t.completions()).extracting(o -> o.value().asInt()).containsExactly(0, 1, 2, 4, 3);
+    }
+
+    @Test
     void finishTakesAWholeBatchOfQueuedJobsAndDropsTheTombstoneOfAJobCancelledWhileQueued() {
         long pid = t.register();
         List<String> ids = t.placeOn(pid, t.job(), t.job(), t.job(), t.job());
