@@ -617,8 +617,11 @@ local function take_jobs(pid, batch, reply, state)
       for _, id in ipairs(got) do moved[#moved + 1] = id end
       return #got
     end
-    if not pending_empty and pop(k_pending(pid), room) < room then pending_empty = true end
-    if #moved < room then pop(k_backlog(), room - #moved) end
+    -- A round moves at most S.chunk ids, whatever batch the caller asked for (each stays in a Lua
+    -- table and one RPUSH's arguments).
+    local round = math.min(room, S.chunk)
+    if not pending_empty and pop(k_pending(pid), round) < round then pending_empty = true end
+    if #moved < round then pop(k_backlog(), round - #moved) end
     if #moved == 0 then break end
     redis.call('RPUSH', inflight, unpack(moved))
     for _, id in ipairs(moved) do

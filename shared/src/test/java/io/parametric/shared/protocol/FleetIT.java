@@ -170,6 +170,30 @@ class FleetIT {
     }
 
     @Test
+    void aTakeOfMoreThanOneRoundMovesTheWorkersOwnJobsThenTheBacklogInOrder() {
+        long pid = t.register();
+        long busy = t.register();
+        List<String> own = t.placeOn(pid, java.util.stream.Stream.generate(t::job).limit(120).toArray(JobPayload[]::new));
+        t.placeOn(busy, t.job());
+        List<String> backlog = new ArrayList<>();
+        for (int i = 0; i < 90; i++) {
+            JobPayload job = t.job();
+            assertThat(t.placeOpen(job)).as("no open worker: the backlog").isZero();
+            backlog.add(job.id());
+        }
+
+        Fleet.Taken taken = fleet.take(pid, 200);
+
+        List<String> expected = new ArrayList<>(own);
+        expected.addAll(backlog.subList(0, 80));
+        assertThat(taken.jobs()).extracting(Fleet.TakenJob::id).containsExactlyElementsOf(expected);
+        assertThat(taken.jobs()).allSatisfy(j -> assertThat(j.attempt()).isEqualTo(1));
+        assertThat(t.redis.lrange(t.keys.inFlight(pid))).containsExactlyElementsOf(expected);
+        assertThat(t.redis.lrange(t.keys.backlog())).containsExactlyElementsOf(backlog.subList(80, 90));
+        assertThat(t.record(own.get(119)).state()).isEqualTo("running");
+    }
+
+    @Test
     void oneFinishStoresManyOutcomesInTheOrderTakenOrAnyOtherAndARepeatChangesNothing() {
         long pid = t.register();
         List<String> ids = t.placeOn(pid, t.job(), t.job(), t.job(), t.job(), t.job());
