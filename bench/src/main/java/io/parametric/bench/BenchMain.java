@@ -74,7 +74,8 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--monitor-jobs", defaultValue = "1000", description = "jobs counted under MONITOR (default: ${DEFAULT-VALUE})")
     int monitorJobs;
 
-    @Option(names = "--idle-seconds", defaultValue = "5", description = "seconds an idle fleet is counted under MONITOR (default: ${DEFAULT-VALUE})")
+    @Option(names = "--idle-seconds", defaultValue = "20",
+            description = "seconds an idle fleet is counted under MONITOR; shorter windows catch a heartbeat or reaper tick more or less (default: ${DEFAULT-VALUE})")
     int idleSeconds;
 
     @Option(names = "--million", defaultValue = "1000000", description = "million: jobs queued (default: ${DEFAULT-VALUE})")
