@@ -34,6 +34,8 @@ public final class Fleet {
     public static final int CHUNK = 500;
 
     private static final Logger LOG = LoggerFactory.getLogger(Fleet.class);
+    /** Workers whose script KEYS are kept; past that the cache starts again (a process has a few slots). */
+    private static final int KEYS_CACHE = 1024;
 
     private final Redis redis;
     private final FleetKeys keys;
@@ -48,6 +50,8 @@ public final class Fleet {
     private final OutcomeCodec outcomes;
     /** Lambda records read so far, by hash: their content never changes. */
     private final Map<String, LambdaRecord> lambdas = new ConcurrentHashMap<>();
+    /** The KEYS of take and finish per worker pid, made once: a slot calls them for every batch. */
+    private final Map<Long, ScriptKeys> workerKeys = new ConcurrentHashMap<>();
     /** ARGV[1] of every script: see {@link ProtocolSettings}. */
     private final String settings;
 
@@ -390,7 +394,7 @@ public final class Fleet {
      * @return every job in its in-flight list
      */
     public Taken take(long pid, int batch) {
-        List<?> reply = (List<?>) redis.evalBytes(scripts.take(), workerKeys(pid),
+        List<?> reply = (List<?>) redis.evalBytes(scripts.take(), keysOf(pid).take(),
                 List.of(settings, Long.toString(pid), Integer.toString(batch)));
         if (ScriptCode.of(reply) == ScriptCode.GONE) {
             return new Taken(true, false, List.of());
@@ -424,10 +428,10 @@ public final class Fleet {
         for (Ran r : ran) {
             Outcome o = r.outcome();
             Outcome outcome = o;
-            byte[] json = Json.write(o).getBytes(StandardCharsets.UTF_8);
+            byte[] json = Json.writeBytes(o);
             if (json.length > maxPayloadBytes) {
                 outcome = tooLarge(o, pid, json.length);
-                json = Json.write(outcome).getBytes(StandardCharsets.UTF_8);
+                json = Json.writeBytes(outcome);
             }
             args.add(outcome.jobId());
             args.add(outcome.ok() ? "done" : "failed");
@@ -437,9 +441,7 @@ public final class Fleet {
             args.add(r.job() == null || r.job().key() == null ? "" : r.job().key());
             args.add(r.job() == null || r.job().manager() == null ? "" : r.job().manager());
         }
-        List<String> finishKeys = new ArrayList<>(workerKeys(pid));
-        finishKeys.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));
-        List<?> reply = (List<?>) redis.evalBytes(scripts.finish(), finishKeys, args);
+        List<?> reply = (List<?>) redis.evalBytes(scripts.finish(), keysOf(pid).finish(), args);
         ScriptCode.of(reply);
         int n = ((Long) reply.get(1)).intValue();
         List<ScriptCode> codes = new ArrayList<>(n);
@@ -469,10 +471,24 @@ public final class Fleet {
                 outcome.attempt());
     }
 
-    /** The KEYS of take.lua, and the first nine of finish.lua. */
-    private List<String> workerKeys(long pid) {
-        return List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(), keys.backlog(),
-                keys.workers(), keys.jobs(), keys.records(), keys.deadLetter());
+    /** The KEYS of take.lua and of finish.lua for one worker. */
+    private record ScriptKeys(List<String> take, List<String> finish) {}
+
+    private ScriptKeys keysOf(long pid) {
+        ScriptKeys known = workerKeys.get(pid);
+        if (known != null) {
+            return known;
+        }
+        if (workerKeys.size() >= KEYS_CACHE) {
+            workerKeys.clear();
+        }
+        List<String> take = List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(),
+                keys.backlog(), keys.workers(), keys.jobs(), keys.records(), keys.deadLetter());
+        List<String> finish = new ArrayList<>(take);
+        finish.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));
+        ScriptKeys made = new ScriptKeys(take, List.copyOf(finish));
+        workerKeys.put(pid, made);
+        return made;
     }
 
     /** @return the jobs a take or finish reply carries from {@code at}: more, then (id, entry, deliveries)... */

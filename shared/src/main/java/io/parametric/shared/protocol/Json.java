@@ -90,9 +90,28 @@ public final class Json {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException(
-                    "cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
+            throw cannotWrite(value, e);
         }
+    }
+
+    /**
+     * Writes a value as JSON bytes, for a caller that sends or signs bytes.
+     *
+     * @param value anything Jackson can write
+     * @return the JSON, UTF-8
+     * @throws IllegalArgumentException when the value cannot be written
+     */
+    public static byte[] writeBytes(Object value) {
+        try {
+            return MAPPER.writeValueAsBytes(value);
+        } catch (JsonProcessingException e) {
+            throw cannotWrite(value, e);
+        }
+    }
+
+    private static IllegalArgumentException cannotWrite(Object value, JsonProcessingException e) {
+        return new IllegalArgumentException(
+                "cannot write " + value.getClass().getName() + " as JSON: " + e.getOriginalMessage(), e);
     }
 
     /**

@@ -39,15 +39,15 @@ public final class OutcomeCodec {
      * @return it as stored, signed
      */
     public String write(Outcome outcome) {
-        return seal(Json.write(outcome).getBytes(StandardCharsets.UTF_8));
+        return new String(seal(Json.writeBytes(outcome)), StandardCharsets.UTF_8);
     }
 
     /**
      * @param json an outcome already written as JSON bytes
-     * @return it as stored, signed
+     * @return it as stored, signed, in bytes
      */
-    public String seal(byte[] json) {
-        return new String(SignedForm.seal(secret, json), StandardCharsets.UTF_8);
+    public byte[] seal(byte[] json) {
+        return SignedForm.seal(secret, json);
     }
 
     /**
