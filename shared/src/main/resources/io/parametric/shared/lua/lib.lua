@@ -80,6 +80,7 @@ local function begin_run(args)
   end
   RUN = {
     now = nil,          -- Redis time (ms), read once: a script runs for microseconds
+    nowText = nil,      -- that time as text, once a record needed it (num_text)
     kept = {},          -- completion lists whose expiry this run has set
     watched = nil,      -- whether any job has watchers (the 'watch' hash exists)
     fin = nil,          -- the length of the retention list 'fin', once known
@@ -204,10 +205,29 @@ local function rec_texts(ids)
   return texts
 end
 
+-- A number as record text. Lua formats a number with sprintf('%.14g'), about 0.45 µs each here: a
+-- count up to 255 and this run's Redis time are formatted once (the same text as tostring). The
+-- table is made on first use: a library's load may not call tostring.
+local SMALL
+local function num_text(n)
+  if SMALL == nil then
+    SMALL = {}
+    for i = 0, 255 do SMALL[i] = tostring(i) end
+  end
+  local text = SMALL[n]
+  if text then return text end
+  if n == RUN.now then
+    RUN.nowText = RUN.nowText or tostring(n)
+    return RUN.nowText
+  end
+  return tostring(n)
+end
+
 -- Writes a job's record, at the end of the batch while one is open.
 local function write_rec(id, r)
-  local text = r.state .. '|' .. (r.pid or '') .. '|' .. (r.deliveries or 0) .. '|'
-    .. (r.attempts or 0) .. '|' .. (r.ms or now_ms()) .. '|' .. (r.progress or '') .. '|' .. (r.outcome or '')
+  local text = r.state .. '|' .. (r.pid or '') .. '|' .. num_text(r.deliveries or 0) .. '|'
+    .. num_text(r.attempts or 0) .. '|' .. num_text(r.ms or now_ms()) .. '|' .. (r.progress or '') .. '|'
+    .. (r.outcome or '')
   local b = RUN.batch
   if b then
     b.recs[id] = text
