@@ -13,10 +13,9 @@ import org.slf4j.LoggerFactory;
  * One thread per worker process: refreshes the heartbeat of every live slot (timed by Redis's
  * clock, in the script), tells a slot to check itself when the fleet no longer lists it or its
  * manager closed it, wakes an idle slot whose jobs no message announced, and watches the parent
- * process given with {@code --parent-pid}. Each beat it
- * also runs a {@link Reaper} tick (the fleet reaps at most once per half lease, whoever runs it;
- * the tick also promotes due delayed jobs and retries) and hands cancel requests for running jobs
- * to the {@link JobWatchdog}. It keeps the {@link ProbeFile}s of container probes fresh.
+ * process given with {@code --parent-pid}. Each beat it also runs a {@link Reaper} tick (the
+ * fleet reaps at most once per half lease, whoever runs it; the tick also promotes due delayed
+ * jobs and retries) and hands cancel requests for running jobs to the {@link JobWatchdog}. It keeps the {@link ProbeFile}s of container probes fresh.
  */
 final class Heartbeat implements Runnable {
 

@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * A manager's place in one Redis fleet: the connection, the fleet, the completion listener and,
  * when the manager started it, the private Redis server. Closing it releases all of them. It also
  * runs a {@link Reaper} on a daemon thread (every 2 s while the manager waits for jobs, else every
- * half lease; the fleet reaps at most once per half lease whoever runs it), so dead workers are found and delayed jobs promoted even when no live
- * worker is left to do it. The job TTL comes from {@code -Dpp.job.ttl} (default 24 h); the lease
+ * half lease; the fleet reaps at most once per half lease whoever runs it), so dead workers are
+ * found and delayed jobs promoted even when no live worker is left to do it. The job TTL comes from {@code -Dpp.job.ttl} (default 24 h); the lease
  * for workers that do not state their own from {@code -Dpp.lease} (default 10 s). For a {@code connect()}
  * manager it also keeps the fleet's live workers cached ({@link FleetMembers}).
  *

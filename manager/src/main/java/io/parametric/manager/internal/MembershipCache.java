@@ -70,7 +70,7 @@ public final class MembershipCache implements AutoCloseable {
     }
 
     /** Publishes {@link #pids} after a change; called holding lock. */
-    private void changed() {
+    private void publish() {
         List<Long> now = List.copyOf(pids);
         if (!now.equals(snapshot)) {
             snapshot = now;
@@ -103,7 +103,7 @@ public final class MembershipCache implements AutoCloseable {
                 replay = null;
                 boolean changed = !fresh.equals(pids);
                 pids = fresh;
-                changed();
+                publish();
                 return changed;
             }
         }
@@ -122,7 +122,7 @@ public final class MembershipCache implements AutoCloseable {
     private void onMessage(String from, String message) {
         synchronized (lock) {
             if (apply(pids, message)) {
-                changed();
+                publish();
                 if (replay != null) {
                     replay.add(message);
                 }

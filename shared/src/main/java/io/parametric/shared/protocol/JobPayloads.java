@@ -250,7 +250,6 @@ public final class JobPayloads {
         return LambdaShape.of(Objects.requireNonNull(fn, "fn")).instantiatedMethodType();
     }
 
-
     private static String describe(Object value) {
         if (value == null) {
             return "null";

@@ -2,8 +2,9 @@
   Finish-and-take-next: stores the outcomes of the jobs a worker ran, then takes its next jobs as
   take.lua does, in one round trip.
   The records of all outcomes are read in one HMGET and written, with the entries deleted, in one
-  HSET and one HDEL at the end (lib.lua's batch). Per outcome: the id leaves the in-flight list (all
-  of them with one LTRIM when they are its head, in order, as a worker finishes them) (fencing: when it is not there the job was
+  HSET and one HDEL at the end (lib.lua's batch). The ids leave the in-flight list with one LTRIM
+  when they are its head, in order, as a worker finishes them.
+  Per outcome: the id leaves the in-flight list (fencing: when it is not there the job was
   re-homed and the completion is refused, counted in 'stale' — unless this worker's outcome is
   already stored, a call repeated after a lost reply); a JOB_FAILED outcome of a job with retries
   left goes to the delayed-jobs set (record 'delayed', attempts counted) instead; a failure of a

@@ -11,7 +11,8 @@
   Output:
     {gone, queued, backlog}  gone: the pids that are no longer live workers (reaped or closed):
                              those slots must stop; queued: the live pids whose pending or
-                             in-flight list holds ids (an idle slot's lost wake-up or hand-over); backlog: 1 when the fleet backlog holds ids, else 0
+                             in-flight list holds ids (an idle slot's lost wake-up or
+                             hand-over); backlog: 1 when the fleet backlog holds ids, else 0
 ]]
 local now = now_ms()
 local gone, queued = {}, {}

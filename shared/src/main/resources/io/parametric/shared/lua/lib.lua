@@ -195,14 +195,19 @@ local function read_rec(id, text)
   return parse_rec(text)
 end
 
--- The records of many ids (HMGET, in chunks of 500), as texts in the same order (false: none).
-local function rec_texts(ids)
-  local texts = {}
-  for from = 1, #ids, 500 do
-    local chunk = redis.call('HMGET', k_rec(), unpack(ids, from, math.min(#ids, from + 499)))
-    for i = 1, #chunk do texts[from + i - 1] = chunk[i] end
+-- The values of many fields of a hash (HMGET, in chunks of 500), in the same order (false: none).
+local function hmget(key, fields)
+  local values = {}
+  for from = 1, #fields, 500 do
+    local chunk = redis.call('HMGET', key, unpack(fields, from, math.min(#fields, from + 499)))
+    for i = 1, #chunk do values[from + i - 1] = chunk[i] end
   end
-  return texts
+  return values
+end
+
+-- The records of many ids, as texts in the same order (false: none).
+local function rec_texts(ids)
+  return hmget(k_rec(), ids)
 end
 
 -- A number as record text. Lua formats a number with sprintf('%.14g'), about 0.45 µs each here: a
@@ -262,11 +267,12 @@ local function read_entry(entry)
   return job
 end
 
--- The size of a job's entry, 0 when there is none (or this run's batch deleted it).
-local function entry_size(id)
+-- The size of a job's entry, 0 when there is none or this run's batch deleted it (known: the size
+-- the caller read already, nil to read it here).
+local function entry_size(id, known)
   local b = RUN.batch
   if b and b.gone[id] then return 0 end
-  return redis.call('HSTRLEN', k_jobs(), id)
+  return known or redis.call('HSTRLEN', k_jobs(), id)
 end
 
 -- An entry, read only when it is within the size limit: the entry and its size; nil and its size
@@ -551,8 +557,7 @@ local function admit(pid, id, read)
     dead_letter(nil, 'not a job id (found on a list of worker ' .. pid .. ')', id)
     return false
   end
-  local b = RUN.batch
-  local size = read and not (b and b.gone[id]) and read.size or entry_size(id)
+  local size = entry_size(id, read and read.size)
   if size == 0 then
     redis.call('LREM', inflight, 1, id)
     if not read_rec(id) then
@@ -649,17 +654,13 @@ local function take_jobs(pid, batch, reply, state)
     end
     -- What admit reads of each: its record and entry size, and the entries within the limit.
     local read, within = {}, {}
-    for i, text in ipairs(rec_texts(ids)) do
-      local id = ids[i]
+    local texts = rec_texts(ids)
+    for i, id in ipairs(ids) do
       local size = redis.call('HSTRLEN', k_jobs(), id)
-      read[id] = {rec = text, size = size}
+      read[id] = {rec = texts[i], size = size}
       if size > 0 and size <= S.maxEntry then within[#within + 1] = id end
     end
-    for from = 1, #within, 500 do
-      local chunk = {unpack(within, from, math.min(#within, from + 499))}
-      local entries = redis.call('HMGET', k_jobs(), unpack(chunk))
-      for i, id in ipairs(chunk) do read[id].entry = entries[i] end
-    end
+    for i, entry in ipairs(hmget(k_jobs(), within)) do read[within[i]].entry = entry end
     for _, id in ipairs(moved) do
       local ok, entry, attempt = admit(pid, id, read[id])
       if ok then
