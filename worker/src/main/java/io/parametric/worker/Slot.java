@@ -100,7 +100,7 @@ final class Slot implements Runnable {
     private volatile boolean taking;
     /** True while the slot waits, idle, for a wake-up. */
     private volatile boolean waitingIdle;
-    /** When the slot last took ({@link System#nanoTime()}). */
+    /** When the slot last took, alone or with a finish ({@link System#nanoTime()}). */
     private volatile long lastTake = System.nanoTime();
     /** The id of the last job that broke the slot's own code (slot thread only). */
     private String brokenJobId;
@@ -205,8 +205,8 @@ final class Slot implements Runnable {
 
     /**
      * Told by the heartbeat where jobs wait: an idle slot takes at once when its own lists hold
-     * jobs (their wake-up or hand-over was lost), and when the fleet backlog does and its last take was
-     * {@link #IDLE_TAKE_INTERVAL} ago or more.
+     * jobs (their wake-up or hand-over was lost), and when the fleet backlog does and its last
+     * take was {@link #IDLE_TAKE_INTERVAL} ago or more.
      *
      * @param ownQueued the slot's pending or in-flight list holds ids
      * @param backlog the fleet backlog holds ids
@@ -304,6 +304,7 @@ final class Slot implements Runnable {
         taking = true;
         try {
             f = recovery.call(() -> fleet.finish(pid, outcomes, batch()));
+            lastTake = System.nanoTime();
             holding = !f.next().jobs().isEmpty();
         } finally {
             taking = false;
