@@ -10,6 +10,7 @@ import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.protocol.WorkerState;
 import io.parametric.shared.redis.LocalRedisServer;
 import io.parametric.shared.testing.TestRedis;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -69,7 +70,7 @@ class WorkerSignalsIT {
             // Stored and queued on the worker as placement does, but its wake-up message is lost.
             String id = manager.submit(JobPayloads.type("echo", List.of("found")));
             assertThat(new String(manager.redis.blockingMoveBytes(manager.keys().backlog(), manager.keys().pending(pid),
-                    Duration.ofSeconds(1)), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(id);
+                    Duration.ofSeconds(1)), StandardCharsets.UTF_8)).isEqualTo(id);
 
             Outcome o = outcome(manager, id, w);
             assertThat(o.ok()).isTrue();
@@ -83,7 +84,7 @@ class WorkerSignalsIT {
         Process p = new ProcessBuilder("redis-cli", "-u", url.replace("redis://:", "redis://default:"), "--no-auth-warning",
                         "CLIENT", "KILL", "TYPE", "pubsub")
                 .redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
         p.waitFor();
         return Integer.parseInt(out.replaceAll("\\D", ""));
     }
