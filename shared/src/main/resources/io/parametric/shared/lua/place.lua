@@ -57,17 +57,27 @@ local function worker_fields(pid)
   return w
 end
 
-local to_backlog = 0
+-- Checks that a worker a job names is live and lists its type: nil when it does, else the reply.
 local checked = {}
+local function refusal(pid, jobtype)
+  if pid == 'open' or pid == 'backlog' or checked[pid .. '|' .. jobtype] then return nil end
+  local w = worker_fields(pid)
+  if not worker_usable(pid, w[1]) then return {CODE.NO_SUCH_WORKER, pid} end
+  if not worker_has_type(pid, jobtype, w[3] or '') then return {CODE.UNKNOWN_TYPE, pid, jobtype} end
+  checked[pid .. '|' .. jobtype] = true
+  return nil
+end
+
+-- Jobs of one call mostly name what the job before them named: that is checked once.
+local to_backlog = 0
+local last_target, last_fallback, last_type
 for i = 1, n do
-  local _, _, jobtype, _, target, fallback = job_at(i)
-  for _, pid in ipairs({target, fallback}) do
-    if pid ~= 'open' and pid ~= 'backlog' and not checked[pid .. '|' .. jobtype] then
-      local w = worker_fields(pid)
-      if not worker_usable(pid, w[1]) then return {CODE.NO_SUCH_WORKER, pid} end
-      if not worker_has_type(pid, jobtype, w[3] or '') then return {CODE.UNKNOWN_TYPE, pid, jobtype} end
-      checked[pid .. '|' .. jobtype] = true
-    end
+  local b = first + (i - 1) * 6
+  local jobtype, target, fallback = ARGV[b + 2], ARGV[b + 4], ARGV[b + 5]
+  if target ~= last_target or fallback ~= last_fallback or jobtype ~= last_type then
+    local refused = refusal(target, jobtype) or refusal(fallback, jobtype)
+    if refused then return refused end
+    last_target, last_fallback, last_type = target, fallback, jobtype
   end
   if fallback == 'backlog' then to_backlog = to_backlog + 1 end
 end
@@ -96,15 +106,21 @@ end
 -- Workers that were idle when this call gave them their first job, in order, with whether they
 -- take hand-overs; each is woken at the end.
 local woken, idle = {}, {}
+-- Whether this call may be a repeat. A call runs whole or not at all, so the first job it stores
+-- decides: when that one's id is in neither 'rec' nor 'jobs' this call never ran before and no
+-- later id of it can be there either (ids are never reused); HSETNX alone then writes each entry.
+local maybe_repeat = true
+local events = events_on()
 for i = 1, n do
   local id, entry, jobtype, key, target, fallback = job_at(i)
   local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
   -- A repeat of this very placement finds its own id under the key: already placed, not joined.
   if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
     placed[#placed + 1] = existing
-  elseif redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HSETNX', KEYS[1], id, entry) == 0 then
+  elseif (maybe_repeat and redis.call('HEXISTS', KEYS[2], id) == 1) or redis.call('HSETNX', KEYS[1], id, entry) == 0 then
     placed[#placed + 1] = -1
   else
+    maybe_repeat = false
     if key ~= '' then
       redis.call('HSET', KEYS[4], key, id)
       joined[key] = id
@@ -131,7 +147,7 @@ for i = 1, n do
       end
       placed[#placed + 1] = tonumber(pid)
     end
-    emit_event('PLACED', id, placed[#placed], entry, nil)
+    if events then emit_event('PLACED', id, placed[#placed], entry, nil) end
   end
 end
 -- A worker that was idle and got one job from this call has it handed over; one that got several

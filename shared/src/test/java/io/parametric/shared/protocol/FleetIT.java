@@ -270,6 +270,23 @@ class FleetIT {
     }
 
     @Test
+    void aPlacementSentAgainAfterItsFirstJobFinishedPlacesNoneOfItsJobsAgain() {
+        long pid = t.register();
+        List<Placement> three = List.of(Placement.onWorker(t.job(), "echo", pid), Placement.onWorker(t.job(), "echo", pid),
+                Placement.onWorker(t.job(), "echo", pid));
+        fleet.place(three, null, Duration.ZERO);
+        String first = three.get(0).jobId();
+        t.takeOne(pid, first);
+        t.succeed(pid, first, 1);
+
+        assertThat(fleet.place(three, null, Duration.ZERO)).as("finished, then queued twice: each already placed")
+                .extracting(Fleet.Placed::pid).containsExactly(0L, 0L, 0L);
+        assertThat(t.redis.hgetAll(t.keys.jobs())).as("the finished job's entry is not written again")
+                .containsOnlyKeys(three.get(1).jobId(), three.get(2).jobId());
+        assertThat(t.redis.lrange(t.keys.pending(pid))).containsExactly(three.get(1).jobId(), three.get(2).jobId());
+    }
+
+    @Test
     void aKeyedJobJoinsTheQueuedOrRunningJobOfItsKeyUntilThatOneHasAnOutcome() {
         long pid = t.register();
         JobPayload first = t.keyed("report-7");
