@@ -1,6 +1,10 @@
 package io.parametric.shared.protocol;
 
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Set;
 
@@ -15,11 +19,12 @@ public final class OutcomeCodec {
     /** The reasons of the failures scripts make, the only outcomes accepted unsigned. */
     public static final Set<String> SCRIPT_REASONS = Set.of("POISON", "CANCELLED", "WORKER_LOST", "BAD_PAYLOAD");
 
+    /** The fields of {@link Outcome} that hold scalars: one holding an object or array is not an outcome. */
+    private static final Set<String> SCALAR_FIELDS =
+            Set.of("v", "jobId", "pid", "ok", "reason", "errorClass", "message", "stackTrace", "attempt");
+
     /** What a signed outcome adds to its JSON: the version, the signature and two spaces (with room). */
     private static final int SIGNED_FORM_BYTES = 128;
-
-    /** Reads outcomes with the type resolved once (a {@code readValue(…, Outcome.class)} resolves it per call). */
-    private static final ObjectReader READER = Json.MAPPER.readerFor(Outcome.class);
 
     private final FleetSecret secret;
     private final int maxBytes;
@@ -72,18 +77,74 @@ public final class OutcomeCodec {
         }
         Outcome o;
         try {
-            o = READER.readValue(wire, parts.bodyOffset(), wire.length - parts.bodyOffset());
-        } catch (java.io.IOException | RuntimeException e) {
+            o = parse(wire, parts.bodyOffset(), wire.length - parts.bodyOffset());
+        } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("its body is not an outcome");
         }
         if (o == null || o.jobId() == null) {
             throw new IllegalArgumentException("its body is not an outcome");
         }
-        boolean scriptFailure = !o.ok() && o.value() == null && SCRIPT_REASONS.contains(o.reason());
+        boolean scriptFailure = !o.ok() && o.value() == null && o.reason() != null && SCRIPT_REASONS.contains(o.reason());
         if (parts.unsigned() && !scriptFailure) {
             throw new IllegalArgumentException("outcome of job " + LogText.safe(o.jobId())
                     + " is unsigned and not a script's failure (forged in Redis): dropped");
         }
         return o;
+    }
+
+    /**
+     * Reads an outcome's JSON field by field, as the mapper would bind it (unknown fields skipped,
+     * scalars coerced, a missing field its default): every manager reads every outcome, and a
+     * bean binding cost several times this to run and to compile.
+     *
+     * @return the outcome, or null when the body is not a JSON object
+     * @throws IOException when it is not JSON; IllegalArgumentException when a field holds an
+     *     object or array where a scalar belongs
+     */
+    private static Outcome parse(byte[] json, int offset, int length) throws IOException {
+        try (JsonParser p = Json.MAPPER.createParser(json, offset, length)) {
+            if (p.nextToken() != JsonToken.START_OBJECT) {
+                return null;
+            }
+            int v = 0;
+            int attempt = 0;
+            long pid = 0;
+            boolean ok = false;
+            JsonNode value = null;
+            String jobId = null;
+            String reason = null;
+            String errorClass = null;
+            String message = null;
+            String stackTrace = null;
+            while (p.nextToken() == JsonToken.FIELD_NAME) {
+                String field = p.currentName();
+                JsonToken token = p.nextToken();
+                if (field.equals("value")) {
+                    value = token == JsonToken.VALUE_NULL ? NullNode.getInstance() : p.readValueAsTree();
+                    continue;
+                }
+                if (!token.isScalarValue()) {
+                    if (SCALAR_FIELDS.contains(field)) {
+                        throw new IllegalArgumentException(field + " is not a scalar");
+                    }
+                    p.skipChildren();
+                    continue;
+                }
+                String text = token == JsonToken.VALUE_NULL ? null : p.getText();
+                switch (field) {
+                    case "v" -> v = p.getValueAsInt();
+                    case "jobId" -> jobId = text;
+                    case "pid" -> pid = p.getValueAsLong();
+                    case "ok" -> ok = p.getValueAsBoolean();
+                    case "reason" -> reason = text;
+                    case "errorClass" -> errorClass = text;
+                    case "message" -> message = text;
+                    case "stackTrace" -> stackTrace = text;
+                    case "attempt" -> attempt = p.getValueAsInt();
+                    default -> { }
+                }
+            }
+            return new Outcome(v, jobId, pid, ok, value, reason, errorClass, message, stackTrace, attempt);
+        }
     }
 }

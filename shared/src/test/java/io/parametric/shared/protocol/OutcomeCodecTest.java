@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parametric.shared.testing.TestSecret;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
 class OutcomeCodecTest {
@@ -34,8 +37,42 @@ class OutcomeCodecTest {
     }
 
     @Test
+    void refusesAnUnsignedFailureWithoutAReason() {
+        assertThatThrownBy(() -> codec.read("2 - {\"jobId\":\"j4\",\"ok\":false}")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("unsigned and not a script's failure");
+    }
+
+    @Test
     void acceptsAScriptsFailureUnsigned() {
         Outcome read = codec.read("2 - " + Json.write(Outcome.failure("j3", 3, "CANCELLED", "cancelled", 1)));
         assertThat(read.reason()).isEqualTo("CANCELLED");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"v\":2,\"jobId\":\"m.1\",\"pid\":3,\"ok\":true,\"value\":{\"a\":[1,2.5,\"x\"]},\"attempt\":2}",
+        "{\"v\":2,\"jobId\":\"m.2\",\"pid\":3,\"ok\":true,\"value\":null,\"attempt\":1}",
+        "{\"jobId\":\"m.3\",\"ok\":true}",
+        "{\"v\":2,\"jobId\":\"m.4\",\"pid\":7,\"ok\":false,\"reason\":\"JOB_FAILED\",\"errorClass\":\"java.lang.X\","
+                + "\"message\":\"boom \\\"q\\\" \\u00e9\",\"stackTrace\":\"at a\\nat b\",\"attempt\":3}",
+        "{\"extra\":{\"deep\":[{\"jobId\":\"no\"}]},\"jobId\":\"m.5\",\"more\":[1,2],\"ok\":true,\"value\":\"s\"}",
+        "{\"v\":\"2\",\"jobId\":\"m.6\",\"pid\":\"9\",\"ok\":\"true\",\"attempt\":2.0,\"message\":5}",
+        "{\"jobId\":\"m.7\",\"jobId\":\"m.8\",\"ok\":false,\"reason\":null}"
+    })
+    void readsAnOutcomeAsTheMapperBindsIt(String json) throws Exception {
+        Outcome bound = Json.MAPPER.readValue(json, Outcome.class);
+
+        Outcome read = codec.read(new String(codec.seal(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
+
+        assertThat(read).isEqualTo(bound);
+    }
+
+    @Test
+    void refusesAnOutcomeWhoseScalarFieldHoldsAnObject() {
+        String json = "{\"jobId\":{\"id\":\"m.1\"},\"ok\":true}";
+        String sealed = new String(codec.seal(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8);
+
+        assertThatThrownBy(() -> codec.read(sealed)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("not an outcome");
     }
 }
