@@ -140,7 +140,12 @@ final class Backends {
 
     /** @return the first bound backend that uses Redis, or null */
     synchronized Binding redisBinding() {
-        return bindings.values().stream().filter(b -> b.backend().usesRedis()).findFirst().orElse(null);
+        for (Binding b : bindings.values()) {
+            if (b.backend().usesRedis()) {
+                return b;
+            }
+        }
+        return null;
     }
 
     /** @return a new pid, from the fleet's counter when the manager has Redis */

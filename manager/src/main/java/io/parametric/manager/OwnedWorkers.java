@@ -102,7 +102,13 @@ final class OwnedWorkers extends Membership {
 
     @Override
     synchronized Collection<Long> candidates(Binding binding) {
-        return members.stream().filter(w -> w.binding() == binding).map(Worker::pid).toList();
+        List<Long> pids = new ArrayList<>(members.size());
+        for (Worker w : members) {
+            if (w.binding() == binding) {
+                pids.add(w.pid());
+            }
+        }
+        return pids;
     }
 
     @SuppressWarnings({"unchecked", "rawtypes"})

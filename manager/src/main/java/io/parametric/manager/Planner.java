@@ -129,7 +129,10 @@ final class Planner {
     List<Planned> submit(List<ProcessJob> jobs, List<Type> returnTypes) {
         Members m = members();
         Binding fleet = backends.redisBinding();
-        boolean typed = jobs.stream().anyMatch(j -> !j.jobType().isEmpty());
+        boolean typed = false;
+        for (ProcessJob j : jobs) {
+            typed |= !j.jobType().isEmpty();
+        }
         List<Planned> plan = new ArrayList<>(jobs.size());
         if (m.workers().isEmpty() && !typed && fleet != null) {
             // No worker yet: the backlog waits for the first one that registers (a scaled-up container).

@@ -96,8 +96,13 @@ final class SubmitQueue {
                 queue = new ArrayList<>();
             }
             try {
-                placer.sendIsolating(batch.stream().map(Ticket::plan).toList(),
-                        batch.stream().<JobFuture<?>>map(Ticket::future).toList());
+                List<Planned> plans = new ArrayList<>(batch.size());
+                List<JobFuture<?>> futures = new ArrayList<>(batch.size());
+                for (Ticket t : batch) {
+                    plans.add(t.plan());
+                    futures.add(t.future());
+                }
+                placer.sendIsolating(plans, futures);
             } catch (RuntimeException e) {
                 // sendIsolating completed every future it could not place; nothing is left waiting.
                 LOG.debug("a batch of {} submit(s) failed: {}", batch.size(), e.toString());

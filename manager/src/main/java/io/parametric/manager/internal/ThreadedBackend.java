@@ -199,7 +199,11 @@ public final class ThreadedBackend implements ProcessBackend {
         }
         Long[] pids = new Long[assignments.size()];
         for (Map.Entry<Integer, List<Integer>> e : byShard.entrySet()) {
-            List<Long> where = assignOn(shards.shard(e.getKey()), e.getValue().stream().map(assignments::get).toList(), candidates);
+            List<Assignment> some = new ArrayList<>(e.getValue().size());
+            for (int i : e.getValue()) {
+                some.add(assignments.get(i));
+            }
+            List<Long> where = assignOn(shards.shard(e.getKey()), some, candidates);
             for (int k = 0; k < where.size(); k++) {
                 pids[e.getValue().get(k)] = where.get(k);
             }

@@ -144,6 +144,11 @@ public final class EntryCodec {
     }
 
     private LambdaRecord.Stored stored(LambdaRecord record) {
+        LambdaRecord.Stored known = stored.get(record);
+        if (known != null) {
+            return known;
+        }
+        // Sized only on a miss: a concurrent map's size() adds up its counters, on every job otherwise.
         if (stored.size() >= LAMBDA_CACHE) {
             stored.clear();
         }

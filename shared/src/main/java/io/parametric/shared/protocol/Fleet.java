@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -246,8 +245,14 @@ public final class Fleet {
      *     stayed full (each naming what was placed: nothing in the refused chunk)
      */
     public List<Placed> place(List<Placement> placements, Collection<Long> candidates, Duration backlogWait) {
-        String allowed = candidates == null ? "*"
-                : candidates.stream().map(String::valueOf).collect(Collectors.joining(",", ",", ","));
+        String allowed = "*";
+        if (candidates != null) {
+            StringBuilder pids = new StringBuilder(",");
+            for (Long pid : candidates) {
+                pids.append(pid).append(',');
+            }
+            allowed = pids.toString();
+        }
         // Every entry is encoded, and its size checked, before any is sent: all or nothing.
         List<List<Object>> chunks = new ArrayList<>();
         for (int from = 0; from < placements.size(); from += CHUNK) {
