@@ -132,7 +132,6 @@ final class TestFleet implements AutoCloseable {
         return fleet.finish(pid, unread(Outcome.success(jobId, pid, Json.tree(value), 1)), 0).codes().get(0);
     }
 
-    /** @return the outcomes on this fleet's manager's completion list, each checked as a manager reads it */
     /**
      * @param outcomes outcomes of jobs whose entries the caller did not read
      * @return them as {@link Fleet#finish} takes them: the script reads each job's entry
@@ -141,6 +140,7 @@ final class TestFleet implements AutoCloseable {
         return java.util.Arrays.stream(outcomes).map(o -> new Fleet.Ran(o, null)).toList();
     }
 
+    /** @return the outcomes on this fleet's manager's completion list, each checked as a manager reads it */
     List<Outcome> completions() {
         return completions(manager());
     }
