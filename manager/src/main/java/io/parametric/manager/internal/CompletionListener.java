@@ -3,6 +3,7 @@ package io.parametric.manager.internal;
 import io.parametric.shared.ProcessError;
 import io.parametric.shared.protocol.Fleet;
 import io.parametric.shared.protocol.FleetShards;
+import io.parametric.shared.protocol.LogText;
 import io.parametric.shared.protocol.Outcome;
 import io.parametric.shared.redis.ReconnectDelay;
 import java.time.Duration;
@@ -115,7 +116,9 @@ public final class CompletionListener implements AutoCloseable {
                     catchUp();
                     nextSweep = System.nanoTime() + sweepEvery.toNanos();
                 }
-                entries.forEach(this::deliver);
+                for (String entry : entries) {
+                    deliver(entry);
+                }
             } catch (ProcessError e) {
                 if (stopped) {
                     return;
@@ -177,14 +180,22 @@ public final class CompletionListener implements AutoCloseable {
         }
     }
 
-    /** Hands on one raw entry of the completion list: the one place an outcome is read; {@link Fleet#readOutcome} logs and drops one whose signature is wrong. */
+    /**
+     * Hands on one raw entry of the completion list: the one place an outcome is read;
+     * {@link Fleet#readOutcome} logs and drops one whose signature is wrong. Whatever goes wrong
+     * with one entry is logged, and the rest of its batch is still delivered.
+     */
     private void deliver(String entry) {
         if (STOP.equals(entry)) {
             return;
         }
-        Outcome outcome = fleet.readOutcome(entry);
-        if (outcome != null) {
-            sink.accept(outcome);
+        try {
+            Outcome outcome = fleet.readOutcome(entry);
+            if (outcome != null) {
+                sink.accept(outcome);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("an entry of {} could not be delivered, the rest of its batch goes on: {}", key, LogText.safe(e.toString()));
         }
     }
 

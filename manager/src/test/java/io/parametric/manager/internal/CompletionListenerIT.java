@@ -43,6 +43,8 @@ class CompletionListenerIT {
                     entries.add("2 - " + Json.write(Outcome.success("forged-unsigned", 1, Json.tree(0), 1)));
                     entries.add(new OutcomeCodec(FleetSecret.of("another-secret-of-16-chars"), Limits.maxPayloadBytes())
                             .write(Outcome.success("forged-signed", 1, Json.tree(0), 1)));
+                    // An unsigned failure without a reason: no script makes one.
+                    entries.add("2 - {\"jobId\":\"forged-no-reason\",\"ok\":false}");
                 }
             }
             redis.rpush(fleet.keys().completions("m1"), entries.toArray(String[]::new));
@@ -56,8 +58,31 @@ class CompletionListenerIT {
                 // listeners on this Redis may add one each).
                 assertThat(pops).isBetween(3L, 20L);
             }
-            assertThat(delivered).doesNotContain("forged-unsigned", "forged-signed");
+            assertThat(delivered).doesNotContain("forged-unsigned", "forged-signed", "forged-no-reason");
             assertThat(redis.llen(fleet.keys().completions("m1"))).isZero();
+        }
+    }
+
+    @Test
+    void anOutcomeWhoseDeliveryThrowsDoesNotHoldUpTheRestOfItsBatch() {
+        try (Redis redis = new Redis(TestRedis.url(), 4)) {
+            FleetShards shards = new FleetShards(redis, TestRedis.uniqueFleet("completions"), TestSecret.secret(),
+                    Fleet.DEFAULT_JOB_TTL);
+            Fleet fleet = shards.base();
+            OutcomeCodec signed = new OutcomeCodec(TestSecret.secret(), Limits.maxPayloadBytes());
+            redis.rpush(fleet.keys().completions("m1"), signed.write(Outcome.success("first", 1, Json.tree(1), 1)),
+                    signed.write(Outcome.success("throws", 1, Json.tree(2), 1)),
+                    signed.write(Outcome.success("after", 1, Json.tree(3), 1)));
+            Set<String> delivered = ConcurrentHashMap.newKeySet();
+            try (CompletionListener listener = new CompletionListener(fleet, shards, "m1", o -> {
+                if (o.jobId().equals("throws")) {
+                    throw new IllegalStateException("a dependent of this future failed");
+                }
+                delivered.add(o.jobId());
+            }, List::of, Duration.ofMinutes(1), true)) {
+                await().until(() -> delivered.contains("after"));
+            }
+            assertThat(delivered).containsExactlyInAnyOrder("first", "after");
         }
     }
 
