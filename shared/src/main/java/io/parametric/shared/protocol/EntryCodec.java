@@ -132,15 +132,16 @@ public final class EntryCodec {
                 text(n, "cls"), null, null, null, null, list(n, "cap"), list(n, "args"),
                 n.has("value") ? n.get("value") : null,
                 n.path("to").canConvertToLong() ? n.path("to").longValue() : null,
-                n.path("re").asInt(0), n.path("md").asInt(0), n.path("pin").asBoolean(false), null, text(n, "key"));
+                n.path("re").asInt(0), n.path("md").asInt(0), n.path("pin").asBoolean(false), null, text(n, "key")).checked();
         if (JobPayload.LAMBDA.equals(p.form())) {
             String fn = text(n, "fn");
             if (fn == null) {
                 throw new IllegalArgumentException("its lambda names no lambda record");
             }
+            // The record's names were checked when it was read (LambdaRecord.read).
             p = lambdas.apply(fn).into(p);
         }
-        return p.checked();
+        return p;
     }
 
     private LambdaRecord.Stored stored(LambdaRecord record) {

@@ -156,6 +156,22 @@ public record JobPayload(
     }
 
     /**
+     * Checks type, class, method and descriptor names (and a lambda's fingerprint) read from Redis.
+     *
+     * @param names the names, each possibly null
+     * @throws IllegalArgumentException when one is longer than {@value #MAX_NAME_LENGTH} characters
+     *     or holds control characters
+     */
+    static void checkNames(String... names) {
+        for (String name : names) {
+            if (name != null && (name.length() > MAX_NAME_LENGTH || !LogText.isPrintable(name))) {
+                throw new IllegalArgumentException("a type, class, method or descriptor name is longer than "
+                        + MAX_NAME_LENGTH + " characters or holds control characters");
+            }
+        }
+    }
+
+    /**
      * @return this payload, checked as {@link #parse} checks one
      * @throws IllegalArgumentException naming what is wrong
      */
@@ -180,12 +196,7 @@ public record JobPayload(
         if (p.key != null && !isValidId(p.key)) {
             throw new IllegalArgumentException("key is not 1 to " + MAX_ID_LENGTH + " printable ASCII characters");
         }
-        for (String name : new String[] {p.type, p.className, p.method, p.descriptor, p.fingerprint, p.capturing}) {
-            if (name != null && (name.length() > MAX_NAME_LENGTH || !LogText.isPrintable(name))) {
-                throw new IllegalArgumentException("a type, class, method or descriptor name is longer than "
-                        + MAX_NAME_LENGTH + " characters or holds control characters");
-            }
-        }
+        checkNames(p.type, p.className, p.method, p.descriptor, p.fingerprint, p.capturing);
         if (p.timeoutMs != null && p.timeoutMs < 0) {
             throw new IllegalArgumentException("timeoutMs " + p.timeoutMs + " is negative");
         }

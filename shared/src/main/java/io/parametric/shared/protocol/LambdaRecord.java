@@ -85,8 +85,11 @@ public record LambdaRecord(String cls, String method, String desc, Integer kind,
         if (n == null || !n.isObject()) {
             throw new IllegalArgumentException("its lambda record is not a JSON object");
         }
-        return new LambdaRecord(text(n, "cls"), text(n, "method"), text(n, "desc"),
+        LambdaRecord record = new LambdaRecord(text(n, "cls"), text(n, "method"), text(n, "desc"),
                 n.path("kind").isInt() ? n.path("kind").intValue() : null, text(n, "fp"), text(n, "capturing"));
+        // Checked once here, as a job's own names are: a worker keeps the record for every job that names it.
+        JobPayload.checkNames(record.cls, record.method, record.desc, record.fp, record.capturing);
+        return record;
     }
 
     /** @return the payload with this record's fields filled in */
