@@ -6,8 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 /**
@@ -23,7 +21,7 @@ public final class EntryCodec {
 
     private final FleetSecret secret;
     /** Each lambda's stored form, computed once: a JSON write and a SHA-256 per job were half of placement's time. */
-    private final Map<LambdaRecord, LambdaRecord.Stored> stored = new ConcurrentHashMap<>();
+    private final ClearingCache<LambdaRecord, LambdaRecord.Stored> stored = new ClearingCache<>(LAMBDA_CACHE, LambdaRecord::stored);
 
     /** @param secret signs and checks entries */
     public EntryCodec(FleetSecret secret) {
@@ -57,7 +55,7 @@ public final class EntryCodec {
                 case JobPayload.TYPE -> g.writeStringField("type", p.type());
                 case JobPayload.RECORD -> g.writeStringField("cls", p.className());
                 default -> {
-                    lambda = stored(LambdaRecord.of(p));
+                    lambda = stored.get(LambdaRecord.of(p));
                     g.writeStringField("fn", lambda.hash());
                 }
             }
@@ -142,18 +140,6 @@ public final class EntryCodec {
             p = lambdas.apply(fn).into(p);
         }
         return p;
-    }
-
-    private LambdaRecord.Stored stored(LambdaRecord record) {
-        LambdaRecord.Stored known = stored.get(record);
-        if (known != null) {
-            return known;
-        }
-        // Sized only on a miss: a concurrent map's size() adds up its counters, on every job otherwise.
-        if (stored.size() >= LAMBDA_CACHE) {
-            stored.clear();
-        }
-        return stored.computeIfAbsent(record, LambdaRecord::stored);
     }
 
     private static List<JsonNode> list(JsonNode n, String field) {

@@ -50,7 +50,7 @@ public final class Fleet {
     /** Lambda records read so far, by hash: their content never changes. */
     private final Map<String, LambdaRecord> lambdas = new ConcurrentHashMap<>();
     /** The KEYS of take and finish per worker pid, made once: a slot calls them for every batch. */
-    private final Map<Long, ScriptKeys> workerKeys = new ConcurrentHashMap<>();
+    private final ClearingCache<Long, ScriptKeys> workerKeys = new ClearingCache<>(KEYS_CACHE, this::scriptKeys);
     /** ARGV[1] of every script: see {@link ProtocolSettings}. */
     private final String settings;
 
@@ -399,7 +399,7 @@ public final class Fleet {
      * @return every job in its in-flight list
      */
     public Taken take(long pid, int batch) {
-        List<?> reply = (List<?>) redis.evalBytes(scripts.take(), keysOf(pid).take(),
+        List<?> reply = (List<?>) redis.evalBytes(scripts.take(), workerKeys.get(pid).take(),
                 List.of(settings, Long.toString(pid), Integer.toString(batch)));
         if (ScriptCode.of(reply) == ScriptCode.GONE) {
             return new Taken(true, false, List.of());
@@ -446,7 +446,7 @@ public final class Fleet {
             args.add(r.job() == null || r.job().key() == null ? "" : r.job().key());
             args.add(r.job() == null || r.job().manager() == null ? "" : r.job().manager());
         }
-        List<?> reply = (List<?>) redis.evalBytes(scripts.finish(), keysOf(pid).finish(), args);
+        List<?> reply = (List<?>) redis.evalBytes(scripts.finish(), workerKeys.get(pid).finish(), args);
         ScriptCode.of(reply);
         int n = ((Long) reply.get(1)).intValue();
         List<ScriptCode> codes = new ArrayList<>(n);
@@ -479,21 +479,12 @@ public final class Fleet {
     /** The KEYS of take.lua and of finish.lua for one worker. */
     private record ScriptKeys(List<String> take, List<String> finish) {}
 
-    private ScriptKeys keysOf(long pid) {
-        ScriptKeys known = workerKeys.get(pid);
-        if (known != null) {
-            return known;
-        }
-        if (workerKeys.size() >= KEYS_CACHE) {
-            workerKeys.clear();
-        }
+    private ScriptKeys scriptKeys(long pid) {
         List<String> take = List.of(keys.inFlight(pid), keys.pending(pid), keys.worker(pid), keys.openWorkers(),
                 keys.backlog(), keys.workers(), keys.jobs(), keys.records(), keys.deadLetter());
         List<String> finish = new ArrayList<>(take);
         finish.addAll(List.of(keys.finished(), keys.delayed(), keys.staleFinishes()));
-        ScriptKeys made = new ScriptKeys(take, List.copyOf(finish));
-        workerKeys.put(pid, made);
-        return made;
+        return new ScriptKeys(take, List.copyOf(finish));
     }
 
     /** @return the jobs a take or finish reply carries from {@code at}: more, then (id, entry, deliveries)... */
