@@ -19,10 +19,6 @@ public final class OutcomeCodec {
     /** The reasons of the failures scripts make, the only outcomes accepted unsigned. */
     public static final Set<String> SCRIPT_REASONS = Set.of("POISON", "CANCELLED", "WORKER_LOST", "BAD_PAYLOAD");
 
-    /** The fields of {@link Outcome} that hold scalars: one holding an object or array is not an outcome. */
-    private static final Set<String> SCALAR_FIELDS =
-            Set.of("v", "jobId", "pid", "ok", "reason", "errorClass", "message", "stackTrace", "attempt");
-
     /** What a signed outcome adds to its JSON: the version, the signature and two spaces (with room). */
     private static final int SIGNED_FORM_BYTES = 128;
 
@@ -118,33 +114,36 @@ public final class OutcomeCodec {
             String stackTrace = null;
             while (p.nextToken() == JsonToken.FIELD_NAME) {
                 String field = p.currentName();
-                JsonToken token = p.nextToken();
-                if (field.equals("value")) {
-                    value = token == JsonToken.VALUE_NULL ? NullNode.getInstance() : p.readValueAsTree();
-                    continue;
-                }
-                if (!token.isScalarValue()) {
-                    if (SCALAR_FIELDS.contains(field)) {
-                        throw new IllegalArgumentException(field + " is not a scalar");
-                    }
-                    p.skipChildren();
-                    continue;
-                }
-                String text = token == JsonToken.VALUE_NULL ? null : p.getText();
+                p.nextToken();
                 switch (field) {
-                    case "v" -> v = p.getValueAsInt();
-                    case "jobId" -> jobId = text;
-                    case "pid" -> pid = p.getValueAsLong();
-                    case "ok" -> ok = p.getValueAsBoolean();
-                    case "reason" -> reason = text;
-                    case "errorClass" -> errorClass = text;
-                    case "message" -> message = text;
-                    case "stackTrace" -> stackTrace = text;
-                    case "attempt" -> attempt = p.getValueAsInt();
-                    default -> { }
+                    case "value" -> value = p.currentToken() == JsonToken.VALUE_NULL
+                            ? NullNode.getInstance() : p.readValueAsTree();
+                    case "v" -> v = scalar(p).getValueAsInt();
+                    case "jobId" -> jobId = text(p);
+                    case "pid" -> pid = scalar(p).getValueAsLong();
+                    case "ok" -> ok = scalar(p).getValueAsBoolean();
+                    case "reason" -> reason = text(p);
+                    case "errorClass" -> errorClass = text(p);
+                    case "message" -> message = text(p);
+                    case "stackTrace" -> stackTrace = text(p);
+                    case "attempt" -> attempt = scalar(p).getValueAsInt();
+                    default -> p.skipChildren();
                 }
             }
             return new Outcome(v, jobId, pid, ok, value, reason, errorClass, message, stackTrace, attempt);
         }
+    }
+
+    /** @return the parser, on a scalar value: an object or array where an outcome has a scalar is not an outcome */
+    private static JsonParser scalar(JsonParser p) throws IOException {
+        if (!p.currentToken().isScalarValue()) {
+            throw new IllegalArgumentException(p.currentName() + " is not a scalar");
+        }
+        return p;
+    }
+
+    /** @return the scalar value as text, null for JSON null */
+    private static String text(JsonParser p) throws IOException {
+        return scalar(p).currentToken() == JsonToken.VALUE_NULL ? null : p.getText();
     }
 }
