@@ -202,8 +202,10 @@ public final class Redis implements AutoCloseable {
         return s.getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
-    /** A script's ARGV as sent: a {@code byte[]} as is, anything else as the UTF-8 of its text. */
-    // Loops, not streams, on the paths every job takes: cheaper to run and to JIT-compile.
+    /**
+     * A script's ARGV as sent: a {@code byte[]} as is, anything else as the UTF-8 of its text. This
+     * and {@link #utf8(List)} are loops, not streams: every job takes this path.
+     */
     private static List<byte[]> argBytes(List<?> args) {
         List<byte[]> bytes = new ArrayList<>(args.size());
         for (Object x : args) {
@@ -212,6 +214,7 @@ public final class Redis implements AutoCloseable {
         return bytes;
     }
 
+    /** Script KEYS as sent, UTF-8. */
     private static List<byte[]> utf8(List<String> texts) {
         List<byte[]> bytes = new ArrayList<>(texts.size());
         for (String t : texts) {

@@ -656,7 +656,7 @@ local function take_jobs(pid, batch, reply, state)
     local read, within = {}, {}
     local texts = rec_texts(ids)
     for i, id in ipairs(ids) do
-      local size = redis.call('HSTRLEN', k_jobs(), id)
+      local size = entry_size(id)
       read[id] = {rec = texts[i], size = size}
       if size > 0 and size <= S.maxEntry then within[#within + 1] = id end
     end
