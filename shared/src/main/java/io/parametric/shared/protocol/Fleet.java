@@ -302,27 +302,32 @@ public final class Fleet {
     }
 
     /**
-     * The ARGV of one place.lua call: settings, candidates, the lambda records the jobs name, then 6 per job.
+     * The ARGV of one place.lua call: settings, candidates, the lambda records the jobs name, the
+     * distinct specs (type, key, target, fallback) of the chunk, then 3 per job: id, entry, spec.
      *
      * @throws ProcessError BAD_PAYLOAD as {@link #encode}
      */
     private List<Object> placeArgs(List<Placement> chunk, String allowed) {
         Map<String, String> fns = new LinkedHashMap<>();
-        List<Object> jobs = new ArrayList<>(chunk.size() * 6);
+        Map<Spec, String> specs = new LinkedHashMap<>();
+        List<Object> jobs = new ArrayList<>(chunk.size() * 3);
         for (Placement p : chunk) {
             EntryCodec.Encoded e = encode(p.job());
             if (e.lambda() != null) {
                 fns.putIfAbsent(e.lambda().hash(), e.lambda().json());
             }
+            Spec spec = new Spec(p.jobType(), p.job().key() == null ? "" : p.job().key(), p.target(), p.fallback());
+            String number = specs.get(spec);
+            if (number == null) {
+                number = Integer.toString(specs.size() + 1);
+                specs.put(spec, number);
+            }
             // The entry travels as the bytes it was signed as: no String of it is made.
             jobs.add(p.jobId());
             jobs.add(e.bytes());
-            jobs.add(p.jobType());
-            jobs.add(p.job().key() == null ? "" : p.job().key());
-            jobs.add(p.target());
-            jobs.add(p.fallback());
+            jobs.add(number);
         }
-        List<Object> args = new ArrayList<>(3 + 2 * fns.size() + jobs.size());
+        List<Object> args = new ArrayList<>(4 + 2 * fns.size() + 4 * specs.size() + jobs.size());
         args.add(settings);
         args.add(allowed);
         args.add(Integer.toString(fns.size()));
@@ -330,9 +335,19 @@ public final class Fleet {
             args.add(hash);
             args.add(json);
         });
+        args.add(Integer.toString(specs.size()));
+        for (Spec spec : specs.keySet()) {
+            args.add(spec.jobType());
+            args.add(spec.key());
+            args.add(spec.target());
+            args.add(spec.fallback());
+        }
         args.addAll(jobs);
         return args;
     }
+
+    /** What place.lua needs to know of a job besides its id and entry; a chunk's jobs mostly share one. */
+    private record Spec(String jobType, String key, String target, String fallback) {}
 
     /**
      * Where {@link #place} put a job.

@@ -16,10 +16,14 @@
     ARGV[2] candidate pids for open placement: ',1,2,' or '*'
     ARGV[3] how many lambda records follow (f)
     ARGV[4 .. 3+2f] per lambda record: its hash, its JSON (HSETNX: content-named, never rewritten)
-    then per job, 6 entries: job id, entry, job type ('' if not a registered type), key ('' if
-              none), target, fallback
+    then how many specs follow (s), and per spec, 4 entries: job type ('' if not a registered
+              type), key ('' if none), target, fallback
               target:   a pid -> that worker's pending list; 'open' -> the first open worker, else the fallback
               fallback: a pid, or 'backlog'
+    then per job, 3 entries: job id, entry, its spec's number (1 .. s)
+    Jobs of one chunk mostly share their type, target and fallback: each distinct spec is sent and
+    checked once, and a job carries three arguments instead of six (making ARGV's strings is a
+    large part of a placement's cost in Redis).
   Reaches worker keys (pending lists, in-flight lists, records, channels) through lib.lua. Ids are
   appended to each list in one RPUSH per list (chunks of 500) once every job is decided, and each
   worker given a job is looked at once per call and woken at its end: an idle worker that
@@ -38,13 +42,9 @@ local proto = redis.call('GET', KEYS[7])
 if proto and proto ~= tostring(S.version) then return {CODE.VERSION, proto} end
 local candidates = ARGV[2]
 local nfn = tonumber(ARGV[3])
-local first = 4 + 2 * nfn
-local n = (#ARGV - first + 1) / 6
-
-local function job_at(i)
-  local b = first + (i - 1) * 6
-  return ARGV[b], ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4], ARGV[b + 5]
-end
+local nspec = tonumber(ARGV[4 + 2 * nfn])
+local first = 5 + 2 * nfn + 4 * nspec
+local n = (#ARGV - first + 1) / 3
 
 -- A worker's record fields this call needs (state, handover, types), read once per worker.
 local seen = {}
@@ -57,29 +57,30 @@ local function worker_fields(pid)
   return w
 end
 
--- Checks that a worker a job names is live and lists its type: nil when it does, else the reply.
-local checked = {}
+-- Checks that a worker a spec names is live and lists its type: nil when it does, else the reply.
 local function refusal(pid, jobtype)
-  if pid == 'open' or pid == 'backlog' or checked[pid .. '|' .. jobtype] then return nil end
+  if pid == 'open' or pid == 'backlog' then return nil end
   local w = worker_fields(pid)
   if not worker_usable(pid, w[1]) then return {CODE.NO_SUCH_WORKER, pid} end
   if not worker_has_type(pid, jobtype, w[3] or '') then return {CODE.UNKNOWN_TYPE, pid, jobtype} end
-  checked[pid .. '|' .. jobtype] = true
   return nil
 end
 
--- Jobs of one call mostly name what the job before them named: that is checked once.
+-- The specs, by their number as the jobs name it; each is checked once.
+local specs = {}
+for i = 1, nspec do
+  local b = 5 + 2 * nfn + 4 * (i - 1)
+  local spec = {jobtype = ARGV[b], key = ARGV[b + 1], target = ARGV[b + 2], fallback = ARGV[b + 3]}
+  local refused = refusal(spec.target, spec.jobtype) or refusal(spec.fallback, spec.jobtype)
+  if refused then return refused end
+  specs[tostring(i)] = spec
+end
+
 local to_backlog = 0
-local last_target, last_fallback, last_type
 for i = 1, n do
-  local b = first + (i - 1) * 6
-  local jobtype, target, fallback = ARGV[b + 2], ARGV[b + 4], ARGV[b + 5]
-  if target ~= last_target or fallback ~= last_fallback or jobtype ~= last_type then
-    local refused = refusal(target, jobtype) or refusal(fallback, jobtype)
-    if refused then return refused end
-    last_target, last_fallback, last_type = target, fallback, jobtype
-  end
-  if fallback == 'backlog' then to_backlog = to_backlog + 1 end
+  local spec = specs[ARGV[first + 3 * i - 1]]
+  if not spec then return redis.error_reply('place: job ' .. i .. ' names no spec of this call') end
+  if spec.fallback == 'backlog' then to_backlog = to_backlog + 1 end
 end
 if to_backlog > 0 then
   local limit = tonumber(redis.call('HGET', KEYS[6], 'backlogLimit') or '')
@@ -90,36 +91,48 @@ end
 for i = 1, nfn do
   redis.call('HSETNX', KEYS[3], ARGV[2 + 2 * i], ARGV[3 + 2 * i])
 end
-local placed = {CODE.OK}
+local placed, nplaced = {CODE.OK}, 1
 local joined = {}
 -- The ids each list gets, appended at the end: one RPUSH per list instead of one per job.
-local appends, lists = {}, {}
+local appends, counts, lists = {}, {}, {}
 local function append(list, id)
   local ids = appends[list]
   if not ids then
     ids = {}
     appends[list] = ids
+    counts[list] = 0
     lists[#lists + 1] = list
   end
-  ids[#ids + 1] = id
+  local c = counts[list] + 1
+  counts[list] = c
+  ids[c] = id
 end
 -- Workers that were idle when this call gave them their first job, in order, with whether they
 -- take hand-overs; each is woken at the end.
 local woken, idle = {}, {}
 -- Whether this call may be a repeat. A call runs whole or not at all, so the first job it stores
 -- decides: when that one's id is in neither 'rec' nor 'jobs' this call never ran before and no
--- later id of it can be there either (ids are never reused); HSETNX alone then writes each entry.
+-- later id of it can be there either (ids are never reused). The entries of the jobs after it are
+-- then written together, in one HSET before any worker is woken.
 local maybe_repeat = true
+local entries, nentries = {}, 0
 local events = events_on()
 for i = 1, n do
-  local id, entry, jobtype, key, target, fallback = job_at(i)
+  local b = first + 3 * (i - 1)
+  local id, entry, spec = ARGV[b], ARGV[b + 1], specs[ARGV[b + 2]]
+  local key, target = spec.key, spec.target
   local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
+  local where
   -- A repeat of this very placement finds its own id under the key: already placed, not joined.
   if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
-    placed[#placed + 1] = existing
-  elseif (maybe_repeat and redis.call('HEXISTS', KEYS[2], id) == 1) or redis.call('HSETNX', KEYS[1], id, entry) == 0 then
-    placed[#placed + 1] = -1
+    where = existing
+  elseif maybe_repeat and (redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HSETNX', KEYS[1], id, entry) == 0) then
+    where = -1
   else
+    if not maybe_repeat then
+      entries[nentries + 1], entries[nentries + 2] = id, entry
+      nentries = nentries + 2
+    end
     maybe_repeat = false
     if key ~= '' then
       redis.call('HSET', KEYS[4], key, id)
@@ -127,12 +140,12 @@ for i = 1, n do
     end
     local pid = target
     if target == 'open' then
-      pid = take_open_worker(jobtype, candidates) or fallback
+      pid = take_open_worker(spec.jobtype, candidates) or spec.fallback
     end
     if pid == 'backlog' then
       -- No open worker took it (take_open_worker just looked): the backlog.
       append(KEYS[5], id)
-      placed[#placed + 1] = 0
+      where = 0
     else
       append(k_pending(pid), id)
       if not woken[pid] then
@@ -145,16 +158,20 @@ for i = 1, n do
           idle[#idle + 1] = {pid = pid, handover = w[2] == '1', id = id, entry = entry}
         end
       end
-      placed[#placed + 1] = tonumber(pid)
+      where = tonumber(pid)
     end
-    if events then emit_event('PLACED', id, placed[#placed], entry, nil) end
+    if events then emit_event('PLACED', id, where, entry, nil) end
   end
+  nplaced = nplaced + 1
+  placed[nplaced] = where
 end
+if nentries > 0 then redis.call('HSET', KEYS[1], unpack(entries, 1, nentries)) end
 -- A worker that was idle and got one job from this call has it handed over; one that got several
 -- takes them (a take moves up to its batch at once).
 for _, w in ipairs(idle) do
-  if w.handover and #appends[k_pending(w.pid)] == 1 and #w.entry <= S.maxEntry then
-    appends[k_pending(w.pid)] = {}
+  local list = k_pending(w.pid)
+  if w.handover and counts[list] == 1 and #w.entry <= S.maxEntry then
+    appends[list], counts[list] = {}, 0
     hand_over(w.pid, w.id, w.entry)
     emit_event('STARTED', w.id, w.pid, w.entry, nil)
   else
@@ -163,9 +180,9 @@ for _, w in ipairs(idle) do
   end
 end
 for _, list in ipairs(lists) do
-  local ids = appends[list]
-  for from = 1, #ids, 500 do
-    redis.call('RPUSH', list, unpack(ids, from, math.min(#ids, from + 499)))
+  local ids, count = appends[list], counts[list]
+  for from = 1, count, 500 do
+    redis.call('RPUSH', list, unpack(ids, from, math.min(count, from + 499)))
   end
 end
 return placed

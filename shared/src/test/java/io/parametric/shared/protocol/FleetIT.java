@@ -257,6 +257,25 @@ class FleetIT {
     }
 
     @Test
+    void aChunkOfJobsWithDifferentTargetsTypesAndKeysPlacesEachWhereItsOwnSpecSays() {
+        long a = t.register();
+        long b = t.register();
+        List<Placement> mixed = List.of(Placement.onWorker(t.job(), "echo", a), Placement.onWorker(t.job(), "echo", b),
+                Placement.onWorker(t.job(), "", a), new Placement(t.job(), "echo", Placement.OPEN, Placement.BACKLOG),
+                Placement.onWorker(t.job().withKey("k"), "echo", b), Placement.onWorker(t.job(), "echo", a));
+
+        assertThat(fleet.place(mixed, null, Duration.ZERO)).as("both workers were given jobs first: the open one goes to the backlog")
+                .extracting(Fleet.Placed::pid).containsExactly(a, b, a, 0L, b, a);
+
+        List<String> ids = mixed.stream().map(Placement::jobId).toList();
+        assertThat(t.redis.lrange(t.keys.pending(a))).containsExactly(ids.get(0), ids.get(2), ids.get(5));
+        assertThat(t.redis.lrange(t.keys.pending(b))).containsExactly(ids.get(1), ids.get(4));
+        assertThat(t.redis.lrange(t.keys.backlog())).containsExactly(ids.get(3));
+        assertThat(t.redis.hgetAll(t.keys.jobs())).containsOnlyKeys(ids);
+        assertThat(t.redis.hget(t.keys.jobKeys(), "k")).isEqualTo(ids.get(4));
+    }
+
+    @Test
     void aPlacementSentTwicePlacesOneJob() {
         long pid = t.register();
         List<Placement> placement = List.of(Placement.onWorker(t.job(), "echo", pid));
