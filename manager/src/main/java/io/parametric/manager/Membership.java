@@ -90,11 +90,15 @@ abstract class Membership {
     }
 
     static Worker<?> find(List<Worker<?>> all, long pid) {
-        return all.stream().filter(w -> w.pid() == pid).findFirst().orElseThrow(() -> new ProcessError(
-                Reason.NO_SUCH_WORKER,
+        for (Worker<?> w : all) {
+            if (w.pid() == pid) {
+                return w;
+            }
+        }
+        throw new ProcessError(Reason.NO_SUCH_WORKER,
                 "no worker with pid " + pid + " in this manager; it has pids " + pidsOf(all)
                         + " — pids are fleet ids, not positions: use workerPids()",
-                pid, null, null, null, null));
+                pid, null, null, null, null);
     }
 
     /**

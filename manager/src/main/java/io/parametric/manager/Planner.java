@@ -94,9 +94,10 @@ final class Planner {
     List<Planned> openFirst(Members m, List<ProcessJob> jobs) {
         List<Balancer.Choice> choices = new Balancer(loads(m)).openFirst(types(jobs));
         List<Planned> plan = new ArrayList<>(jobs.size());
+        Map<Long, Binding> bindings = new HashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
             long pid = choices.get(i).pid();
-            plan.add(new Planned(m.bindingOf(pid), jobs.get(i), Target.OPEN, pid, Object.class));
+            plan.add(new Planned(bindings.computeIfAbsent(pid, m::bindingOf), jobs.get(i), Target.OPEN, pid, Object.class));
         }
         return plan;
     }
@@ -105,9 +106,11 @@ final class Planner {
     List<Planned> evenly(Members m, List<ProcessJob> jobs, boolean openOnly) {
         List<Long> targets = new Balancer(loads(m)).evenly(types(jobs), openOnly);
         List<Planned> plan = new ArrayList<>(jobs.size());
+        // Jobs go to a few workers: each worker's binding is looked up once, not once per job.
+        Map<Long, Binding> bindings = new HashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
-            long pid = targets.get(i);
-            plan.add(new Planned(m.bindingOf(pid), jobs.get(i), Target.EXACT, pid, Object.class));
+            Long pid = targets.get(i);
+            plan.add(new Planned(bindings.computeIfAbsent(pid, m::bindingOf), jobs.get(i), Target.EXACT, pid, Object.class));
         }
         return plan;
     }

@@ -226,14 +226,20 @@ public final class ThreadedBackend implements ProcessBackend {
     private List<Long> assignOn(Fleet fleet, List<Assignment> assignments, Collection<Long> candidates) {
         List<Placement> placements = new ArrayList<>(assignments.size());
         List<Fleet.Scheduled> later = new ArrayList<>();
+        // One text per pid: jobs of a call go to a few workers, and equal texts compare at once.
+        Map<Long, String> pidTexts = new HashMap<>();
         for (Assignment a : assignments) {
             if (a.delayed()) {
                 later.add(new Fleet.Scheduled(a.payload(), a.delay()));
                 continue;
             }
             placements.add(switch (a.target()) {
-                case EXACT -> Placement.onWorker(a.payload(), a.jobType(), a.pid());
-                case OPEN -> new Placement(a.payload(), a.jobType(), Placement.OPEN, Long.toString(a.pid()));
+                case EXACT -> {
+                    String pid = pidTexts.computeIfAbsent(a.pid(), p -> Long.toString(p));
+                    yield new Placement(a.payload(), a.jobType(), pid, pid);
+                }
+                case OPEN -> new Placement(a.payload(), a.jobType(), Placement.OPEN,
+                        pidTexts.computeIfAbsent(a.pid(), p -> Long.toString(p)));
                 case OPEN_OR_BACKLOG -> new Placement(a.payload(), a.jobType(), Placement.OPEN, Placement.BACKLOG);
             });
         }

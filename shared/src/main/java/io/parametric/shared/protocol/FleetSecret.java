@@ -282,25 +282,21 @@ public final class FleetSecret {
                 : previous == null ? "FleetSecret[set]" : "FleetSecret[set, previous accepted]";
     }
 
-    /** One secret and its HMAC, ready to clone: a {@link Mac} is not thread-safe. */
+    /** One secret and its HMAC: a {@link Mac} is not thread-safe, so each thread keeps its own. */
     private static final class Key {
         /** Kept only to hand to spawned workers ({@link #passTo}). */
         final String secret;
-        private final Mac prototype;
+        /** An initialised Mac per thread: {@code doFinal} leaves it ready for the next message, so no copy or key setup per message. */
+        private final ThreadLocal<Mac> macs;
 
         Key(String secret) {
             this.secret = secret;
-            this.prototype = newMac(secret);
+            newMac(secret); // fails here, not at the first message, when the JVM has no HMAC-SHA-256
+            this.macs = ThreadLocal.withInitial(() -> newMac(secret));
         }
 
         byte[] hmac(byte[] data, int offset, int length) {
-            Mac mac;
-            try {
-                // A clone of an initialised Mac skips the provider lookup and the key setup.
-                mac = (Mac) prototype.clone();
-            } catch (CloneNotSupportedException e) {
-                mac = newMac(secret);
-            }
+            Mac mac = macs.get();
             mac.update(data, offset, length);
             return mac.doFinal();
         }
