@@ -41,10 +41,16 @@ public final class JobRunner {
     private final Allowlist allowlist;
     private final ClassLoader loader;
     private final MissingClasses missingClasses;
-    /** Methods already found, so a lambda's method is looked up once per runner. */
-    private final Map<MethodKey, LambdaMethod> methods = new ConcurrentHashMap<>();
+    /**
+     * The methods of lambdas that passed every check, by everything the checks read: a job of a
+     * lambda seen before skips loading, listing and fingerprinting its classes. Only lambdas that
+     * passed are kept, so it holds no more than the lambda targets the allowed classes declare.
+     */
+    private final Map<LambdaKey, LambdaMethod> checkedLambdas = new ConcurrentHashMap<>();
 
-    private record MethodKey(Class<?> owner, String name, String descriptor, int refKind) {}
+    /** A lambda job's names, as its lambda record gives them; what its checks depend on. */
+    private record LambdaKey(String className, String method, String descriptor, int refKind, String fingerprint,
+                             String capturingClass) {}
 
     /**
      * A runner loading job classes from the class loader that loaded the worker runtime.
@@ -247,6 +253,46 @@ public final class JobRunner {
         if (p.className() == null || p.method() == null || p.descriptor() == null || p.refKind() == null) {
             throw new Refusal(Reason.BAD_PAYLOAD, "lambda job names no implementing class, method, descriptor or reference kind");
         }
+        LambdaKey key = new LambdaKey(p.className(), p.method(), p.descriptor(), p.refKind(), p.fingerprint(), p.capturingClass());
+        LambdaMethod method = checkedLambdas.get(key);
+        if (method == null) {
+            method = checkedLambda(p);
+            checkedLambdas.put(key, method);
+        }
+        List<JsonNode> all = new ArrayList<>();
+        int captured = p.captured() == null ? 0 : p.captured().size();
+        if (p.captured() != null) {
+            all.addAll(p.captured());
+        }
+        if (p.args() != null) {
+            all.addAll(p.args());
+        }
+        List<Type> types = method.parameterTypes();
+        if (all.size() != types.size()) {
+            throw new Refusal(Reason.BAD_PAYLOAD, "lambda " + method.describe() + " takes " + (types.size() - captured)
+                    + " argument(s) after " + captured + " captured value(s), but the job has " + (all.size() - captured));
+        }
+        List<Object> values = new ArrayList<>(all.size());
+        for (int i = 0; i < all.size(); i++) {
+            try {
+                values.add(Json.convertArgument(all.get(i), types.get(i)));
+            } catch (IllegalArgumentException e) {
+                String what = i < captured ? "captured value #" + (i + 1) : "argument #" + (i + 1 - captured);
+                throw new Refusal(Reason.BAD_PAYLOAD, what + " of lambda " + method.describe() + " has the wrong type: " + e.getMessage());
+            }
+        }
+        final LambdaMethod target = method;
+        return ctx -> target.invoke(values);
+    }
+
+    /**
+     * Checks a lambda job's target and finds its method: never {@code main}; a JDK method only
+     * from {@link JdkFunctions}; the capturing class must declare it as a serializable lambda
+     * target; the implementing class must be admitted and have the fingerprint the job names.
+     *
+     * @throws Refusal NOT_ALLOWED or BAD_PAYLOAD naming what is wrong
+     */
+    private LambdaMethod checkedLambda(JobPayload p) {
         String target = p.className() + "." + p.method() + p.descriptor();
         if ("main".equals(p.method())) {
             throw new Refusal(Reason.NOT_ALLOWED, "lambda job names " + target + "; a main method never runs as a job");
@@ -268,32 +314,11 @@ public final class JobRunner {
         if (!jdk) {
             checkFingerprint(c, p.fingerprint());
         }
-        LambdaMethod method;
         try {
-            method = methods.computeIfAbsent(new MethodKey(c, p.method(), p.descriptor(), p.refKind()),
-                    k -> LambdaMethod.find(k.owner(), k.name(), k.descriptor(), k.refKind()));
+            return LambdaMethod.find(c, p.method(), p.descriptor(), p.refKind());
         } catch (IllegalArgumentException e) {
             throw new Refusal(Reason.BAD_PAYLOAD, e.getMessage() + "; run the same build on the manager and the workers");
         }
-        List<JsonNode> all = new ArrayList<>();
-        int captured = p.captured() == null ? 0 : p.captured().size();
-        if (p.captured() != null) {
-            all.addAll(p.captured());
-        }
-        if (p.args() != null) {
-            all.addAll(p.args());
-        }
-        List<Type> types = method.parameterTypes();
-        if (all.size() != types.size()) {
-            throw new Refusal(Reason.BAD_PAYLOAD, "lambda " + method.describe() + " takes " + (types.size() - captured)
-                    + " argument(s) after " + captured + " captured value(s), but the job has " + (all.size() - captured));
-        }
-        List<Object> values = new ArrayList<>(all.size());
-        for (int i = 0; i < all.size(); i++) {
-            String what = i < captured ? "captured value #" + (i + 1) : "argument #" + (i + 1 - captured);
-            values.add(convert(all.get(i), types.get(i), what + " of lambda " + method.describe()));
-        }
-        return ctx -> method.invoke(values);
     }
 
     /** A worker whose copy of the implementing class differs would run different code: refuse it. */

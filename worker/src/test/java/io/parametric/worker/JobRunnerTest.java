@@ -182,6 +182,23 @@ class JobRunnerTest {
     }
 
     @Test
+    void aLambdaThatPassedItsChecksIsCheckedAgainWhenAJobNamesItWithAnotherCapturingClassOrFingerprint() {
+        JobPayload secret = JobPayloads.lambda(Jobs.secretRef(), List.of("x"));
+        assertThat(run(secret).value().asText()).isEqualTo("secret:x");
+
+        Outcome capturedElsewhere = run(naming(secret, Jobs.class, "secret", secret.descriptor(), secret.refKind(),
+                JobRunnerTest.class, List.of()));
+        JobPayload otherBuild = new JobPayload(secret.v(), secret.id(), secret.manager(), secret.form(), secret.type(),
+                secret.className(), secret.method(), secret.descriptor(), secret.refKind(), "0".repeat(64), secret.captured(),
+                secret.args(), secret.value(), secret.timeoutMs(), secret.retries(), secret.maxDeliveries(), secret.pinned(),
+                secret.capturing());
+
+        assertThat(capturedElsewhere.reason()).isEqualTo("NOT_ALLOWED");
+        assertThat(run(otherBuild).reason()).isEqualTo("BAD_PAYLOAD");
+        assertThat(run(secret).value().asText()).as("the checked one still runs").isEqualTo("secret:x");
+    }
+
+    @Test
     void lambdaWithWrongArgumentTypeIsRefused() {
         JobPayload p = JobPayloads.lambda((Calls.Call2<Integer, String, Integer>) Jobs::example, List.of(5, "x"));
         List<JsonNode> swapped = new ArrayList<>(List.of(Json.tree("five"), Json.tree("x")));

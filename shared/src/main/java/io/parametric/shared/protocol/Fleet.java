@@ -448,10 +448,10 @@ public final class Fleet {
         for (Ran r : ran) {
             Outcome o = r.outcome();
             Outcome outcome = o;
-            byte[] json = Json.writeBytes(o);
+            byte[] json = OutcomeCodec.json(o);
             if (json.length > maxPayloadBytes) {
                 outcome = tooLarge(o, pid, json.length);
-                json = Json.writeBytes(outcome);
+                json = OutcomeCodec.json(outcome);
             }
             args.add(outcome.jobId());
             args.add(outcome.ok() ? "done" : "failed");

@@ -5,8 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.parametric.shared.testing.TestSecret;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 class OutcomeCodecTest {
@@ -48,23 +49,44 @@ class OutcomeCodecTest {
         assertThat(read.reason()).isEqualTo("CANCELLED");
     }
 
+    /** Outcome texts of every shape: the mapper's binding of each is what the codec must read and write. */
+    static List<String> outcomeTexts() {
+        return List.of(
+                "{\"v\":2,\"jobId\":\"m.1\",\"pid\":3,\"ok\":true,\"value\":{\"a\":[1,2.5,\"x\"]},\"attempt\":2}",
+                "{\"v\":2,\"jobId\":\"m.2\",\"pid\":3,\"ok\":true,\"value\":null,\"attempt\":1}",
+                "{\"jobId\":\"m.3\",\"ok\":true}",
+                "{\"v\":2,\"jobId\":\"m.4\",\"pid\":7,\"ok\":false,\"reason\":\"JOB_FAILED\",\"errorClass\":\"java.lang.X\","
+                    + "\"message\":\"boom \\\"q\\\" \\u00e9\",\"stackTrace\":\"at a\\nat b\",\"attempt\":3}",
+                "{\"extra\":{\"deep\":[{\"jobId\":\"no\"}]},\"jobId\":\"m.5\",\"more\":[1,2],\"ok\":true,\"value\":\"s\"}",
+                "{\"v\":\"2\",\"jobId\":\"m.6\",\"pid\":\"9\",\"ok\":\"true\",\"attempt\":2.0,\"message\":5}",
+                "{\"jobId\":\"m.7\",\"jobId\":\"m.8\",\"ok\":false,\"reason\":null}"
+        );
+    }
+
     @ParameterizedTest
-    @ValueSource(strings = {
-        "{\"v\":2,\"jobId\":\"m.1\",\"pid\":3,\"ok\":true,\"value\":{\"a\":[1,2.5,\"x\"]},\"attempt\":2}",
-        "{\"v\":2,\"jobId\":\"m.2\",\"pid\":3,\"ok\":true,\"value\":null,\"attempt\":1}",
-        "{\"jobId\":\"m.3\",\"ok\":true}",
-        "{\"v\":2,\"jobId\":\"m.4\",\"pid\":7,\"ok\":false,\"reason\":\"JOB_FAILED\",\"errorClass\":\"java.lang.X\","
-                + "\"message\":\"boom \\\"q\\\" \\u00e9\",\"stackTrace\":\"at a\\nat b\",\"attempt\":3}",
-        "{\"extra\":{\"deep\":[{\"jobId\":\"no\"}]},\"jobId\":\"m.5\",\"more\":[1,2],\"ok\":true,\"value\":\"s\"}",
-        "{\"v\":\"2\",\"jobId\":\"m.6\",\"pid\":\"9\",\"ok\":\"true\",\"attempt\":2.0,\"message\":5}",
-        "{\"jobId\":\"m.7\",\"jobId\":\"m.8\",\"ok\":false,\"reason\":null}"
-    })
+    @MethodSource("outcomeTexts")
     void readsAnOutcomeAsTheMapperBindsIt(String json) throws Exception {
         Outcome bound = Json.MAPPER.readValue(json, Outcome.class);
 
         Outcome read = codec.read(new String(codec.seal(json.getBytes(StandardCharsets.UTF_8)), StandardCharsets.UTF_8));
 
         assertThat(read).isEqualTo(bound);
+    }
+
+    @ParameterizedTest
+    @MethodSource("outcomeTexts")
+    void writesAnOutcomeAsTheMapperWritesIt(String json) throws Exception {
+        Outcome bound = Json.MAPPER.readValue(json, Outcome.class);
+
+        assertThat(new String(OutcomeCodec.json(bound), StandardCharsets.UTF_8))
+                .isEqualTo(new String(Json.writeBytes(bound), StandardCharsets.UTF_8));
+    }
+
+    @Test
+    void writesAThrownOutcomeAsTheMapperWritesIt() {
+        Outcome thrown = Outcome.thrown("m.9", 4, new IllegalStateException("bad \u0001 state\n"), 2);
+
+        assertThat(OutcomeCodec.json(thrown)).isEqualTo(Json.writeBytes(thrown));
     }
 
     @Test
