@@ -24,6 +24,15 @@ public final class SignedForm {
     /** Digits a version may have: more is not a version. */
     private static final int MAX_VERSION_DIGITS = 4;
 
+    /** Whether each ASCII byte is of the base64url alphabet: one lookup per signature byte. */
+    private static final boolean[] BASE64URL = new boolean[128];
+
+    static {
+        for (char c : "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".toCharArray()) {
+            BASE64URL[c] = true;
+        }
+    }
+
     private SignedForm() {}
 
     /** What {@link #split} and {@link #open} make of some bytes. */
@@ -156,6 +165,6 @@ public final class SignedForm {
     }
 
     private static boolean isBase64Url(byte b) {
-        return (b >= 'A' && b <= 'Z') || (b >= 'a' && b <= 'z') || (b >= '0' && b <= '9') || b == '-' || b == '_';
+        return b >= 0 && BASE64URL[b];
     }
 }
