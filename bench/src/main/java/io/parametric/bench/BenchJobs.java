@@ -16,15 +16,18 @@ import java.util.List;
  * behind it (bulk placement, worker-only drain, the million-job scenario).
  *
  * <pre>{@code
- * List<JobFuture<Object>> gates = BenchJobs.closeGates(manager, manager.workerPids());
+ * String gates = BenchJobs.closeGates(manager, manager.workerPids());
  * manager.distribute(Collections.nCopies(100_000, BenchJobs.noOp()));   // queued behind the gates
- * BenchJobs.openGates(manager, manager.workerPids());
+ * BenchJobs.openGates(manager, gates, manager.workerPids());
  * }</pre>
  */
 final class BenchJobs {
 
-    /** The shared value a gate job waits for, followed by its worker's pid. */
+    /** The shared value a gate job waits for, followed by its closing's number, a dash and its worker's pid. */
     static final String GATE = "pp-bench-gate-";
+
+    /** Numbers each closing of gates. */
+    private static final java.util.concurrent.atomic.AtomicInteger CLOSINGS = new java.util.concurrent.atomic.AtomicInteger();
 
     private static final Duration GATE_START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -55,16 +58,18 @@ final class BenchJobs {
 
     /**
      * Puts a gate job on each worker and returns once each is running, so every job placed on those
-     * workers afterwards stays queued until {@link #openGates}.
+     * workers afterwards stays queued until {@link #openGates}. Each closing has its own gate name,
+     * so workers can be held again after their gates opened.
      *
      * @param manager the manager
      * @param pids the workers to hold
-     * @return the gates' futures
+     * @return the gates' name, for {@link #openGates}
      */
-    static List<JobFuture<Object>> closeGates(ProcessManager manager, List<Long> pids) {
+    static String closeGates(ProcessManager manager, List<Long> pids) {
+        String name = GATE + CLOSINGS.incrementAndGet() + "-";
         List<JobFuture<Object>> gates = new ArrayList<>();
         for (long pid : pids) {
-            gates.add(manager.submit(pid, newJob(BenchJobs::awaitGate)));
+            gates.add(manager.submit(pid, newJob(BenchJobs::awaitGate, name)));
         }
         long deadline = System.nanoTime() + GATE_START_TIMEOUT.toNanos();
         for (JobFuture<Object> gate : gates) {
@@ -76,25 +81,32 @@ final class BenchJobs {
                 sleep(20); // JobFuture has no start event: poll its pid
             }
         }
-        return gates;
+        return name;
     }
 
     /**
      * Lets the gate jobs on these workers finish.
      *
      * @param manager the manager
+     * @param gates the gates' name, from {@link #closeGates}
      * @param pids the workers
      */
-    static void openGates(ProcessManager manager, List<Long> pids) {
-        pids.forEach(pid -> manager.put(GATE + pid, Boolean.TRUE));
+    static void openGates(ProcessManager manager, String gates, List<Long> pids) {
+        pids.forEach(pid -> manager.put(gates + pid, Boolean.TRUE));
     }
 
-    /** The gate's body: runs on a worker until its value is set. */
-    static void awaitGate() throws InterruptedException {
+    /**
+     * The gate's body: runs on a worker until its value is set.
+     *
+     * @param gates the gates' name
+     * @return null
+     */
+    static Object awaitGate(String gates) throws InterruptedException {
         JobContext ctx = JobContext.current();
-        while (ctx.fetch(GATE + ctx.pid(), Boolean.class) == null) {
+        while (ctx.fetch(gates + ctx.pid(), Boolean.class) == null) {
             Thread.sleep(5); // a job cannot subscribe to a shared value: poll it
         }
+        return null;
     }
 
     static void sleep(long millis) {

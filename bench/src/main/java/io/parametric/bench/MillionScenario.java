@@ -71,7 +71,7 @@ final class MillionScenario {
             long closing = pids.get(0);
             long killed = pids.get(1);
             long terminated = pids.get(2);
-            BenchJobs.closeGates(manager, pids);
+            String gates = BenchJobs.closeGates(manager, pids);
 
             int perWorker = (int) (total * 0.3);
             int backlog = total - 3 * perWorker;
@@ -94,12 +94,12 @@ final class MillionScenario {
                     () -> retrying(() -> manager.cancel(onWorker.jobId())));
             slowest(table, "close a worker with " + String.format(Locale.ROOT, "%,d", perWorker) + " queued (to the backlog)", () -> {
                 retrying(() -> closeOnce(manager, closing));
-                retrying(() -> BenchJobs.openGates(manager, List.of(closing)));
+                retrying(() -> BenchJobs.openGates(manager, gates, List.of(closing)));
                 awaitEmptyQueue(manager, closing);
             });
             slowest(table, "SIGTERM a worker with " + String.format(Locale.ROOT, "%,d", perWorker) + " queued (hands them back)", () -> {
                 processes.get(2).signal("TERM");
-                retrying(() -> BenchJobs.openGates(manager, List.of(terminated)));
+                retrying(() -> BenchJobs.openGates(manager, gates, List.of(terminated)));
                 int status = processes.get(2).awaitExit(WORKER_TIMEOUT);
                 if (status != 0) {
                     throw new IllegalStateException("the SIGTERMed worker exited with " + status + "; see " + processes.get(2).log());
