@@ -286,13 +286,23 @@ public final class FleetSecret {
     private static final class Key {
         /** Kept only to hand to spawned workers ({@link #passTo}). */
         final String secret;
-        /** An initialised Mac per thread: {@code doFinal} leaves it ready for the next message, so no copy or key setup per message. */
+        /** Initialised once; each thread's Mac is a copy of it (no provider lookup or key setup). */
+        private final Mac prototype;
+        /** Each thread's Mac: {@code doFinal} leaves it ready for the next message, so nothing is copied per message. */
         private final ThreadLocal<Mac> macs;
 
         Key(String secret) {
             this.secret = secret;
-            newMac(secret); // fails here, not at the first message, when the JVM has no HMAC-SHA-256
-            this.macs = ThreadLocal.withInitial(() -> newMac(secret));
+            this.prototype = newMac(secret);
+            this.macs = ThreadLocal.withInitial(this::copy);
+        }
+
+        private Mac copy() {
+            try {
+                return (Mac) prototype.clone();
+            } catch (CloneNotSupportedException e) {
+                return newMac(secret);
+            }
         }
 
         byte[] hmac(byte[] data, int offset, int length) {
