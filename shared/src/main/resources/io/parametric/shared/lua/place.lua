@@ -113,7 +113,7 @@ local woken, idle = {}, {}
 -- Whether this call may be a repeat. A call runs whole or not at all, so the first job it stores
 -- decides: when that one's id is in neither 'rec' nor 'jobs' this call never ran before and no
 -- later id of it can be there either (ids are never reused). The entries of the jobs after it are
--- then written together, in one HSET before any worker is woken.
+-- then written together, in one HSET per 500 before any worker is woken.
 local maybe_repeat = true
 local entries, nentries = {}, 0
 local events = events_on()
@@ -165,7 +165,9 @@ for i = 1, n do
   nplaced = nplaced + 1
   placed[nplaced] = where
 end
-if nentries > 0 then redis.call('HSET', KEYS[1], unpack(entries, 1, nentries)) end
+for from = 1, nentries, 1000 do
+  redis.call('HSET', KEYS[1], unpack(entries, from, math.min(nentries, from + 999)))
+end
 -- A worker that was idle and got one job from this call has it handed over; one that got several
 -- takes them (a take moves up to its batch at once).
 for _, w in ipairs(idle) do
