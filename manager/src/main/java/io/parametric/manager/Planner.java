@@ -34,14 +34,20 @@ final class Planner {
      *
      * @param workers the workers, ascending pids
      * @param distinct their backends, each once
+     * @param byPid each worker's backend, by pid: a plan looks one up per job
      */
-    record Members(List<Worker<?>> workers, List<Binding> distinct) {
+    record Members(List<Worker<?>> workers, List<Binding> distinct, Map<Long, Binding> byPid) {
         static Members of(List<Worker<?>> workers) {
-            return new Members(workers, workers.stream().map(Worker::binding).distinct().toList());
+            Map<Long, Binding> byPid = new HashMap<>();
+            for (Worker<?> w : workers) {
+                byPid.put(w.pid(), w.binding());
+            }
+            return new Members(workers, workers.stream().map(Worker::binding).distinct().toList(), byPid);
         }
 
         Binding bindingOf(long pid) {
-            return Membership.find(workers, pid).binding();
+            Binding b = byPid.get(pid);
+            return b != null ? b : Membership.find(workers, pid).binding();
         }
 
         /** @return the backends in use, without those released by a close */
@@ -94,10 +100,9 @@ final class Planner {
     List<Planned> openFirst(Members m, List<ProcessJob> jobs) {
         List<Balancer.Choice> choices = new Balancer(loads(m)).openFirst(types(jobs));
         List<Planned> plan = new ArrayList<>(jobs.size());
-        Map<Long, Binding> bindings = new HashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
             long pid = choices.get(i).pid();
-            plan.add(new Planned(bindings.computeIfAbsent(pid, m::bindingOf), jobs.get(i), Target.OPEN, pid, Object.class));
+            plan.add(new Planned(m.bindingOf(pid), jobs.get(i), Target.OPEN, pid, Object.class));
         }
         return plan;
     }
@@ -106,11 +111,9 @@ final class Planner {
     List<Planned> evenly(Members m, List<ProcessJob> jobs, boolean openOnly) {
         List<Long> targets = new Balancer(loads(m)).evenly(types(jobs), openOnly);
         List<Planned> plan = new ArrayList<>(jobs.size());
-        // Jobs go to a few workers: each worker's binding is looked up once, not once per job.
-        Map<Long, Binding> bindings = new HashMap<>();
         for (int i = 0; i < jobs.size(); i++) {
-            Long pid = targets.get(i);
-            plan.add(new Planned(bindings.computeIfAbsent(pid, m::bindingOf), jobs.get(i), Target.EXACT, pid, Object.class));
+            long pid = targets.get(i);
+            plan.add(new Planned(m.bindingOf(pid), jobs.get(i), Target.EXACT, pid, Object.class));
         }
         return plan;
     }

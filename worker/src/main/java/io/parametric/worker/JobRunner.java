@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Runs one job in any of its three forms and turns whatever happens into an {@link Outcome}:
@@ -48,7 +49,7 @@ public final class JobRunner {
      */
     private final Map<LambdaKey, LambdaMethod> checkedLambdas = new ConcurrentHashMap<>();
 
-    /** A lambda job's names, as its lambda record gives them; what its checks depend on. */
+    /** A lambda job's names, as its lambda record gives them: what its checks read (a JDK function's fingerprint is not). */
     private record LambdaKey(String className, String method, String descriptor, int refKind, String fingerprint,
                              String capturingClass) {}
 
@@ -229,7 +230,8 @@ public final class JobRunner {
                         + " argument(s) " + names(types) + " but the job has " + args.size() + "; pass exactly those");
             }
             for (int i = 0; i < values.length; i++) {
-                values[i] = convert(args.get(i), types.get(i), "argument #" + (i + 1) + " of job type '" + type.name() + "'");
+                int n = i;
+                values[i] = convert(args.get(i), types.get(i), () -> "argument #" + (n + 1) + " of job type '" + type.name() + "'");
             }
         }
         return ctx -> type.run(ctx, values);
@@ -242,7 +244,7 @@ public final class JobRunner {
             throw new Refusal(Reason.NOT_ALLOWED, "class " + c.getName() + " is not a record implementing io.parametric.shared.Job"
                     + "; only Job records can be sent as records");
         }
-        Job<?> job = (Job<?>) convert(p.value(), c, "record " + c.getName());
+        Job<?> job = (Job<?>) convert(p.value(), c, () -> "record " + c.getName());
         if (job == null) {
             throw new Refusal(Reason.BAD_PAYLOAD, "record " + c.getName() + " has no value");
         }
@@ -253,12 +255,11 @@ public final class JobRunner {
         if (p.className() == null || p.method() == null || p.descriptor() == null || p.refKind() == null) {
             throw new Refusal(Reason.BAD_PAYLOAD, "lambda job names no implementing class, method, descriptor or reference kind");
         }
-        LambdaKey key = new LambdaKey(p.className(), p.method(), p.descriptor(), p.refKind(), p.fingerprint(), p.capturingClass());
-        LambdaMethod method = checkedLambdas.get(key);
-        if (method == null) {
-            method = checkedLambda(p);
-            checkedLambdas.put(key, method);
-        }
+        // A JDK function is named, not fingerprinted: its key leaves the fingerprint out, so a job
+        // cannot add entries by naming one with ever new fingerprints.
+        String fingerprint = JdkFunctions.isJdk(p.className()) ? null : p.fingerprint();
+        LambdaKey key = new LambdaKey(p.className(), p.method(), p.descriptor(), p.refKind(), fingerprint, p.capturingClass());
+        LambdaMethod method = checkedLambdas.computeIfAbsent(key, k -> checkedLambda(p));
         List<JsonNode> all = new ArrayList<>();
         int captured = p.captured() == null ? 0 : p.captured().size();
         if (p.captured() != null) {
@@ -274,15 +275,11 @@ public final class JobRunner {
         }
         List<Object> values = new ArrayList<>(all.size());
         for (int i = 0; i < all.size(); i++) {
-            try {
-                values.add(Json.convertArgument(all.get(i), types.get(i)));
-            } catch (IllegalArgumentException e) {
-                String what = i < captured ? "captured value #" + (i + 1) : "argument #" + (i + 1 - captured);
-                throw new Refusal(Reason.BAD_PAYLOAD, what + " of lambda " + method.describe() + " has the wrong type: " + e.getMessage());
-            }
+            int n = i;
+            values.add(convert(all.get(i), types.get(i), () -> (n < captured ? "captured value #" + (n + 1)
+                    : "argument #" + (n + 1 - captured)) + " of lambda " + method.describe()));
         }
-        final LambdaMethod target = method;
-        return ctx -> target.invoke(values);
+        return ctx -> method.invoke(values);
     }
 
     /**
@@ -357,11 +354,12 @@ public final class JobRunner {
         }
     }
 
-    private static Object convert(JsonNode node, Type type, String what) {
+    /** Converts one value; {@code what} names it, made only when the value has the wrong type. */
+    private static Object convert(JsonNode node, Type type, Supplier<String> what) {
         try {
             return Json.convertArgument(node, type);
         } catch (IllegalArgumentException e) {
-            throw new Refusal(Reason.BAD_PAYLOAD, what + " has the wrong type: " + e.getMessage());
+            throw new Refusal(Reason.BAD_PAYLOAD, what.get() + " has the wrong type: " + e.getMessage());
         }
     }
 
