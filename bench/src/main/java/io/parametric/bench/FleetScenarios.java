@@ -57,9 +57,13 @@ final class FleetScenarios {
         Latency.Summary latency;
         try (ProcessManager manager = processes(settings.slots())) {
             log.printf("[bench] %d workers ready; warming up%n", settings.slots());
-            Placement.SUBMIT_LOOP.run(manager, job, settings.warmup() * 2);
+            // Each way of placing is measured below, so each is warmed up: a manager is long-lived.
+            for (Placement p : Placement.values()) {
+                p.run(manager, job, settings.warmup() * 2);
+            }
 
             log.println("[bench] end to end: submit loop");
+            JitSettle.await(log, "submit loop");
             long memory = redis.usedMemory();
             CommandStats before = redis.commandStats();
             CpuUse cpuBefore = CpuUse.now(redis);
@@ -73,12 +77,13 @@ final class FleetScenarios {
 
             for (Placement p : List.of(Placement.DISTRIBUTE, Placement.SUBMIT_ALL)) {
                 log.println("[bench] end to end: " + p.name().toLowerCase(java.util.Locale.ROOT));
+                JitSettle.await(log, p.name().toLowerCase(java.util.Locale.ROOT));
                 table.add(endToEnd(settings) + p.describe(n), Value.of(throughput(manager, p, n), Unit.JOBS_PER_S));
             }
 
             log.println("[bench] sequential latency");
             long pid = manager.workerPids().get(0);
-            latency = Latency.measure(settings.warmup(), settings.samples(), () -> manager.submit(pid, job).get());
+            latency = Latency.measure(settings.warmup(), settings.samples(), () -> manager.submit(pid, job).get(), log);
             latency.byName().forEach((name, ms) -> table.add(latencyFigure(name), Value.of(ms, Unit.MS)));
             table.note("Latency: " + settings.samples() + " sequential round trips after " + settings.warmup() + " warm-up ones.");
 
@@ -144,6 +149,7 @@ final class FleetScenarios {
 
         log.printf("[bench] bulk placement of %,d behind gates%n", bulk);
         String gates = BenchJobs.closeGates(manager, pids);
+        JitSettle.await(log, "bulk placement");
         CommandStats c0 = redis.commandStats();
         long t0 = System.nanoTime();
         manager.distribute(Collections.nCopies(bulk, job));

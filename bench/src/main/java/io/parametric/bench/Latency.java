@@ -1,5 +1,6 @@
 package io.parametric.bench;
 
+import java.io.PrintStream;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -8,7 +9,7 @@ import org.HdrHistogram.Histogram;
  * after a warm-up that is not recorded.
  *
  * <pre>{@code
- * Latency.Summary s = Latency.measure(1_000, 10_000, () -> manager.submit(pid, job).get());
+ * Latency.Summary s = Latency.measure(1_000, 10_000, () -> manager.submit(pid, job).get(), System.err);
  * }</pre>
  */
 final class Latency {
@@ -46,16 +47,19 @@ final class Latency {
     }
 
     /**
-     * @param warmup round trips run first and not recorded
+     * @param warmup round trips run first and not recorded; then the JIT compilers are let
+     *     settle ({@link JitSettle})
      * @param samples round trips recorded
      * @param trip one round trip
+     * @param log where a measurement that did not wait for the compilers is said
      * @return the percentiles
      * @throws Exception what a round trip threw
      */
-    static Summary measure(int warmup, int samples, RoundTrip trip) throws Exception {
+    static Summary measure(int warmup, int samples, RoundTrip trip, PrintStream log) throws Exception {
         for (int i = 0; i < warmup; i++) {
             trip.run();
         }
+        JitSettle.await(log, "sequential latency");
         Histogram h = new Histogram(TimeUnit.MINUTES.toNanos(1), 3);
         for (int i = 0; i < samples; i++) {
             long t0 = System.nanoTime();

@@ -52,6 +52,7 @@ final class RedisListBaseline {
             b.startWorkers();
             log.println("[bench] Jedis lists: warming up");
             b.pushThenCollect(producer, settings.warmup() * 2);
+            JitSettle.await(log, "Jedis lists' end-to-end run");
             log.println("[bench] Jedis lists: end to end");
             long t0 = System.nanoTime();
             b.pushThenCollect(producer, settings.jobs());
@@ -60,7 +61,7 @@ final class RedisListBaseline {
             Latency.Summary latency = Latency.measure(settings.warmup(), settings.samples(), () -> {
                 producer.rpush(b.jobs, b.payload(0));
                 b.popResult(producer);
-            });
+            }, log);
             return new Baseline(rate, latency);
         } finally {
             b.stopWorkers();

@@ -51,12 +51,13 @@ final class RedissonExecutorBaseline {
             executor.registerWorkers(WorkerOptions.defaults().workers(settings.slots()));
             log.println("[bench] Redisson executor: warming up");
             submitLoop(executor, settings.warmup() * 2);
+            JitSettle.await(log, "Redisson executor's end-to-end run");
             log.println("[bench] Redisson executor: end to end");
             long t0 = System.nanoTime();
             submitLoop(executor, settings.jobs());
             double rate = settings.jobs() / FleetScenarios.seconds(System.nanoTime() - t0);
             log.println("[bench] Redisson executor: sequential latency");
-            Latency.Summary latency = Latency.measure(settings.warmup(), settings.samples(), () -> executor.submit(new NoOpTask()).get());
+            Latency.Summary latency = Latency.measure(settings.warmup(), settings.samples(), () -> executor.submit(new NoOpTask()).get(), log);
             return new Baseline(rate, latency);
         } finally {
             executor.shutdown();

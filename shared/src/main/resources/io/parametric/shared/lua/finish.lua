@@ -57,11 +57,11 @@ local texts = rec_texts(ids)
 -- the in-flight list, one LTRIM takes them all off (else, and for a single outcome, one LREM per id).
 local at_head = n > 1
 if at_head then
-  local head = redis.call('LRANGE', KEYS[1], 0, n - 1)
+  local head = redis.call('LRANGE', KEYS[1], '0', num_text(n - 1))
   for i = 1, n do
     if head[i] ~= ids[i] then at_head = false break end
   end
-  if at_head then redis.call('LTRIM', KEYS[1], n, -1) end
+  if at_head then redis.call('LTRIM', KEYS[1], num_text(n), '-1') end
 end
 begin_batch()
 for i = 1, n do
@@ -69,11 +69,11 @@ for i = 1, n do
   local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local retries, key, manager = tonumber(ARGV[b + 5]), ARGV[b + 6], ARGV[b + 7]
   local r = read_rec(id, texts[i])
-  if not at_head and redis.call('LREM', KEYS[1], 1, id) == 0 then
+  if not at_head and redis.call('LREM', KEYS[1], '1', id) == 0 then
     if r and r.pid == pid and (ended(r.state) or r.state == 'delayed') then
       reply[#reply + 1] = CODE.REPEATED
     else
-      redis.call('INCRBY', KEYS[12], 1)
+      redis.call('INCRBY', KEYS[12], '1')
       reply[#reply + 1] = CODE.STALE
     end
   else
@@ -109,12 +109,12 @@ end_batch()
 if last then
   redis.call('HSET', KEYS[3], 'ret', last)
   for counter, k in pairs(counted) do
-    if k > 0 then redis.call('HINCRBY', KEYS[3], counter, k) end
+    if k > 0 then redis.call('HINCRBY', KEYS[3], counter, num_text(k)) end
   end
 end
 local wstate = redis.call('HGET', KEYS[3], 'state')
 if tonumber(ARGV[3]) == 0 or (wstate ~= 'idle' and wstate ~= 'busy')
-    or redis.call('ZSCORE', KEYS[6], pid) == false then
+    or redis.call('ZRANK', KEYS[6], pid) == false then
   reply[#reply + 1] = 0
   return reply
 end

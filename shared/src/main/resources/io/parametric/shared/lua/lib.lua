@@ -23,9 +23,11 @@
   Entries (field of k_jobs(), the only copy of a job's bytes): '<version> <signature> <body>'.
   Records (field of k_rec()): 'state|pid|deliveries|attempts|ms|progress|outcome'.
 ]]
--- The settings of the current call (S, a table of ARGV[1]) and its fleet prefix (P); LINE is the
--- line they were read from. Read-only for scripts.
-local LINE, S, P
+-- The settings of the current call (S, a table of ARGV[1]; ST, the same values as the line's text)
+-- and its fleet prefix (P); LINE is the line they were read from. Read-only for scripts. A number
+-- passed to redis.call is formatted with sprintf on every call (about 0.25 µs each): commands
+-- take a setting's text (ST) and a count's num_text, never a Lua number.
+local LINE, S, ST, P
 
 local CODE = {OK = 1, RETRY = 2, INTERRUPTING = 3, REMOVED = 4, FINISHED = 5, WATCHING = 6, SKIPPED = 7,
   GRACE = 8, STALE = -1, NO_SUCH_WORKER = -2, UNKNOWN_TYPE = -3, NO_JOB = -4, GONE = -5,
@@ -71,16 +73,17 @@ local RUN
 local function begin_run(args)
   local line = args[1] or ''
   if line ~= LINE then
-    S = {}
+    S, ST = {}, {}
     for k, v in string.gmatch(line, '([^=;]+)=([^;]*)') do
       S[k] = tonumber(v) or v
+      ST[k] = v
     end
     P = S.prefix or ''
     LINE = line
   end
   RUN = {
     now = nil,          -- Redis time (ms), read once: a script runs for microseconds
-    nowText = nil,      -- that time as text, once a record needed it (num_text)
+    nowText = nil,      -- that time as text (num_text)
     kept = {},          -- completion lists whose expiry this run has set
     watched = nil,      -- whether any job has watchers (the 'watch' hash exists)
     fin = nil,          -- the length of the retention list 'fin', once known
@@ -95,9 +98,28 @@ end
 local function now_ms()
   if RUN.now == nil then
     local t = redis.call('TIME')
-    RUN.now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+    local ms = math.floor(tonumber(t[2]) / 1000)
+    RUN.now = tonumber(t[1]) * 1000 + ms
+    -- The same text as tostring(RUN.now), made from TIME's seconds with an integer format.
+    RUN.nowText = string.format('%s%03d', t[1], ms)
   end
   return RUN.now
+end
+
+-- A number as text (records, command arguments). Lua formats a number with sprintf('%.14g'),
+-- about 3,000 instructions each: a count up to 255 and this run's Redis time are formatted once
+-- (the same text as tostring). The table is made on first use: a library's load may not call
+-- tostring.
+local SMALL
+local function num_text(n)
+  if SMALL == nil then
+    SMALL = {}
+    for i = 0, 255 do SMALL[i] = tostring(i) end
+  end
+  local text = SMALL[n]
+  if text then return text end
+  if n == RUN.now then return RUN.nowText end
+  return tostring(n)
 end
 
 -- Sets a list's expiry the first time this run pushes to it, when it has none: pushed is how many
@@ -112,7 +134,7 @@ end
 -- 'minute:<epoch minute>', kept one hour from its first count: at most 61 such keys exist).
 local function count_outcome(field, now, n)
   local key = k_minute(math.floor(now / 60000))
-  if redis.call('HINCRBY', key, field, n) == n then redis.call('EXPIRE', key, S.minuteTtl) end
+  if redis.call('HINCRBY', key, field, num_text(n)) == n then redis.call('EXPIRE', key, ST.minuteTtl) end
 end
 
 -- Appends a value to a list at the end of the batch (one RPUSH per list for all of it).
@@ -145,8 +167,16 @@ local function fn_class(hash)
 end
 
 -- True while some listener of the fleet has 'listening' set: read once per script run.
+-- It reads 'listening' and 'watch' in one EXISTS, which in a fleet with neither (the common case)
+-- answers for both (store_outcome reads RUN.watched).
 local function events_on()
-  if RUN.listening == nil then RUN.listening = redis.call('EXISTS', k_listening()) == 1 end
+  if RUN.listening == nil then
+    if redis.call('EXISTS', k_listening(), k_watch()) == 0 then
+      RUN.listening, RUN.watched = false, false
+    else
+      RUN.listening = redis.call('EXISTS', k_listening()) == 1
+    end
+  end
   return RUN.listening
 end
 
@@ -169,7 +199,7 @@ local function emit_event(kind, id, pid, job, ms)
     label = job
   end
   if type(label) ~= 'string' then label = '' end
-  redis.call('XADD', k_events(), 'MAXLEN', '~', S.eventsCap, '*', 'kind', kind, 'job', id,
+  redis.call('XADD', k_events(), 'MAXLEN', '~', ST.eventsCap, '*', 'kind', kind, 'job', id,
     'pid', tostring(pid or ''), 'type', label, 'ms', ms and tostring(ms) or '')
 end
 
@@ -208,24 +238,6 @@ end
 -- The records of many ids, as texts in the same order (false: none).
 local function rec_texts(ids)
   return hmget(k_rec(), ids)
-end
-
--- A number as record text. Lua formats a number with sprintf('%.14g'), about 0.45 µs each here: a
--- count up to 255 and this run's Redis time are formatted once (the same text as tostring). The
--- table is made on first use: a library's load may not call tostring.
-local SMALL
-local function num_text(n)
-  if SMALL == nil then
-    SMALL = {}
-    for i = 0, 255 do SMALL[i] = tostring(i) end
-  end
-  local text = SMALL[n]
-  if text then return text end
-  if n == RUN.now then
-    RUN.nowText = RUN.nowText or tostring(n)
-    return RUN.nowText
-  end
-  return tostring(n)
 end
 
 -- Writes a job's record, at the end of the batch while one is open.
@@ -393,7 +405,7 @@ local function end_batch()
     for from = 1, #values, 500 do
       len = redis.call('RPUSH', key, unpack(values, from, math.min(#values, from + 499)))
     end
-    if key == fin then RUN.fin = len else keep_for(key, S.doneTtl, #values, len) end
+    if key == fin then RUN.fin = len else keep_for(key, ST.doneTtl, #values, len) end
   end
   local now = now_ms()
   if b.stored > 0 then trim_finished(2 * b.stored, now) end
@@ -466,11 +478,13 @@ end
 -- Workers ---------------------------------------------------------------------------------------
 
 -- A worker can take new jobs: registered, live, not closing or closed. state: its record's state
--- as the caller read it (nil or false: read here).
+-- as the caller read it (nil or false: read here). Membership of 'workers' is asked with ZRANK
+-- everywhere, not ZSCORE: a score is a double that Redis formats and Lua parses back (about 3,600
+-- instructions a call), a rank an integer.
 local function worker_usable(pid, state)
   state = state or redis.call('HGET', k_worker(pid), 'state')
   if state ~= 'idle' and state ~= 'busy' then return false end
-  return redis.call('ZSCORE', k_workers(), pid) ~= false
+  return redis.call('ZRANK', k_workers(), pid) ~= false
 end
 
 -- The worker lists the job type (types are stored as ",a,b,"); '' means any worker will do. types:
@@ -553,13 +567,13 @@ end
 local function admit(pid, id, read)
   local inflight = k_inflight(pid)
   if not is_job_id(id) then
-    redis.call('LREM', inflight, 1, id)
+    redis.call('LREM', inflight, '1', id)
     dead_letter(nil, 'not a job id (found on a list of worker ' .. pid .. ')', id)
     return false
   end
   local size = entry_size(id, read and read.size)
   if size == 0 then
-    redis.call('LREM', inflight, 1, id)
+    redis.call('LREM', inflight, '1', id)
     if not read_rec(id) then
       local why = 'job ' .. id .. ' has no entry and no record (never placed, or its record was trimmed)'
       dead_letter(id, why, nil)
@@ -570,7 +584,7 @@ local function admit(pid, id, read)
   end
   if size > S.maxEntry then
     -- Never read: deleted where it lies, so an oversized entry neither travels nor is copied.
-    redis.call('LREM', inflight, 1, id)
+    redis.call('LREM', inflight, '1', id)
     redis.call('HDEL', k_jobs(), id)
     local why = 'its entry is ' .. size .. ' bytes, over the limit of ' .. S.maxEntry
       .. ' (PP_MAX_PAYLOAD / pp.maxPayloadBytes)'
@@ -586,7 +600,7 @@ local function admit(pid, id, read)
   end
   if why or (job and job.id ~= id) then
     why = why or 'the entry names another job id'
-    redis.call('LREM', inflight, 1, id)
+    redis.call('LREM', inflight, '1', id)
     dead_letter(id, 'job ' .. id .. ' cannot be read: ' .. why, entry)
     fail_job(id, {m = manager_of_id(id)}, 'failed', 'BAD_PAYLOAD',
       'job ' .. id .. ' cannot be read: ' .. why .. '; place it again with a protocol-' .. S.version .. ' manager', pid, 0)
@@ -595,7 +609,7 @@ local function admit(pid, id, read)
   local r = read_rec(id, read and read.rec)
   if r and (ended(r.state) or r.state == 'running' or r.state == 'cancelling') then
     -- Ended, or already in another worker's hands (an id placed twice by a foreign writer).
-    redis.call('LREM', inflight, 1, id)
+    redis.call('LREM', inflight, '1', id)
     return false
   end
   local deliveries = (r and r.state ~= 'delayed' and r.deliveries or 0) + 1
@@ -603,7 +617,7 @@ local function admit(pid, id, read)
   -- A first delivery is within every limit (at least 1): only a redelivery needs the job's own.
   if deliveries > 1 and job == nil then job = read_entry(entry) or {} end
   if deliveries > delivery_limit(job) then
-    redis.call('LREM', inflight, 1, id)
+    redis.call('LREM', inflight, '1', id)
     local why2 = 'delivered ' .. (deliveries - 1) .. ' times without an outcome, its limit (each delivery ended'
       .. ' without one: the job kills or hangs its worker)'
     dead_letter(id, 'POISON: ' .. why2, entry)
@@ -638,7 +652,7 @@ local function take_jobs(pid, batch, reply, state)
     -- one LPOP per list and one RPUSH.
     local moved, ids = {}, {}
     local function pop(list, want)
-      local got = redis.call('LPOP', list, want) or {}
+      local got = redis.call('LPOP', list, num_text(want)) or {}
       for _, id in ipairs(got) do moved[#moved + 1] = id end
       return #got
     end
@@ -676,7 +690,7 @@ local function take_jobs(pid, batch, reply, state)
   local more = skipped > S.skipMax
   reply[#reply + 1] = more and 1 or 0
   -- admit removes what it refuses: 'held' is the list's length now.
-  local ids = held > 0 and redis.call('LRANGE', inflight, 0, -1) or {}
+  local ids = held > 0 and redis.call('LRANGE', inflight, '0', '-1') or {}
   for _, id in ipairs(ids) do
     reply[#reply + 1] = id
     local known = admitted[id]
@@ -694,7 +708,7 @@ local function take_jobs(pid, batch, reply, state)
   state = state or redis.call('HGET', k_worker(pid), 'state')
   if #ids > 0 then
     -- A worker that took from the backlog while idle is no longer open: placement must not pick it.
-    if state == 'idle' then redis.call('LREM', k_open(), 0, pid) end
+    if state == 'idle' then redis.call('LREM', k_open(), '0', pid) end
     redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', ids[1])
   elseif state ~= 'idle' then
     -- Busy until now (take_jobs runs for idle and busy workers only). An idle worker has no 'job'
@@ -762,11 +776,11 @@ local function rehome_worker(pid, include_inflight, new_state, why)
     redis.call('HSET', whash, 'state', new_state)
     redis.call('PUBLISH', k_signals(pid), 'x')
   end
-  redis.call('LREM', k_open(), 0, pid)
+  redis.call('LREM', k_open(), '0', pid)
   if new_state ~= 'closing' then
     if redis.call('ZREM', k_workers(), pid) == 1 then redis.call('PUBLISH', k_members(), '-' .. pid) end
     -- An ended worker's record and values are kept for diagnosis as long as a finished job's.
-    if redis.call('EXISTS', whash) == 1 then redis.call('EXPIRE', whash, S.jobTtl) end
+    if redis.call('EXISTS', whash) == 1 then redis.call('EXPIRE', whash, ST.jobTtl) end
   end
   local counts = {moved = 0, failed = 0, dead = 0, poison = 0, skipped = 0}
   if include_inflight then

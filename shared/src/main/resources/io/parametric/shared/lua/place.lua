@@ -39,7 +39,7 @@
     {VERSION, found}             the fleet's workers speak protocol 'found': nothing placed
 ]]
 local proto = redis.call('GET', KEYS[7])
-if proto and proto ~= tostring(S.version) then return {CODE.VERSION, proto} end
+if proto and proto ~= ST.version then return {CODE.VERSION, proto} end
 local candidates = ARGV[2]
 local nfn = tonumber(ARGV[3])
 local nspec = tonumber(ARGV[4 + 2 * nfn])
@@ -73,7 +73,7 @@ for i = 1, nspec do
   local spec = {jobtype = ARGV[b], key = ARGV[b + 1], target = ARGV[b + 2], fallback = ARGV[b + 3]}
   local refused = refusal(spec.target, spec.jobtype) or refusal(spec.fallback, spec.jobtype)
   if refused then return refused end
-  specs[tostring(i)] = spec
+  specs[num_text(i)] = spec
 end
 
 local to_backlog = 0
@@ -154,7 +154,7 @@ for i = 1, n do
         if w[1] == 'idle' then
           -- Off the open list from here on: take_open_worker does not offer it again in this call.
           -- It becomes busy when it is woken, at the end.
-          redis.call('LREM', k_open(), 0, pid)
+          redis.call('LREM', k_open(), '0', pid)
           idle[#idle + 1] = {pid = pid, handover = w[2] == '1', id = id, entry = entry}
         end
       end
