@@ -114,7 +114,7 @@ if last then
 end
 local wstate = redis.call('HGET', KEYS[3], 'state')
 if tonumber(ARGV[3]) == 0 or (wstate ~= 'idle' and wstate ~= 'busy')
-    or redis.call('ZRANK', KEYS[6], pid) == false then
+    or redis.call('ZSCORE', KEYS[6], pid) == false then
   reply[#reply + 1] = 0
   return reply
 end

@@ -19,7 +19,7 @@ local gone, queued = {}, {}
 for i = 2, #ARGV do
   local pid = ARGV[i]
   if redis.call('ZADD', KEYS[1], 'XX', 'CH', now, pid) == 0
-      and redis.call('ZRANK', KEYS[1], pid) == false then
+      and redis.call('ZSCORE', KEYS[1], pid) == false then
     gone[#gone + 1] = pid
   elseif redis.call('LLEN', k_pending(pid)) > 0 or redis.call('LLEN', k_inflight(pid)) > 0 then
     queued[#queued + 1] = pid

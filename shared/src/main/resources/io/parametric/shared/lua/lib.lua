@@ -478,13 +478,11 @@ end
 -- Workers ---------------------------------------------------------------------------------------
 
 -- A worker can take new jobs: registered, live, not closing or closed. state: its record's state
--- as the caller read it (nil or false: read here). Membership of 'workers' is asked with ZRANK
--- everywhere, not ZSCORE: a score is a double that Redis formats and Lua parses back (about 3,600
--- instructions a call), a rank an integer.
+-- as the caller read it (nil or false: read here).
 local function worker_usable(pid, state)
   state = state or redis.call('HGET', k_worker(pid), 'state')
   if state ~= 'idle' and state ~= 'busy' then return false end
-  return redis.call('ZRANK', k_workers(), pid) ~= false
+  return redis.call('ZSCORE', k_workers(), pid) ~= false
 end
 
 -- The worker lists the job type (types are stored as ",a,b,"); '' means any worker will do. types:

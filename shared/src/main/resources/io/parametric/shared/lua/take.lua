@@ -31,7 +31,7 @@
 ]]
 local pid = ARGV[2]
 local state = redis.call('HGET', KEYS[3], 'state')
-if (state ~= 'idle' and state ~= 'busy') or redis.call('ZRANK', KEYS[6], pid) == false then
+if (state ~= 'idle' and state ~= 'busy') or redis.call('ZSCORE', KEYS[6], pid) == false then
   return {CODE.GONE}
 end
 return take_jobs(pid, tonumber(ARGV[3]), {CODE.OK}, state)
