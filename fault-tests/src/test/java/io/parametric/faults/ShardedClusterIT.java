@@ -80,6 +80,9 @@ class ShardedClusterIT {
                     .until(() -> (running[0] = side.redis.hget(shards.shard(1).keys().worker(victimPid), "job")) != null);
             victim.kill();
             side.workers.remove(victim);
+            // Once reaped, shard 1 has no live worker, and a new worker joins such a shard first
+            // (until then the killed one still counts, and the shards' scores may tie).
+            await().atMost(Duration.ofSeconds(30)).until(() -> !shards.shard(1).livePids().contains(victimPid));
             long replacement = side.startWorkers(1).get(0).pid();
             assertThat(shards.shard(1).livePids()).contains(replacement);
 

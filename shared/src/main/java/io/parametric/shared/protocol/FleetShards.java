@@ -185,8 +185,9 @@ public final class FleetShards {
     }
 
     /**
-     * Chooses the shard a new worker joins: the one whose backlog most needs workers, scored
-     * (backlog + 1) / (live workers + 1), ties broken at random (so workers starting together
+     * Chooses the shard a new worker joins: a shard without live workers first (nothing else runs
+     * its jobs, whatever its backlog), else the one whose backlog most needs workers, scored
+     * (backlog + 1) / (live workers + 1); ties broken at random (so workers starting together
      * spread). One round trip per shard.
      *
      * @return the shard to join
@@ -203,7 +204,8 @@ public final class FleetShards {
                 b.llen(f.keys().backlog());
                 b.zcard(f.keys().workers());
             });
-            double score = ((Long) r.get(0) + 1.0) / ((Long) r.get(1) + 1.0);
+            long workers = (Long) r.get(1);
+            double score = workers == 0 ? Double.POSITIVE_INFINITY : ((Long) r.get(0) + 1.0) / (workers + 1.0);
             if (score > bestScore) {
                 best.clear();
                 bestScore = score;
