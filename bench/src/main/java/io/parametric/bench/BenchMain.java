@@ -59,7 +59,7 @@ public final class BenchMain implements Callable<Integer> {
     @Option(names = "--jobs", defaultValue = "20000", description = "jobs per end-to-end run (default: ${DEFAULT-VALUE})")
     int jobs;
 
-    @Option(names = "--warmup", defaultValue = "10000", description = "round trips before measuring latency; twice as many jobs of each placement form warm up throughput, so the JIT compilers have the hottest paths; each measured run then waits up to 10 s for this JVM's compilers to go quiet (default: ${DEFAULT-VALUE})")
+    @Option(names = "--warmup", defaultValue = "10000", description = "round trips before measuring latency; twice as many jobs warm up throughput, so the JIT compilers have the hottest paths; each measured run then waits up to 10 s for this JVM's compilers to go quiet (default: ${DEFAULT-VALUE})")
     int warmup;
 
     @Option(names = "--samples", defaultValue = "10000", description = "sequential round trips measured (default: ${DEFAULT-VALUE})")
