@@ -73,8 +73,9 @@ final class FleetScenarios {
             addCpuPerJob(table, cpu, n);
 
             for (Placement p : List.of(Placement.DISTRIBUTE, Placement.SUBMIT_ALL)) {
-                log.println("[bench] end to end: " + p.name().toLowerCase(java.util.Locale.ROOT));
-                JitSettle.await(log, p.name().toLowerCase(java.util.Locale.ROOT));
+                String name = p.name().toLowerCase(java.util.Locale.ROOT);
+                log.println("[bench] end to end: " + name);
+                JitSettle.await(log, name);
                 table.add(endToEnd(settings) + p.describe(n), Value.of(throughput(manager, p, n), Unit.JOBS_PER_S));
             }
 
