@@ -47,12 +47,18 @@ end
 local pid = ARGV[2]
 local n = (#ARGV - 3) / 7
 local reply = {CODE.OK, n}
-local counted = {done = 0, failed = 0}
+local done, failed = 0, 0
 local last
-local ids = {}
-for i = 1, n do ids[i] = ARGV[4 + (i - 1) * 7] end
--- Every record read in one HMGET, and written at the end in one HSET (begin_batch).
-local texts = rec_texts(ids)
+-- Every record read in one HMGET (one HGET for a single outcome: no table), and written at the end
+-- in one HSET (begin_batch).
+local ids, texts, single
+if n == 1 then
+  single = redis.call('HGET', KEYS[8], ARGV[4])
+else
+  ids = {}
+  for i = 1, n do ids[i] = ARGV[4 + (i - 1) * 7] end
+  texts = rec_texts(ids)
+end
 -- The worker finishes its jobs in the order it took them: when the outcomes' ids are the head of
 -- the in-flight list, one LTRIM takes them all off (else, and for a single outcome, one LREM per id).
 local at_head = n > 1
@@ -68,7 +74,8 @@ for i = 1, n do
   local b = 3 + (i - 1) * 7
   local id, state, reason, outcome = ARGV[b + 1], ARGV[b + 2], ARGV[b + 3], ARGV[b + 4]
   local retries, key, manager = tonumber(ARGV[b + 5]), ARGV[b + 6], ARGV[b + 7]
-  local r = read_rec(id, texts[i])
+  local r
+  if n == 1 then r = read_rec(id, single) else r = read_rec(id, texts[i]) end
   if not at_head and redis.call('LREM', KEYS[1], '1', id) == 0 then
     if r and r.pid == pid and (ended(r.state) or r.state == 'delayed') then
       reply[#reply + 1] = CODE.REPEATED
@@ -92,14 +99,13 @@ for i = 1, n do
     elseif state == 'failed' and reason == 'JOB_FAILED' and r.attempts < (retries or retries_of(job)) then
       local due = now_ms() + math.min(S.retryBaseMs * math.pow(2, r.attempts), S.retryMaxMs)
       redis.call('ZADD', KEYS[11], due, id)
-      write_rec(id, {state = 'delayed', pid = pid, deliveries = 0, attempts = r.attempts + 1, ms = due, outcome = outcome})
+      write_fields(id, 'delayed', pid, 0, r.attempts + 1, due, nil, outcome)
       emit_event('RETRIED', id, pid, job, nil)
       code = CODE.RETRY
     end
     if code == CODE.OK then
       store_outcome(id, job, state, outcome, pid, r.deliveries, r.attempts, r.ms, r)
-      local counter = state == 'done' and 'done' or 'failed'
-      counted[counter] = counted[counter] + 1
+      if state == 'done' then done = done + 1 else failed = failed + 1 end
       last = outcome
     end
     reply[#reply + 1] = code
@@ -108,9 +114,8 @@ end
 end_batch()
 if last then
   redis.call('HSET', KEYS[3], 'ret', last)
-  for counter, k in pairs(counted) do
-    if k > 0 then redis.call('HINCRBY', KEYS[3], counter, num_text(k)) end
-  end
+  if done > 0 then redis.call('HINCRBY', KEYS[3], 'done', num_text(done)) end
+  if failed > 0 then redis.call('HINCRBY', KEYS[3], 'failed', num_text(failed)) end
 end
 local wstate = redis.call('HGET', KEYS[3], 'state')
 if tonumber(ARGV[3]) == 0 or (wstate ~= 'idle' and wstate ~= 'busy')

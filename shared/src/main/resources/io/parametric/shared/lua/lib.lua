@@ -84,14 +84,14 @@ local function begin_run(args)
   RUN = {
     now = nil,          -- Redis time (ms), read once: a script runs for microseconds
     nowText = nil,      -- that time as text (num_text)
-    kept = {},          -- completion lists whose expiry this run has set
+    kept = nil,         -- completion lists whose expiry this run has set (a table, made on first use)
     watched = nil,      -- whether any job has watchers (the 'watch' hash exists)
     fin = nil,          -- the length of the retention list 'fin', once known
     finYoung = false,   -- its head is a record retention keeps (so is every record after it)
     openEmpty = false,  -- the open-worker list was found empty and nothing was pushed on it since
     batch = nil,        -- while a script stores many outcomes (begin_batch): the writes of all of them, done at its end
     listening = nil,    -- whether some listener of the fleet has 'listening' set (events_on)
-    fnClass = {},       -- the class each lambda record names (fn_class)
+    fnClass = nil,      -- the class each lambda record names (fn_class; a table, made on first use)
   }
 end
 
@@ -125,8 +125,14 @@ end
 -- Sets a list's expiry the first time this run pushes to it, when it has none: pushed is how many
 -- values the push added and length what RPUSH returned (equal: the push made the list).
 local function keep_for(key, seconds, pushed, length)
-  if RUN.kept[key] then return end
-  RUN.kept[key] = true
+  local kept = RUN.kept
+  if kept == nil then
+    kept = {}
+    RUN.kept = kept
+  elseif kept[key] then
+    return
+  end
+  kept[key] = true
   if pushed == length or redis.call('TTL', key) < 0 then redis.call('EXPIRE', key, seconds) end
 end
 
@@ -154,16 +160,21 @@ end
 -- worker's finish stores up to its batch of outcomes per call and its take admits up to its batch;
 -- any other outcome is a batch of its own). Reads of a record see the batch's writes (read_rec).
 local function begin_batch()
-  RUN.batch = {lists = {}, order = {}, counts = {}, stored = 0, recs = {}, recArgs = {}, unjobs = {}, gone = {}}
+  RUN.batch = {lists = {}, order = {}, stored = 0, done = 0, failed = 0, recs = {}, recArgs = {}, unjobs = {}, gone = {}}
 end
 
 -- The class a lambda record names, read once per script run (only while events are written).
 local function fn_class(hash)
-  if RUN.fnClass[hash] == nil then
-    local ok, rec = pcall(cjson.decode, redis.call('HGET', P .. 'fn', hash) or '')
-    RUN.fnClass[hash] = ok and type(rec) == 'table' and type(rec.cls) == 'string' and rec.cls or hash
+  local classes = RUN.fnClass
+  if classes == nil then
+    classes = {}
+    RUN.fnClass = classes
   end
-  return RUN.fnClass[hash]
+  if classes[hash] == nil then
+    local ok, rec = pcall(cjson.decode, redis.call('HGET', k_fn(), hash) or '')
+    classes[hash] = ok and type(rec) == 'table' and type(rec.cls) == 'string' and rec.cls or hash
+  end
+  return classes[hash]
 end
 
 -- True while some listener of the fleet has 'listening' set: read once per script run.
@@ -240,11 +251,11 @@ local function rec_texts(ids)
   return hmget(k_rec(), ids)
 end
 
--- Writes a job's record, at the end of the batch while one is open.
-local function write_rec(id, r)
-  local text = r.state .. '|' .. (r.pid or '') .. '|' .. num_text(r.deliveries or 0) .. '|'
-    .. num_text(r.attempts or 0) .. '|' .. num_text(r.ms or now_ms()) .. '|' .. (r.progress or '') .. '|'
-    .. (r.outcome or '')
+-- Writes a job's record from its fields (ms nil: now), at the end of the batch while one is open.
+local function write_fields(id, state, pid, deliveries, attempts, ms, progress, outcome)
+  local text = state .. '|' .. (pid or '') .. '|' .. num_text(deliveries or 0) .. '|'
+    .. num_text(attempts or 0) .. '|' .. num_text(ms or now_ms()) .. '|' .. (progress or '') .. '|'
+    .. (outcome or '')
   local b = RUN.batch
   if b then
     b.recs[id] = text
@@ -253,6 +264,11 @@ local function write_rec(id, r)
   else
     redis.call('HSET', k_rec(), id, text)
   end
+end
+
+-- Writes a job's record as parse_rec returns it (a record read, then changed).
+local function write_rec(id, r)
+  write_fields(id, r.state, r.pid, r.deliveries, r.attempts, r.ms, r.progress, r.outcome)
 end
 
 local function ended(state)
@@ -409,7 +425,8 @@ local function end_batch()
   end
   local now = now_ms()
   if b.stored > 0 then trim_finished(2 * b.stored, now) end
-  for field, n in pairs(b.counts) do count_outcome(field, now, n) end
+  if b.done > 0 then count_outcome('done', now, b.done) end
+  if b.failed > 0 then count_outcome('failed', now, b.failed) end
 end
 
 -- Stores a job's outcome: its record, the manager's and watchers' completion lists, the key freed,
@@ -421,8 +438,7 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   if own then begin_batch() end
   local now = now_ms()
   if before == nil then before = read_rec(id) end
-  write_rec(id, {state = state, pid = pid, deliveries = deliveries, attempts = attempts, ms = now,
-    progress = before and before.progress or '', outcome = outcome})
+  write_fields(id, state, pid, deliveries, attempts, now, before and before.progress or '', outcome)
   local b = RUN.batch
   b.unjobs[#b.unjobs + 1] = id
   b.gone[id] = true
@@ -430,21 +446,19 @@ local function store_outcome(id, job, state, outcome, pid, deliveries, attempts,
   if type(key) == 'string' and key ~= '' and redis.call('HGET', k_keys(), key) == id then
     redis.call('HDEL', k_keys(), key)
   end
-  local targets = {}
+  -- The outcome goes to its manager's completion list, then to each watcher's.
   local manager = job and job.m
   if type(manager) ~= 'string' or manager == '' then manager = manager_of_id(id) end
-  if manager ~= '' then targets[#targets + 1] = manager end
+  if manager ~= '' then push(k_done(manager), outcome) end
   if RUN.watched == nil then RUN.watched = redis.call('EXISTS', k_watch()) == 1 end
   local watchers = RUN.watched and redis.call('HGET', k_watch(), id)
   if watchers then
-    for m in string.gmatch(watchers, '[^,]+') do targets[#targets + 1] = m end
+    for m in string.gmatch(watchers, '[^,]+') do push(k_done(m), outcome) end
     redis.call('HDEL', k_watch(), id)
   end
-  for _, m in ipairs(targets) do push(k_done(m), outcome) end
   push(k_fin(), id)
   b.stored = b.stored + 1
-  local counter = state == 'done' and 'done' or 'failed'
-  b.counts[counter] = (b.counts[counter] or 0) + 1
+  if state == 'done' then b.done = b.done + 1 else b.failed = b.failed + 1 end
   emit_event(state == 'done' and 'COMPLETED' or 'FAILED', id, pid, job, started and math.max(0, now - started) or nil)
   if own then end_batch() end
 end
@@ -502,7 +516,7 @@ end
 -- resubscription wakes it).
 local function hand_over(pid, id, entry)
   redis.call('RPUSH', k_inflight(pid), id)
-  write_rec(id, {state = 'running', pid = pid, deliveries = 1, attempts = 0})
+  write_fields(id, 'running', pid, 1, 0)
   redis.call('HSET', k_worker(pid), 'state', 'busy', 'job', id)
   redis.call('PUBLISH', k_signals(pid), 'J ' .. id .. ' ' .. entry)
 end
@@ -624,7 +638,7 @@ local function admit(pid, id, read)
       .. ' fix the job, then requeueDeadLetters() or purgeDeadLetters()', pid, deliveries - 1)
     return false
   end
-  write_rec(id, {state = 'running', pid = pid, deliveries = deliveries, attempts = attempts})
+  write_fields(id, 'running', pid, deliveries, attempts)
   emit_event('STARTED', id, pid, job or entry, nil)
   return true, entry, deliveries + attempts
 end
@@ -639,28 +653,42 @@ local function take_jobs(pid, batch, reply, state)
   local held = redis.call('LLEN', inflight)
   local room = batch - held
   local skipped = 0
-  local admitted = {}
+  -- What admit gave each admitted id (a table, made with the first one).
+  local admitted
   local pending_empty = false
   -- The records and entries of the ids a round moves are read in one HMGET each (each entry's size
   -- first: one over the limit is never loaded), and the admitted ones' records written in one HSET
-  -- at the end (the batch, which also makes admit see its own writes).
-  begin_batch()
+  -- at the end (the batch, begun with the first round that moves ids, which also makes admit see
+  -- its own writes). A take that finds both lists empty makes no table of its own.
+  local batched = false
   while room > 0 and skipped <= S.skipMax do
     -- Up to room ids from the pending list, else the backlog, onto the in-flight list in order:
-    -- one LPOP per list and one RPUSH.
-    local moved, ids = {}, {}
-    local function pop(list, want)
-      local got = redis.call('LPOP', list, num_text(want)) or {}
-      for _, id in ipairs(got) do moved[#moved + 1] = id end
-      return #got
-    end
-    -- A round moves at most S.chunk ids, whatever batch the caller asked for (each stays in a Lua
-    -- table and one RPUSH's arguments).
+    -- one LPOP per list and one RPUSH. A round moves at most S.chunk ids, whatever batch the
+    -- caller asked for (each stays in a Lua table and one RPUSH's arguments).
     local round = math.min(room, S.chunk)
-    if not pending_empty and pop(k_pending(pid), round) < round then pending_empty = true end
-    if #moved < round then pop(k_backlog(), round - #moved) end
-    if #moved == 0 then break end
+    local moved = nil
+    if not pending_empty then
+      moved = redis.call('LPOP', k_pending(pid), num_text(round)) or nil
+      if moved == nil or #moved < round then pending_empty = true end
+    end
+    local have = moved and #moved or 0
+    if have < round then
+      local extra = redis.call('LPOP', k_backlog(), num_text(round - have))
+      if extra then
+        if moved then
+          for i = 1, #extra do moved[have + i] = extra[i] end
+        else
+          moved = extra
+        end
+      end
+    end
+    if moved == nil then break end
+    if not batched then
+      begin_batch()
+      batched = true
+    end
     redis.call('RPUSH', inflight, unpack(moved))
+    local ids = {}
     for _, id in ipairs(moved) do
       if is_job_id(id) then ids[#ids + 1] = id end
     end
@@ -678,20 +706,21 @@ local function take_jobs(pid, batch, reply, state)
       if ok then
         room = room - 1
         held = held + 1
+        admitted = admitted or {}
         admitted[id] = {entry, attempt}
       else
         skipped = skipped + 1
       end
     end
   end
-  end_batch()
+  if batched then end_batch() end
   local more = skipped > S.skipMax
   reply[#reply + 1] = more and 1 or 0
   -- admit removes what it refuses: 'held' is the list's length now.
   local ids = held > 0 and redis.call('LRANGE', inflight, '0', '-1') or {}
   for _, id in ipairs(ids) do
     reply[#reply + 1] = id
-    local known = admitted[id]
+    local known = admitted and admitted[id]
     if known then
       reply[#reply + 1] = known[1]
       reply[#reply + 1] = known[2]

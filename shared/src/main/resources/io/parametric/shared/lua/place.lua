@@ -71,7 +71,9 @@ local specs = {}
 for i = 1, nspec do
   local b = 5 + 2 * nfn + 4 * (i - 1)
   local spec = {jobtype = ARGV[b], key = ARGV[b + 1], target = ARGV[b + 2], fallback = ARGV[b + 3]}
-  local refused = refusal(spec.target, spec.jobtype) or refusal(spec.fallback, spec.jobtype)
+  -- A job for one worker names it as both target and fallback: it is checked once.
+  local refused = refusal(spec.target, spec.jobtype)
+    or spec.fallback ~= spec.target and refusal(spec.fallback, spec.jobtype)
   if refused then return refused end
   specs[num_text(i)] = spec
 end
@@ -92,7 +94,8 @@ for i = 1, nfn do
   redis.call('HSETNX', KEYS[3], ARGV[2 + 2 * i], ARGV[3 + 2 * i])
 end
 local placed, nplaced = {CODE.OK}, 1
-local joined = {}
+-- The job each key names in this call (a table, made with the first keyed job).
+local joined
 -- The ids each list gets, appended at the end: one RPUSH per list instead of one per job.
 local appends, counts, lists = {}, {}, {}
 local function append(list, id)
@@ -115,16 +118,16 @@ local woken, idle = {}, {}
 -- later id of it can be there either (ids are never reused). The entries of the jobs after it are
 -- then written together, in one HSET per 500 before any worker is woken.
 local maybe_repeat = true
-local entries, nentries = {}, 0
+local entries, nentries = n > 1 and {} or nil, 0
 local events = events_on()
 for i = 1, n do
   local b = first + 3 * (i - 1)
   local id, entry, spec = ARGV[b], ARGV[b + 1], specs[ARGV[b + 2]]
   local key, target = spec.key, spec.target
-  local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
+  local existing = key ~= '' and (joined and joined[key] or redis.call('HGET', KEYS[4], key)) or nil
   local where
   -- A repeat of this very placement finds its own id under the key: already placed, not joined.
-  if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
+  if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined and joined[key]) then
     where = existing
   elseif maybe_repeat and (redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HSETNX', KEYS[1], id, entry) == 0) then
     where = -1
@@ -136,6 +139,7 @@ for i = 1, n do
     maybe_repeat = false
     if key ~= '' then
       redis.call('HSET', KEYS[4], key, id)
+      joined = joined or {}
       joined[key] = id
     end
     local pid = target
@@ -173,7 +177,7 @@ end
 for _, w in ipairs(idle) do
   local list = k_pending(w.pid)
   if w.handover and counts[list] == 1 and #w.entry <= S.maxEntry then
-    appends[list], counts[list] = {}, 0
+    counts[list] = 0
     hand_over(w.pid, w.id, w.entry)
     emit_event('STARTED', w.id, w.pid, w.entry, nil)
   else

@@ -20,7 +20,7 @@ for i = 1, n do
   local id, entry, delay = ARGV[b + 1], ARGV[b + 2], tonumber(ARGV[b + 3])
   if redis.call('HEXISTS', KEYS[1], id) == 0 and redis.call('HEXISTS', KEYS[2], id) == 0 then
     redis.call('HSET', KEYS[1], id, entry)
-    write_rec(id, {state = 'delayed', pid = '', deliveries = 0, attempts = 0, ms = now + delay})
+    write_fields(id, 'delayed', '', 0, 0, now + delay)
     redis.call('ZADD', KEYS[3], now + delay, id)
     emit_event('PLACED', id, '', entry, nil)
     placed = placed + 1

@@ -37,10 +37,10 @@ class LuaLibraryTest {
     @Test
     void keepsWhatAKeptFunctionNamesInTurnWithItsComment() {
         String text = LIB.neededBy("fail_job(id, {}, 'failed', 'X', 'y', 1, 0)");
-        assertThat(text).contains("local function fail_job(", "local function store_outcome(", "local function write_rec(",
+        assertThat(text).contains("local function fail_job(", "local function store_outcome(", "local function write_fields(",
                 "local function trim_finished(", "local function k_fin()", "-- Stores a job's outcome")
                 .doesNotContain("local function admit(", "local function take_jobs(", "local function rehome_worker(");
-        assertThat(text.indexOf("local function write_rec(")).isLessThan(text.indexOf("local function store_outcome("));
+        assertThat(text.indexOf("local function write_fields(")).isLessThan(text.indexOf("local function store_outcome("));
     }
 
     @Test
