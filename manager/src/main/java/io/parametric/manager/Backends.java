@@ -80,7 +80,7 @@ final class Backends {
     }
 
     private FleetConnection open(RedisLocator.Found found, FleetSecret secret) {
-        return new FleetConnection(found, fleetName, secret, managerId, router::deliver, tracker::unfinishedInFleet,
+        return new FleetConnection(found, fleetName, secret, managerId, router::deliver, tracker,
                 tracker::waitsForAny);
     }
 

@@ -1,7 +1,9 @@
 package io.parametric.manager;
 
 import java.util.ArrayList;
+import io.parametric.manager.internal.WaitedJobs;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -12,9 +14,10 @@ import java.util.Set;
  * One manager's jobs: which are still out (so closing the manager ends their waits), which went
  * to which pid (so {@code waitFor} knows what to wait for), and the latest finished (so
  * {@code job(id)} finds in-JVM jobs no Redis remembers). Futures are armed before their jobs are
- * placed, so an outcome that arrives before the placing call returns is never missed.
+ * placed, so an outcome that arrives before the placing call returns is never missed. As
+ * {@link WaitedJobs} it tells the completion listeners which placed jobs to look up in Redis.
  */
-final class JobTracker {
+final class JobTracker implements WaitedJobs {
 
     private static final int RECENT = 10_000;
 
@@ -26,8 +29,9 @@ final class JobTracker {
     /**
      * This manager's jobs whose futures have not completed yet, by id. A job moves from here to
      * {@link #recent} under this tracker's lock, so a lookup always finds it in one of the two.
+     * In order: armed first, then those {@link #next} looked at, each moved to the end.
      */
-    private final Map<String, JobFuture<?>> unfinished = new HashMap<>();
+    private final Map<String, JobFuture<?>> unfinished = new LinkedHashMap<>();
     private final Map<String, JobFuture<?>> recent = new LinkedHashMap<>(256, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, JobFuture<?>> eldest) {
@@ -78,11 +82,35 @@ final class JobTracker {
     }
 
     /** @return the ids of this manager's unfinished jobs that were placed in (or found in) a Redis fleet */
-    synchronized List<String> unfinishedInFleet() {
-        return unfinished.values().stream()
-                .filter(f -> f.isPlaced() && (f.binding() == null || f.binding().backend().usesRedis()))
-                .map(JobFuture::jobId)
-                .toList();
+    @Override
+    public synchronized List<String> all() {
+        return unfinished.values().stream().filter(JobTracker::inFleet).map(JobFuture::jobId).toList();
+    }
+
+    /**
+     * The next unfinished jobs placed in a Redis fleet: looks at the first max unfinished jobs and
+     * moves them to the end, so the next call looks at the ones after them.
+     */
+    @Override
+    public synchronized List<String> next(int max) {
+        List<JobFuture<?>> looked = new ArrayList<>(Math.min(max, unfinished.size()));
+        Iterator<JobFuture<?>> it = unfinished.values().iterator();
+        while (it.hasNext() && looked.size() < max) {
+            looked.add(it.next());
+            it.remove();
+        }
+        List<String> ids = new ArrayList<>(looked.size());
+        for (JobFuture<?> f : looked) {
+            unfinished.put(f.jobId(), f);
+            if (inFleet(f)) {
+                ids.add(f.jobId());
+            }
+        }
+        return ids;
+    }
+
+    private static boolean inFleet(JobFuture<?> f) {
+        return f.isPlaced() && (f.binding() == null || f.binding().backend().usesRedis());
     }
 
     /**

@@ -46,8 +46,22 @@ class JobTrackerTest {
         tracker.arm(List.of(placed, armed, failed));
         placed.placed();
         tracker.disarm(failed);
-        assertThat(tracker.unfinishedInFleet()).containsExactly("placed");
+        assertThat(tracker.all()).containsExactly("placed");
+        assertThat(tracker.next(10)).containsExactly("placed");
         assertThat(tracker.find("failed")).isNull();
         assertThat(tracker.unfinished()).containsExactlyInAnyOrder(placed, armed);
+    }
+
+    @Test
+    void eachSweepLooksAtTheNextJobsAndStartsOverAfterTheLast() {
+        List<JobFuture<Object>> jobs = List.of(future("a"), future("b"), future("c"), future("d"), future("e"));
+        tracker.arm(jobs);
+        jobs.forEach(JobFuture::placed);
+        assertThat(tracker.next(2)).containsExactly("a", "b");
+        assertThat(tracker.next(2)).containsExactly("c", "d");
+        jobs.get(0).complete(1);
+        assertThat(tracker.next(2)).containsExactly("e", "b");
+        assertThat(tracker.next(10)).containsExactly("c", "d", "e", "b");
+        assertThat(tracker.all()).containsExactlyInAnyOrder("b", "c", "d", "e");
     }
 }

@@ -9,7 +9,6 @@ import io.parametric.shared.redis.ReconnectDelay;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 
 /**
@@ -27,8 +26,9 @@ import org.slf4j.Logger;
  * gone (deleted by someone with write access to Redis, or lost with Redis's data) can never get
  * an outcome — a take dead-letters an id without an entry — so its waiters fail with
  * ILLEGAL_STATE instead of waiting forever. A sweep looks at {@value #SWEEP_MAX} of the jobs
- * waited for, the next ones each lease, so its cost does not grow with the number waited for: a
- * vanished job is found within one lease per {@value #SWEEP_MAX} jobs waited for.
+ * waited for, the next ones each lease ({@link WaitedJobs#next}), so its cost does not grow with
+ * the number waited for: a vanished job is found within one lease per {@value #SWEEP_MAX} jobs
+ * waited for.
  *
  * <p>On a sharded fleet a manager has one listener per shard, each popping the manager's
  * completion list of its shard; the look-ups (catching up, sweeping) ask every shard, since a
@@ -55,14 +55,12 @@ public final class CompletionListener implements AutoCloseable {
     private final String managerId;
     private final String key;
     private final Consumer<Outcome> sink;
-    private final Supplier<List<String>> waitedFor;
+    private final WaitedJobs waited;
     private final Duration sweepEvery;
     private final Thread thread;
     private volatile boolean stopped;
     /** The jobs waited for when the outage began: only they can have been lost by it. */
     private java.util.Set<String> waitedBeforeOutage = java.util.Set.of();
-    /** Where in the jobs waited for the next sweep starts. */
-    private int sweepFrom;
 
     /**
      * Starts listening.
@@ -71,16 +69,16 @@ public final class CompletionListener implements AutoCloseable {
      * @param lookup every shard of the fleet, where jobs are looked up
      * @param managerId the manager whose completion list to pop
      * @param sink receives each outcome, on the listener thread
-     * @param waitedFor the ids of placed jobs still waited for, looked up in their job records after
-     *     an outage and swept for vanished ones
+     * @param waited the placed jobs still waited for, looked up in their job records after an
+     *     outage and swept for vanished ones
      * @param sweepEvery how often to sweep for vanished jobs (the fleet's lease)
      * @param sweeps true for the one listener of the manager that sweeps for vanished jobs
      */
     public CompletionListener(Fleet fleet, FleetShards lookup, String managerId, Consumer<Outcome> sink,
-                              Supplier<List<String>> waitedFor, Duration sweepEvery, boolean sweeps) {
+                              WaitedJobs waited, Duration sweepEvery, boolean sweeps) {
         this.lookup = lookup;
         this.sweeps = sweeps;
-        this.waitedFor = waitedFor;
+        this.waited = waited;
         this.sweepEvery = sweepEvery;
         this.fleet = fleet;
         this.managerId = managerId;
@@ -126,7 +124,7 @@ public final class CompletionListener implements AutoCloseable {
                 if (!redisDown) {
                     LOG.warn("completion listener lost Redis ({}); retrying", e.getMessage());
                     redisDown = true;
-                    waitedBeforeOutage = new java.util.HashSet<>(waitedFor.get());
+                    waitedBeforeOutage = new java.util.HashSet<>(waited.all());
                 }
                 ReconnectDelay.pause(ReconnectDelay.DEFAULT);
             } catch (RuntimeException e) {
@@ -140,7 +138,7 @@ public final class CompletionListener implements AutoCloseable {
     }
 
     private void catchUp() {
-        List<String> waiting = waitedFor.get();
+        List<String> waiting = waited.all();
         var found = lookup.storedOutcomes(waiting);
         if (!found.isEmpty()) {
             LOG.info("caught up with {} outcome(s) stored while Redis was away", found.size());
@@ -161,13 +159,7 @@ public final class CompletionListener implements AutoCloseable {
     }
 
     private void sweepVanished() {
-        List<String> waiting = waitedFor.get();
-        if (sweepFrom >= waiting.size()) {
-            sweepFrom = 0;
-        }
-        int to = Math.min(waiting.size(), sweepFrom + SWEEP_MAX);
-        List<String> vanished = lookup.missingJobs(waiting.subList(sweepFrom, to));
-        sweepFrom = to;
+        List<String> vanished = lookup.missingJobs(waited.next(SWEEP_MAX));
         if (!vanished.isEmpty()) {
             LOG.warn("{} job(s) waited for have vanished from fleet '{}' (no job record in Redis); their waiters fail",
                     vanished.size(), fleet.keys().fleet());

@@ -16,7 +16,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +48,7 @@ public final class FleetConnection implements AutoCloseable {
     private final FleetShards shards;
     private final String managerId;
     private final Consumer<Outcome> sink;
-    private final Supplier<List<String>> waitedFor;
+    private final WaitedJobs waited;
     private final BooleanSupplier waiting;
     /** Per shard followed so far; guarded by this. */
     private final List<CompletionListener> listeners = new ArrayList<>();
@@ -67,17 +66,17 @@ public final class FleetConnection implements AutoCloseable {
      * @param secret the fleet secret
      * @param managerId the manager whose completions to listen for
      * @param sink receives each outcome
-     * @param waitedFor the ids of placed jobs still waited for, looked up after a Redis outage and
-     *     swept once per lease for jobs that vanished from Redis
+     * @param waited the placed jobs still waited for, looked up after a Redis outage and swept
+     *     once per lease for jobs that vanished from Redis
      * @param waiting whether the manager waits for any job (its reaper then ticks more often)
      */
     public FleetConnection(RedisLocator.Found found, String fleetName, FleetSecret secret, String managerId,
-                           Consumer<Outcome> sink, Supplier<List<String>> waitedFor, BooleanSupplier waiting) {
+                           Consumer<Outcome> sink, WaitedJobs waited, BooleanSupplier waiting) {
         this.found = found;
         this.shards = new FleetShards(found.redis(), fleetName, secret, Limits.jobTtl());
         this.managerId = managerId;
         this.sink = sink;
-        this.waitedFor = waitedFor;
+        this.waited = waited;
         this.waiting = waiting;
         secret.warning().ifPresent(LOG::warn);
         this.lease = lease();
@@ -112,7 +111,7 @@ public final class FleetConnection implements AutoCloseable {
         for (int k = listeners.size(); k < shards.count(); k++) {
             Fleet shard = shards.shard(k);
             // One sweep for vanished jobs per manager, from shard 0's listener: it asks every shard.
-            listeners.add(new CompletionListener(shard, shards, managerId, sink, waitedFor, lease, k == 0));
+            listeners.add(new CompletionListener(shard, shards, managerId, sink, waited, lease, k == 0));
             reapers.add(new Reaper(shard, lease, "manager-" + managerId).startDaemon(REAPER_TICK, waiting));
             if (k > 0) {
                 LOG.info("fleet '{}': following shard {}", shards.fleet(), k);

@@ -58,7 +58,7 @@ class CompletionListenerIT {
         Set<String> delivered = ConcurrentHashMap.newKeySet();
         long popsBefore = blmpopCalls(redis);
         try (CompletionListener listener = new CompletionListener(fleet, shards, "m1", o -> delivered.add(o.jobId()),
-                List::of, Duration.ofMinutes(1), true)) {
+                WaitedJobs.NONE, Duration.ofMinutes(1), true)) {
             await().until(() -> delivered.size() == OUTCOMES);
             long pops = blmpopCalls(redis) - popsBefore;
             // One pop per outcome would be 2,500; batches of 1,000 take 3 (other tests' idle
@@ -80,7 +80,7 @@ class CompletionListenerIT {
                 throw new IllegalStateException("a dependent of this future failed");
             }
             delivered.add(o.jobId());
-        }, List::of, Duration.ofMinutes(1), true)) {
+        }, WaitedJobs.NONE, Duration.ofMinutes(1), true)) {
             await().until(() -> delivered.contains("after"));
         }
         assertThat(delivered).containsExactlyInAnyOrder("first", "after");
