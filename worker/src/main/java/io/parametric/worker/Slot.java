@@ -504,7 +504,10 @@ final class Slot implements Runnable {
         Duration took = Duration.ofNanos(System.nanoTime() - t0);
         observer.ended(payload, outcome, took);
         if (outcome.ok()) {
-            log.debug("job {} done on worker {} in {} ms ({})", payload.id(), pid, took.toMillis(), payload.describe());
+            // describe() builds a string per job: only when the line is written.
+            if (log.isDebugEnabled()) {
+                log.debug("job {} done on worker {} in {} ms ({})", payload.id(), pid, took.toMillis(), payload.describe());
+            }
         } else {
             log.info("job {} failed on worker {} in {} ms: {} {}", payload.id(), pid, took.toMillis(), outcome.reason(),
                     LogText.safe(outcome.errorClass() != null ? outcome.errorClass() + ": " + outcome.message() : outcome.message()));

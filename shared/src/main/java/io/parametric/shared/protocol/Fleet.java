@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -53,6 +54,10 @@ public final class Fleet {
     private final ClearingCache<Long, ScriptKeys> workerKeys = new ClearingCache<>(KEYS_CACHE, this::scriptKeys);
     /** ARGV[1] of every script: see {@link ProtocolSettings}. */
     private final String settings;
+    /** The same as UTF-8, for the calls made per job (place, finish): not encoded again each time. */
+    private final byte[] settingsBytes;
+    /** The KEYS of place. */
+    private final List<String> placeKeys;
 
     /**
      * A fleet whose largest entry or return is {@link Limits#maxPayloadBytes()}.
@@ -84,6 +89,9 @@ public final class Fleet {
         this.entries = new EntryCodec(secret);
         this.outcomes = new OutcomeCodec(secret, maxPayloadBytes);
         this.settings = new ProtocolSettings(keys.prefix(), jobTtl, Limits.keepFinished(), maxPayloadBytes).argv();
+        this.settingsBytes = settings.getBytes(StandardCharsets.UTF_8);
+        this.placeKeys = List.of(keys.jobs(), keys.records(), keys.lambdas(), keys.jobKeys(), keys.backlog(),
+                keys.settings(), keys.protocolVersion());
     }
 
     /** @return how long a finished job's record is kept */
@@ -258,12 +266,13 @@ public final class Fleet {
         for (int from = 0; from < placements.size(); from += CHUNK) {
             chunks.add(placeArgs(placements.subList(from, Math.min(placements.size(), from + CHUNK)), allowed));
         }
-        List<String> placeKeys = List.of(keys.jobs(), keys.records(), keys.lambdas(), keys.jobKeys(), keys.backlog(),
-                keys.settings(), keys.protocolVersion());
         long deadline = System.nanoTime() + backlogWait.toNanos();
         long pauseMs = 10;
         while (true) {
-            List<Object> replies = redis.batch(b -> chunks.forEach(args -> b.evalBytes(scripts.place(), placeKeys, args)));
+            // One chunk (a submit, a small distribute) is one FCALL: no pipeline to build.
+            List<Object> replies = chunks.size() == 1
+                    ? Collections.singletonList(redis.evalBytes(scripts.place(), placeKeys, chunks.get(0)))
+                    : redis.batch(b -> chunks.forEach(args -> b.evalBytes(scripts.place(), placeKeys, args)));
             List<Placed> placed = new ArrayList<>(placements.size());
             List<?> full = null;
             for (Object r : replies) {
@@ -328,7 +337,7 @@ public final class Fleet {
             jobs.add(number);
         }
         List<Object> args = new ArrayList<>(4 + 2 * fns.size() + 4 * specs.size() + jobs.size());
-        args.add(settings);
+        args.add(settingsBytes);
         args.add(allowed);
         args.add(Integer.toString(fns.size()));
         fns.forEach((hash, json) -> {
@@ -442,7 +451,7 @@ public final class Fleet {
      */
     public Finish finish(long pid, List<Ran> ran, int batch) {
         List<Object> args = new ArrayList<>(3 + 7 * ran.size());
-        args.add(settings);
+        args.add(settingsBytes);
         args.add(Long.toString(pid));
         args.add(Integer.toString(batch));
         for (Ran r : ran) {
