@@ -63,7 +63,12 @@ public final class OutcomeCodec {
             g.writeBooleanField("ok", o.ok());
             if (o.value() != null) {
                 g.writeFieldName("value");
-                g.writeTree(o.value());
+                if (o.value().isNull()) {
+                    // A job that returns nothing: writeTree would set up the mapper's serializers for it.
+                    g.writeNull();
+                } else {
+                    g.writeTree(o.value());
+                }
             }
             writeText(g, "reason", o.reason());
             writeText(g, "errorClass", o.errorClass());
