@@ -178,14 +178,17 @@ local function fn_class(hash)
 end
 
 -- True while some listener of the fleet has 'listening' set: read once per script run.
--- It reads 'listening' and 'watch' in one EXISTS, which in a fleet with neither (the common case)
--- answers for both (store_outcome reads RUN.watched).
+-- It reads 'listening' and 'watch' in one EXISTS, which answers for both (store_outcome reads
+-- RUN.watched) when it counts neither (the common case) or both; when it counts one, a second
+-- EXISTS says which.
 local function events_on()
   if RUN.listening == nil then
-    if redis.call('EXISTS', k_listening(), k_watch()) == 0 then
-      RUN.listening, RUN.watched = false, false
-    else
+    local both = redis.call('EXISTS', k_listening(), k_watch())
+    if both == 1 then
       RUN.listening = redis.call('EXISTS', k_listening()) == 1
+      RUN.watched = not RUN.listening
+    else
+      RUN.listening, RUN.watched = both == 2, both == 2
     end
   end
   return RUN.listening
