@@ -17,6 +17,7 @@ import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -49,9 +50,31 @@ public final class JobRunner {
      */
     private final Map<LambdaKey, LambdaMethod> checkedLambdas = new ConcurrentHashMap<>();
 
-    /** A lambda job's names, as its lambda record gives them: what its checks read (a JDK function's fingerprint is not). */
+    /**
+     * A lambda job's names, as its lambda record gives them: what its checks read (a JDK
+     * function's fingerprint is not). Its equals and hashCode are written out: a record's own go
+     * through method handles, which the C1 code of a spawned worker does not inline (4 % of a
+     * worker's samples per job, JFR).
+     */
     private record LambdaKey(String className, String method, String descriptor, int refKind, String fingerprint,
-                             String capturingClass) {}
+                             String capturingClass) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof LambdaKey k && refKind == k.refKind && className.equals(k.className)
+                    && method.equals(k.method) && descriptor.equals(k.descriptor)
+                    && Objects.equals(fingerprint, k.fingerprint) && Objects.equals(capturingClass, k.capturingClass);
+        }
+
+        @Override
+        public int hashCode() {
+            int h = className.hashCode();
+            h = 31 * h + method.hashCode();
+            h = 31 * h + descriptor.hashCode();
+            h = 31 * h + refKind;
+            h = 31 * h + Objects.hashCode(fingerprint);
+            return 31 * h + Objects.hashCode(capturingClass);
+        }
+    }
 
     /**
      * A runner loading job classes from the class loader that loaded the worker runtime.
