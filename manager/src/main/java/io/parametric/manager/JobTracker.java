@@ -1,7 +1,7 @@
 package io.parametric.manager;
 
-import java.util.ArrayList;
 import io.parametric.manager.internal.WaitedJobs;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -8,19 +8,6 @@ import java.util.List;
  */
 public interface WaitedJobs {
 
-    /** Waits for nothing. */
-    WaitedJobs NONE = new WaitedJobs() {
-        @Override
-        public List<String> all() {
-            return List.of();
-        }
-
-        @Override
-        public List<String> next(int max) {
-            return List.of();
-        }
-    };
-
     /** @return the ids of every placed job still waited for */
     List<String> all();
 

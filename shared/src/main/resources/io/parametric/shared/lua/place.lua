@@ -94,8 +94,7 @@ for i = 1, nfn do
   redis.call('HSETNX', KEYS[3], ARGV[2 + 2 * i], ARGV[3 + 2 * i])
 end
 local placed, nplaced = {CODE.OK}, 1
--- The job each key names in this call (a table, made with the first keyed job).
-local joined
+local joined = {}
 -- The ids each list gets, appended at the end: one RPUSH per list instead of one per job.
 local appends, counts, lists = {}, {}, {}
 local function append(list, id)
@@ -124,10 +123,10 @@ for i = 1, n do
   local b = first + 3 * (i - 1)
   local id, entry, spec = ARGV[b], ARGV[b + 1], specs[ARGV[b + 2]]
   local key, target = spec.key, spec.target
-  local existing = key ~= '' and (joined and joined[key] or redis.call('HGET', KEYS[4], key)) or nil
+  local existing = key ~= '' and (joined[key] or redis.call('HGET', KEYS[4], key)) or nil
   local where
   -- A repeat of this very placement finds its own id under the key: already placed, not joined.
-  if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined and joined[key]) then
+  if existing and existing ~= id and (redis.call('HEXISTS', KEYS[1], existing) == 1 or joined[key]) then
     where = existing
   elseif maybe_repeat and (redis.call('HEXISTS', KEYS[2], id) == 1 or redis.call('HSETNX', KEYS[1], id, entry) == 0) then
     where = -1
@@ -139,7 +138,6 @@ for i = 1, n do
     maybe_repeat = false
     if key ~= '' then
       redis.call('HSET', KEYS[4], key, id)
-      joined = joined or {}
       joined[key] = id
     end
     local pid = target
