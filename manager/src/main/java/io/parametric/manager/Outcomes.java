@@ -33,8 +33,9 @@ final class Outcomes {
         }
         try {
             if (type == Object.class) {
-                // Through text, as from Redis: the same natural form (5 is an Integer) for every kind of worker.
-                return (T) Json.MAPPER.readValue(node.toString(), Object.class);
+                Object scalar = naturalScalar(node);
+                // Else through text, as from Redis: the same natural form (5 is an Integer) for every kind of worker.
+                return (T) (scalar != null ? scalar : Json.MAPPER.readValue(node.toString(), Object.class));
             }
             JavaType javaType = Json.MAPPER.getTypeFactory().constructType(type);
             return (T) Json.MAPPER.convertValue(node, javaType);
@@ -44,6 +45,27 @@ final class Outcomes {
                             + ") does not convert to " + type.getTypeName() + "; ask for the type the job returns",
                     outcome.pid(), outcome.jobId(), null, null, e);
         }
+    }
+
+    /**
+     * The natural form of a string, boolean or integer return, as reading its text gives it (5 is
+     * an Integer whether the worker's node held an int or a long), without writing and parsing that
+     * text; null for any other node, whose form the text decides.
+     */
+    private static Object naturalScalar(JsonNode node) {
+        if (node.isTextual()) {
+            return node.textValue();
+        }
+        if (node.isBoolean()) {
+            return node.booleanValue();
+        }
+        if (node.isIntegralNumber()) {
+            if (node.canConvertToInt()) {
+                return node.intValue();
+            }
+            return node.canConvertToLong() ? node.longValue() : node.bigIntegerValue();
+        }
+        return null;
     }
 
     /**
