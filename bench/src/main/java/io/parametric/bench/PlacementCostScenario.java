@@ -79,7 +79,9 @@ final class PlacementCostScenario {
                 redis.deleteKeys("pp:{" + fleet + "}:*");
             }
         }
-        table.note("Counted with INFO commandstats and total_reads_processed (≈ round trips) while the workers were paused with SIGSTOP; "
+        table.note("Counted with INFO commandstats and total_reads_processed (≈ round trips: a pipeline longer than Jedis' 8 KB "
+                + "output buffer, such as the loads of 50 workers that distribute and assignOpen read, 150 commands, is written "
+                + "in two parts of one round trip and mostly read as two; with -Djedis.bufferSize.output=65536 they read as one) while the workers were paused with SIGSTOP; "
                 + PLACEMENTS + " placements of each kind.");
     }
 
